@@ -1,0 +1,65 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { SentryModule } from '@sentry/nestjs/setup';
+import { LoggerModule } from 'nestjs-pino';
+import { CommonModule } from './common/common.module';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { buildLoggerOptions } from './common/logging/logger.options';
+import { MetricsModule } from './common/metrics/metrics.module';
+import { CategoryThrottlerGuard } from './common/rate-limit/category-throttler.guard';
+import { RATE_LIMIT_WINDOW_MS, RATE_LIMITS } from './common/rate-limit/rate-limit.limits';
+import { ResilientThrottlerStorage } from './common/rate-limit/resilient-throttler.storage';
+import { REDIS_CLIENT, RedisClient, RedisModule } from './common/redis/redis.module';
+import type { AppConfig } from './config/app-config';
+import { AppConfigModule } from './config/config.module';
+import { APP_CONFIG } from './config/config.token';
+import { buildTypeOrmOptions } from './database/typeorm-options';
+import { AuthModule } from './modules/auth/auth.module';
+import { JwtAuthGuard } from './modules/auth/jwt-auth.guard';
+import { HealthModule } from './modules/health/health.module';
+
+@Module({
+  imports: [
+    SentryModule.forRoot(),
+    AppConfigModule,
+    CommonModule,
+    RedisModule,
+    LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: buildLoggerOptions }),
+    TypeOrmModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (cfg: AppConfig) => ({
+        ...buildTypeOrmOptions(cfg.database, { migrationsRun: !cfg.app.isProduction }),
+        autoLoadEntities: true,
+      }),
+    }),
+    ThrottlerModule.forRootAsync({
+      inject: [APP_CONFIG, REDIS_CLIENT],
+      useFactory: (cfg: AppConfig, redis: RedisClient) => ({
+        throttlers: Object.entries(RATE_LIMITS).map(([name, limit]) => ({
+          name,
+          limit,
+          ttl: RATE_LIMIT_WINDOW_MS,
+        })),
+        skipIf: () => cfg.switches.rateLimitDisabled,
+        storage: new ResilientThrottlerStorage(
+          redis ? new ThrottlerStorageRedisService(redis) : undefined,
+        ),
+      }),
+    }),
+    ScheduleModule.forRoot(),
+    MetricsModule,
+    HealthModule,
+    AuthModule,
+  ],
+  providers: [
+    { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    // Order matters: authentication first, so rate limits can key by user.
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: CategoryThrottlerGuard },
+  ],
+})
+export class AppModule {}

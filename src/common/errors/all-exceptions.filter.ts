@@ -1,0 +1,118 @@
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import * as Sentry from '@sentry/nestjs';
+import type { Request, Response } from 'express';
+import { requestIdOf } from '../http/request-id';
+import { AppError } from './app-error';
+import { DEFAULT_CODES, ErrorResponse } from './error-response';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  statusCode?: number;
+}
+
+/**
+ * The one global filter: every error leaves as `{statusCode, code, message, requestId, details?}`.
+ * Unexpected errors become a generic 500 (never a stack or internal message) and go to Sentry.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') return;
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<Request>();
+    const res = ctx.getResponse<Response>();
+    const requestId = requestIdOf(req);
+    const body = this.toBody(exception, requestId, res);
+
+    if (body.statusCode >= 500 && !(exception instanceof AppError)) {
+      this.logger.error(
+        {
+          err: exception,
+          requestId,
+          route: req.route ? String((req.route as { path: string }).path) : req.path,
+        },
+        'Unhandled error',
+      );
+      Sentry.withScope((scope) => {
+        scope.setTag('request_id', requestId);
+        const user = (req as Request & { user?: { id: string; role: string } }).user;
+        if (user) scope.setUser({ id: user.id });
+        Sentry.captureException(exception);
+      });
+    }
+    if (res.headersSent) return;
+    res.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown, requestId: string, res: Response): ErrorResponse {
+    if (exception instanceof AppError) {
+      for (const [k, v] of Object.entries(exception.headers ?? {})) res.setHeader(k, v);
+      return {
+        statusCode: exception.status,
+        code: exception.code,
+        message: exception.message,
+        requestId,
+        ...(exception.details ? { details: exception.details } : {}),
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const payload = exception.getResponse();
+      let message = exception.message;
+      let details: unknown[] | undefined;
+      let code = DEFAULT_CODES[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'REQUEST_FAILED');
+      if (typeof payload === 'object' && payload !== null) {
+        const p = payload as { message?: unknown; code?: unknown };
+        if (Array.isArray(p.message)) {
+          details = p.message;
+          message = 'Request validation failed';
+        } else if (typeof p.message === 'string') message = p.message;
+        if (typeof p.code === 'string') code = p.code;
+      }
+      if (status >= 500) message = 'Internal server error';
+      return { statusCode: status, code, message, requestId, ...(details ? { details } : {}) };
+    }
+    // body-parser errors (too large, malformed JSON) carry a status and a type.
+    const bp = exception as BodyParserError;
+    if (bp && typeof bp === 'object' && typeof bp.type === 'string') {
+      const status = bp.status ?? bp.statusCode ?? 400;
+      if (bp.type === 'entity.too.large')
+        return {
+          statusCode: 413,
+          code: 'PAYLOAD_TOO_LARGE',
+          message: 'Request body too large',
+          requestId,
+        };
+      if (bp.type === 'entity.parse.failed')
+        return {
+          statusCode: 400,
+          code: 'INVALID_JSON',
+          message: 'Request body is not valid JSON',
+          requestId,
+        };
+      if (status >= 400 && status < 500)
+        return {
+          statusCode: status,
+          code: DEFAULT_CODES[status] ?? 'BAD_REQUEST',
+          message: 'Bad request',
+          requestId,
+        };
+    }
+    return {
+      statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+      code: 'INTERNAL_ERROR',
+      message: 'Internal server error',
+      requestId,
+    };
+  }
+}

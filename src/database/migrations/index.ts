@@ -1,0 +1,4 @@
+import { CreateUsers1764100000000 } from './1764100000000-CreateUsers';
+
+/** Every migration, in order. Append new ones at the end; never edit one that has shipped. */
+export const MIGRATIONS = [CreateUsers1764100000000];

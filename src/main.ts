@@ -1,0 +1,37 @@
+import './instrument';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import { ConfigError, loadConfig } from './config/app-config';
+import { configureApp, installGracefulShutdown } from './configure-app';
+import { startEmbeddedDatabaseIfNeeded } from './database/embedded-database';
+
+async function bootstrap(): Promise<void> {
+  // Validate before anything starts: production refuses to boot with one message naming every problem.
+  try {
+    loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const stopEmbeddedDb = await startEmbeddedDatabaseIfNeeded();
+  const cfg = loadConfig(process.env);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    rawBody: true,
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  configureApp(app);
+  installGracefulShutdown(app, stopEmbeddedDb);
+  await app.listen(cfg.app.port);
+  app.getHttpServer().keepAliveTimeout = 65_000;
+  console.log(`iAyos Payments listening on http://localhost:${cfg.app.port} (docs at /docs)`);
+}
+
+bootstrap().catch((err: unknown) => {
+  console.error('Failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

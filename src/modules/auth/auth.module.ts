@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { createSecretKey } from 'node:crypto';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.token';
+import { UsersModule } from '../users/users.module';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { TokenService } from './token.service';
+
+@Module({
+  imports: [
+    UsersModule,
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (cfg: AppConfig) => {
+        // A KeyObject instead of a string: jsonwebtoken otherwise re-derives the key on every verify.
+        const key = createSecretKey(Buffer.from(cfg.auth.jwtSecret, 'utf8'));
+        return {
+          privateKey: key,
+          publicKey: key,
+          signOptions: { algorithm: 'HS256', expiresIn: cfg.auth.accessTtlSeconds },
+          verifyOptions: { algorithms: ['HS256'] },
+        };
+      },
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [AuthService, TokenService],
+  exports: [TokenService],
+})
+export class AuthModule {}

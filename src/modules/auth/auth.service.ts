@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '../../common/errors/app-error';
+import { toUserResponse, UserResponse } from '../users/user.entity';
+import { hashPassword, UsersService, verifyPassword } from '../users/users.service';
+import type { LoginDto, RegisterDto } from './dto/auth.dto';
+import { TokenPair, TokenService } from './token.service';
+
+export interface AuthResult extends TokenPair {
+  user: UserResponse;
+}
+
+@Injectable()
+export class AuthService {
+  // Verifying against a real hash when the email is unknown keeps both failures equally slow.
+  private dummyHash?: Promise<string>;
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  async register(dto: RegisterDto): Promise<AuthResult> {
+    const user = await this.users.create(dto);
+    return { user: toUserResponse(user), ...(await this.tokens.issue(user)) };
+  }
+
+  async login(dto: LoginDto): Promise<AuthResult> {
+    const user = await this.users.findByEmailWithHash(dto.email);
+    this.dummyHash ??= hashPassword(`unknown-account-${Date.now()}`);
+    const ok = await verifyPassword(user?.passwordHash ?? (await this.dummyHash), dto.password);
+    if (!user || !ok)
+      throw AppError.unauthorized('INVALID_CREDENTIALS', 'Invalid email or password');
+    return { user: toUserResponse(user), ...(await this.tokens.issue(user)) };
+  }
+
+  async refresh(refreshToken: string | undefined): Promise<AuthResult> {
+    if (!refreshToken)
+      throw AppError.unauthorized('INVALID_REFRESH_TOKEN', 'Refresh token is missing');
+    const { userId, familyId } = await this.tokens.rotate(refreshToken);
+    const user = await this.users.findById(userId);
+    if (!user)
+      throw AppError.unauthorized('INVALID_REFRESH_TOKEN', 'Refresh token is invalid or expired');
+    return { user: toUserResponse(user), ...(await this.tokens.issue(user, familyId)) };
+  }
+
+  async logout(userId: string, refreshToken: string | undefined): Promise<void> {
+    if (refreshToken) await this.tokens.revoke(refreshToken, userId);
+  }
+
+  async me(userId: string): Promise<UserResponse> {
+    const user = await this.users.findById(userId);
+    if (!user) throw AppError.unauthorized('UNAUTHORIZED', 'Account no longer exists');
+    return toUserResponse(user);
+  }
+}

@@ -1,0 +1,72 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.token';
+import { REDIS_CLIENT, RedisClient } from '../../common/redis/redis.module';
+import { ShutdownState } from '../../common/shutdown/shutdown-state';
+import { HealthRegistry } from '../../common/health/health-registry';
+
+const startedAt = Date.now();
+
+async function timed<T>(
+  fn: () => Promise<T>,
+  timeoutMs = 2_000,
+): Promise<{ ok: boolean; ms: number }> {
+  const t0 = performance.now();
+  try {
+    await Promise.race([
+      fn(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref()),
+    ]);
+    return { ok: true, ms: Math.round((performance.now() - t0) * 100) / 100 };
+  } catch {
+    return { ok: false, ms: Math.round((performance.now() - t0) * 100) / 100 };
+  }
+}
+
+@Injectable()
+export class HealthStatusService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly indicator: HealthIndicatorService,
+    private readonly shutdown: ShutdownState,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
+    @Inject(APP_CONFIG) private readonly cfg: AppConfig,
+    private readonly contributors: HealthRegistry,
+  ) {}
+
+  async redisIndicator() {
+    const check = this.indicator.check('redis');
+    const r = await timed(async () => this.redis?.ping());
+    return r.ok ? check.up({ latency_ms: r.ms }) : check.down({ message: 'Redis did not answer' });
+  }
+
+  async snapshot() {
+    const [db, cache] = await Promise.all([
+      timed(() => this.ds.query('SELECT 1')),
+      this.redis ? timed(async () => this.redis?.ping()) : Promise.resolve({ ok: true, ms: 0 }),
+    ]);
+    const breakers = this.contributors.circuitBreakers();
+    const cacheState = this.redis ? (cache.ok ? 'up' : 'down') : 'memory';
+    const status =
+      !db.ok || this.shutdown.isShuttingDown
+        ? 'unhealthy'
+        : cacheState === 'down' || breakers.some((b) => b.state !== 'closed')
+          ? 'degraded'
+          : 'healthy';
+    return {
+      status,
+      checks: {
+        database: db.ok ? 'up' : 'down',
+        database_latency_ms: db.ms,
+        cache: cacheState,
+        cache_latency_ms: cache.ms,
+        cache_stats: await this.contributors.cacheStats(),
+        circuit_breakers: breakers,
+      },
+      version: this.cfg.app.version,
+      uptime_s: Math.round((Date.now() - startedAt) / 1000),
+    };
+  }
+}

@@ -1,0 +1,102 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/configure-app';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  /** Base URL of the app listening on a real port (the sandbox and webhooks use real HTTP). */
+  url: string;
+  databaseUrl: string;
+  redisPrefix: string;
+  db: DataSource;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string | undefined>;
+  /** Reuse another app's database (for multi-instance tests). */
+  databaseUrl?: string;
+  /** Reuse another app's Redis key space (for multi-instance tests). */
+  redisPrefix?: string;
+  /** Run without Redis (in-process fallbacks). */
+  noRedis?: boolean;
+}
+
+/** Creates a fresh, empty database for one test file; migrations run when the app boots. */
+export async function createTestDatabase(): Promise<string> {
+  const admin = process.env.TEST_DATABASE_ADMIN_URL;
+  if (!admin)
+    throw new Error('TEST_DATABASE_ADMIN_URL is not set (run through the e2e jest config)');
+  const name = `test_${process.env.TEST_RUN_ID ?? 'local'}_${randomBytes(4).toString('hex')}`;
+  const client = new Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+/** Boots the real AppModule, configured exactly as main.ts does, on a real port. */
+export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  const databaseUrl = opts.databaseUrl ?? (await createTestDatabase());
+  const port = await freePort();
+  const redisPrefix = opts.redisPrefix ?? `t:${randomBytes(4).toString('hex')}:`;
+  const base: Record<string, string | undefined> = {
+    NODE_ENV: 'test',
+    ENVIRONMENT: 'test',
+    LOG_LEVEL: 'silent',
+    JSON_LOGGING: 'true',
+    PORT: String(port),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    DATABASE_URL: databaseUrl,
+    DB_POOL_MAX: '20',
+    REDIS_URL: opts.noRedis
+      ? undefined
+      : (process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0'),
+    REDIS_KEY_PREFIX: redisPrefix,
+    RATE_LIMIT_DISABLED: 'true',
+    CRON_DISABLED: 'true',
+    JWT_SECRET: 'e2e-test-secret-that-is-long-enough-0123456789',
+  };
+  const env = { ...base, ...opts.env };
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({
+    rawBody: true,
+    bodyParser: false,
+  });
+  configureApp(app);
+  await app.listen(port, '127.0.0.1');
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    databaseUrl,
+    redisPrefix,
+    db: app.get(DataSource),
+    close: () => app.close(),
+  };
+}
