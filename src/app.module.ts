@@ -21,6 +21,10 @@ import { buildTypeOrmOptions } from './database/typeorm-options';
 import { AuthModule } from './modules/auth/auth.module';
 import { JwtAuthGuard } from './modules/auth/jwt-auth.guard';
 import { HealthModule } from './modules/health/health.module';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
+import { LedgerHarnessModule } from './modules/ledger/harness/ledger-harness.module';
+import { LedgerModule } from './modules/ledger/ledger.module';
+import { WalletModule } from './modules/wallet/wallet.module';
 
 @Module({
   imports: [
@@ -54,6 +58,10 @@ import { HealthModule } from './modules/health/health.module';
     MetricsModule,
     HealthModule,
     AuthModule,
+    IdempotencyModule,
+    LedgerModule,
+    WalletModule,
+    LedgerHarnessModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },

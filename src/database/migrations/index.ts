@@ -1,4 +1,12 @@
 import { CreateUsers1764100000000 } from './1764100000000-CreateUsers';
+import { CreateLedger1764200000000 } from './1764200000000-CreateLedger';
+import { CreateTransactions1764200000001 } from './1764200000001-CreateTransactions';
+import { CreateIdempotencyKeys1764200000002 } from './1764200000002-CreateIdempotencyKeys';
 
 /** Every migration, in order. Append new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS = [CreateUsers1764100000000];
+export const MIGRATIONS = [
+  CreateUsers1764100000000,
+  CreateLedger1764200000000,
+  CreateTransactions1764200000001,
+  CreateIdempotencyKeys1764200000002,
+];

@@ -1,0 +1,11 @@
+import { Global, Module } from '@nestjs/common';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { IdempotencyStore } from './idempotency.store';
+
+/** Makes `@Idempotent()` usable on any controller. */
+@Global()
+@Module({
+  providers: [IdempotencyStore, IdempotencyInterceptor],
+  exports: [IdempotencyStore, IdempotencyInterceptor],
+})
+export class IdempotencyModule {}
