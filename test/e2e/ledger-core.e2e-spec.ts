@@ -146,10 +146,10 @@ describe('LedgerService (e2e, real PostgreSQL)', () => {
         ).rejects.toMatchObject({ status: 400, code: 'LEDGER_INVALID_ENTRY' });
       }
       await expect(
-        ledger.post({ entryId: '', type: 'PAYMENT', legs: [] } as never),
+        ledger.post({ entryId: '', type: 'PAYMENT', legs: [] }),
       ).rejects.toMatchObject({ status: 400 });
       await expect(
-        ledger.post({ entryId: 'x', type: 'lower case', legs: [] } as never),
+        ledger.post({ entryId: 'x', type: 'lower case', legs: [] }),
       ).rejects.toMatchObject({ status: 400 });
       expect([
         await count('ledger_entries'),
