@@ -45,6 +45,8 @@ import { HealthModule } from './modules/health/health.module';
           ttl: RATE_LIMIT_WINDOW_MS,
         })),
         skipIf: () => cfg.switches.rateLimitDisabled,
+        // The guard sets the standard X-RateLimit-Limit/Remaining/Reset itself (one set, not one per category).
+        setHeaders: false,
         storage: new ResilientThrottlerStorage(
           redis ? new ThrottlerStorageRedisService(redis) : undefined,
         ),

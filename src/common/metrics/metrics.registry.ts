@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /**
  * One registry per process. Metrics are module-level singletons so decorators and services can
@@ -20,5 +20,12 @@ export const operationDuration = new Histogram({
   help: 'Duration of @Timed operations by name and outcome',
   labelNames: ['name', 'outcome'] as const,
   buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  registers: [metricsRegistry],
+});
+
+export const rateLimitedTotal = new Counter({
+  name: 'rate_limited_requests_total',
+  help: 'Requests refused with 429 by rate-limit category',
+  labelNames: ['category'] as const,
   registers: [metricsRegistry],
 });
