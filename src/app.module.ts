@@ -6,6 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { SentryModule } from '@sentry/nestjs/setup';
 import { LoggerModule } from 'nestjs-pino';
+import { QueryCacheModule } from './common/cache/query-cache.module';
 import { CommonModule } from './common/common.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { buildLoggerOptions } from './common/logging/logger.options';
@@ -52,6 +53,7 @@ import { HealthModule } from './modules/health/health.module';
         ),
       }),
     }),
+    QueryCacheModule,
     ScheduleModule.forRoot(),
     MetricsModule,
     HealthModule,

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * One registry per process. Metrics are module-level singletons so decorators and services can
@@ -28,4 +28,26 @@ export const rateLimitedTotal = new Counter({
   help: 'Requests refused with 429 by rate-limit category',
   labelNames: ['category'] as const,
   registers: [metricsRegistry],
+});
+
+export const cacheRequestsTotal = new Counter({
+  name: 'cache_requests_total',
+  help: 'Query cache lookups by result (hit, miss) and store errors',
+  labelNames: ['result'] as const,
+  registers: [metricsRegistry],
+});
+
+let cacheKeysSource: () => Promise<number> = async () => 0;
+/** The query cache registers how to count its keys; read on each scrape. */
+export function setCacheKeysSource(source: () => Promise<number>): void {
+  cacheKeysSource = source;
+}
+
+export const cacheKeys = new Gauge({
+  name: 'cache_keys',
+  help: 'Keys held in the query cache namespace',
+  registers: [metricsRegistry],
+  async collect() {
+    this.set(await cacheKeysSource());
+  },
 });
