@@ -9,7 +9,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { QueryCacheModule } from './common/cache/query-cache.module';
 import { CommonModule } from './common/common.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
-import { buildLoggerOptions } from './common/logging/logger.options';
+import { buildLoggerOptions, LOG_DESTINATION } from './common/logging/logger.options';
 import { MetricsModule } from './common/metrics/metrics.module';
 import { CategoryThrottlerGuard } from './common/rate-limit/category-throttler.guard';
 import { RATE_LIMIT_WINDOW_MS, RATE_LIMITS } from './common/rate-limit/rate-limit.limits';
@@ -29,7 +29,10 @@ import { HealthModule } from './modules/health/health.module';
     AppConfigModule,
     CommonModule,
     RedisModule,
-    LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: buildLoggerOptions }),
+    LoggerModule.forRootAsync({
+      inject: [APP_CONFIG, LOG_DESTINATION],
+      useFactory: buildLoggerOptions,
+    }),
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (cfg: AppConfig) => ({

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { Inject } from '@nestjs/common';
 import { CacheTtl } from './cache-ttl';
 import { QueryCacheService } from './query-cache.service';

@@ -51,3 +51,29 @@ export const cacheKeys = new Gauge({
     this.set(await cacheKeysSource());
   },
 });
+
+export interface DbPoolCounts {
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
+}
+let dbPoolSource: () => DbPoolCounts | undefined = () => undefined;
+export function setDbPoolSource(source: () => DbPoolCounts | undefined): void {
+  dbPoolSource = source;
+}
+
+export const dbPoolConnections = new Gauge({
+  name: 'db_pool_connections',
+  help: 'PostgreSQL pool connections by state (total, idle, waiting clients) and the pool maximum',
+  labelNames: ['state'] as const,
+  registers: [metricsRegistry],
+  collect() {
+    const counts = dbPoolSource();
+    if (!counts) return;
+    this.set({ state: 'total' }, counts.total);
+    this.set({ state: 'idle' }, counts.idle);
+    this.set({ state: 'waiting' }, counts.waiting);
+    this.set({ state: 'max' }, counts.max);
+  },
+});
