@@ -1,12 +1,12 @@
 import { Logger as NestLogger, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/config.token';
 import { httpMetricsMiddleware } from './common/metrics/http-metrics.middleware';
+import { setupApiDocs } from './common/http/api-docs';
 import { bodyParserErrors } from './common/http/body-parser-errors';
 import { requestIdMiddleware } from './common/http/request-id';
 import { ShutdownState } from './common/shutdown/shutdown-state';
@@ -54,21 +54,6 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   );
   setupApiDocs(app, cfg);
   return app;
-}
-
-function setupApiDocs(app: NestExpressApplication, cfg: AppConfig): void {
-  const doc = new DocumentBuilder()
-    .setTitle('iAyos Payments')
-    .setDescription(
-      'Wallets on a double-entry ledger, gateway deposits and webhooks, escrow and payouts. Money is integer centavos.',
-    )
-    .setVersion(cfg.app.version)
-    .addBearerAuth()
-    .addCookieAuth('access')
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), {
-    jsonDocumentUrl: 'docs-json',
-  });
 }
 
 /**
