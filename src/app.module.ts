@@ -19,9 +19,11 @@ import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { APP_CONFIG } from './config/config.token';
 import { buildTypeOrmOptions } from './database/typeorm-options';
+import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { JwtAuthGuard } from './modules/auth/jwt-auth.guard';
 import { HealthModule } from './modules/health/health.module';
+import { SchedulingModule } from './modules/scheduling/scheduling.module';
 
 @Module({
   imports: [
@@ -61,6 +63,8 @@ import { HealthModule } from './modules/health/health.module';
     MetricsModule,
     HealthModule,
     AuthModule,
+    AuditModule,
+    SchedulingModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },

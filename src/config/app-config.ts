@@ -131,6 +131,8 @@ export type Env = z.infer<typeof EnvSchema>;
 /** Values that must never be accepted as production secrets. */
 const PLACEHOLDER =
   /^(changeme|change-me|secret|password|dev|test|example|placeholder|dev-only.*|local-.*|xxx+)$/i;
+/** Fill-me-in markers used by .env.example and the k8s Secret example, anywhere in the value. */
+const PLACEHOLDER_MARKER = /replace[_-]?me|change[_-]?me/i;
 export const LOCAL_JWT_SECRET = 'local-dev-only-jwt-secret-not-for-production';
 export const SANDBOX_PAYMONGO_SECRET_KEY = 'sk_test_sandbox';
 export const SANDBOX_PAYMONGO_WEBHOOK_SECRET = 'whsk_sandbox_local';
@@ -193,7 +195,12 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
   const requireSecret = (name: string, minLength = 1) => {
     const value = env[name];
     if (!value) problems.push(`${name}: required in production`);
-    else if (PLACEHOLDER.test(value) || value === LOCAL_JWT_SECRET || value.includes('sandbox'))
+    else if (
+      PLACEHOLDER.test(value) ||
+      PLACEHOLDER_MARKER.test(value) ||
+      value === LOCAL_JWT_SECRET ||
+      value.includes('sandbox')
+    )
       problems.push(`${name}: a default/test placeholder value is not allowed in production`);
     else if (value.length < minLength)
       problems.push(`${name}: must be at least ${minLength} characters`);
