@@ -9,6 +9,7 @@ import { httpMetricsMiddleware } from './common/metrics/http-metrics.middleware'
 import { setupApiDocs } from './common/http/api-docs';
 import { bodyParserErrors } from './common/http/body-parser-errors';
 import { requestIdMiddleware } from './common/http/request-id';
+import { drainAndClose, drainTracking } from './common/shutdown/drain';
 import { ShutdownState } from './common/shutdown/shutdown-state';
 
 /** Everything main.ts and the e2e tests both need, so tests run the app exactly as production does. */
@@ -18,6 +19,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.set('trust proxy', cfg.app.trustedProxies.length > 0 ? cfg.app.trustedProxies : false);
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
+  app.use(drainTracking(app.get(ShutdownState)));
   app.use(httpMetricsMiddleware);
   app.use(
     helmet({
@@ -70,15 +72,15 @@ export function installGracefulShutdown(
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
-    log.log(`${signal} received: draining (grace ${cfg.app.shutdownGraceMs} ms)`);
-    app.get(ShutdownState).begin();
+    log.log(
+      `${signal} received: draining (readiness 503 for ${cfg.app.shutdownDrainMs} ms, grace ${cfg.app.shutdownGraceMs} ms)`,
+    );
     const force = setTimeout(() => {
       log.warn('Grace period over: exiting with requests still open');
       process.exit(1);
     }, cfg.app.shutdownGraceMs);
     force.unref();
-    app
-      .close()
+    drainAndClose(app, cfg.app.shutdownDrainMs)
       .then(onClosed)
       .then(() => process.exit(0))
       .catch((err: unknown) => {
