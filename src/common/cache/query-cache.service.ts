@@ -155,7 +155,8 @@ export class QueryCacheService implements OnModuleInit {
   private async *scanRedis(pattern: string): AsyncGenerator<string[]> {
     const redis = this.redis;
     if (!redis) return;
-    const match = `${this.namespace}::${pattern}`;
+    // The namespace is literal (escape glob characters); the caller's pattern is a glob.
+    const match = `${this.namespace.replace(/[*?[\]\\]/g, '\\$&')}::${pattern}`;
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
