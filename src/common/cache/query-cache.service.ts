@@ -107,10 +107,12 @@ export class QueryCacheService implements OnModuleInit {
         }
         return removed;
       }
-      const re = globToRegExp(`${this.namespace}:${pattern}`);
+      const prefix = `${this.namespace}:`;
+      const re = globToRegExp(pattern);
       let removed = 0;
       for (const k of [...this.memoryStore().keys()])
-        if (re.test(k) && this.memoryStore().delete(k)) removed++;
+        if (k.startsWith(prefix) && re.test(k.slice(prefix.length)) && this.memoryStore().delete(k))
+          removed++;
       return removed;
     } catch (err) {
       this.onStoreError(err);
