@@ -6,9 +6,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { SentryModule } from '@sentry/nestjs/setup';
 import { LoggerModule } from 'nestjs-pino';
+import { QueryCacheModule } from './common/cache/query-cache.module';
 import { CommonModule } from './common/common.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
-import { buildLoggerOptions } from './common/logging/logger.options';
+import { buildLoggerOptions, LOG_DESTINATION } from './common/logging/logger.options';
 import { MetricsModule } from './common/metrics/metrics.module';
 import { CategoryThrottlerGuard } from './common/rate-limit/category-throttler.guard';
 import { RATE_LIMIT_WINDOW_MS, RATE_LIMITS } from './common/rate-limit/rate-limit.limits';
@@ -18,10 +19,13 @@ import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { APP_CONFIG } from './config/config.token';
 import { buildTypeOrmOptions } from './database/typeorm-options';
+import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { JwtAuthGuard } from './modules/auth/jwt-auth.guard';
 import { HealthModule } from './modules/health/health.module';
+import { SchedulingModule } from './modules/scheduling/scheduling.module';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
+import { LedgerOpsModule } from './modules/ledger/admin/ledger-ops.module';
 import { LedgerHarnessModule } from './modules/ledger/harness/ledger-harness.module';
 import { LedgerModule } from './modules/ledger/ledger.module';
 import { WalletModule } from './modules/wallet/wallet.module';
@@ -32,7 +36,10 @@ import { WalletModule } from './modules/wallet/wallet.module';
     AppConfigModule,
     CommonModule,
     RedisModule,
-    LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: buildLoggerOptions }),
+    LoggerModule.forRootAsync({
+      inject: [APP_CONFIG, LOG_DESTINATION],
+      useFactory: buildLoggerOptions,
+    }),
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (cfg: AppConfig) => ({
@@ -49,25 +56,32 @@ import { WalletModule } from './modules/wallet/wallet.module';
           ttl: RATE_LIMIT_WINDOW_MS,
         })),
         skipIf: () => cfg.switches.rateLimitDisabled,
+        // The guard sets the standard X-RateLimit-Limit/Remaining/Reset itself (one set, not one per category).
+        setHeaders: false,
         storage: new ResilientThrottlerStorage(
           redis ? new ThrottlerStorageRedisService(redis) : undefined,
         ),
       }),
     }),
+    QueryCacheModule,
     ScheduleModule.forRoot(),
     MetricsModule,
     HealthModule,
     AuthModule,
+    AuditModule,
+    SchedulingModule,
     IdempotencyModule,
     LedgerModule,
     WalletModule,
+    LedgerOpsModule,
     LedgerHarnessModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
-    // Order matters: authentication first, so rate limits can key by user.
-    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    // Rate limits first (they verify the token themselves to key by user), so requests that fail
+    // authentication are limited too; then authentication and roles.
     { provide: APP_GUARD, useClass: CategoryThrottlerGuard },
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
 })
 export class AppModule {}

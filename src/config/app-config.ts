@@ -96,6 +96,7 @@ const EnvSchema = z.object({
   DB_CONN_MAX_AGE: int(30, 0, 86400),
   DB_CONN_HEALTH_CHECKS: bool(true),
   REDIS_URL: url(['redis:', 'rediss:']),
+  REDIS_KEY_PREFIX: optionalString,
   JWT_SECRET: optionalString,
   JWT_ACCESS_TTL: duration(900),
   JWT_REFRESH_TTL: duration(30 * 86400),
@@ -121,6 +122,7 @@ const EnvSchema = z.object({
   QUERY_CACHE_DISABLED: bool(false),
   CRON_DISABLED: bool(false),
   SHUTDOWN_GRACE_MS: int(10_000, 0, 300_000),
+  SHUTDOWN_DRAIN_MS: int(-1, 0, 120_000),
   BODY_LIMIT: z.string().optional().default('100kb'),
   LEDGER_TEST_API: bool(false),
 });
@@ -130,6 +132,8 @@ export type Env = z.infer<typeof EnvSchema>;
 /** Values that must never be accepted as production secrets. */
 const PLACEHOLDER =
   /^(changeme|change-me|secret|password|dev|test|example|placeholder|dev-only.*|local-.*|xxx+)$/i;
+/** Fill-me-in markers used by .env.example and the k8s Secret example, anywhere in the value. */
+const PLACEHOLDER_MARKER = /replace[_-]?me|change[_-]?me/i;
 export const LOCAL_JWT_SECRET = 'local-dev-only-jwt-secret-not-for-production';
 export const SANDBOX_PAYMONGO_SECRET_KEY = 'sk_test_sandbox';
 export const SANDBOX_PAYMONGO_WEBHOOK_SECRET = 'whsk_sandbox_local';
@@ -149,6 +153,8 @@ export interface AppConfig {
     trustedProxies: string[];
     bodyLimit: string;
     shutdownGraceMs: number;
+    /** After SIGTERM, readiness is 503 for this long before the server stops accepting connections. */
+    shutdownDrainMs: number;
   };
   log: { level: Env['LOG_LEVEL']; json: boolean };
   database: {
@@ -159,7 +165,8 @@ export interface AppConfig {
     connectTimeoutMs: number;
     healthChecks: boolean;
   };
-  redis: { url: string | undefined };
+  /** keyPrefix namespaces every key (cache, rate limits, locks) so apps can share one Redis. */
+  redis: { url: string | undefined; keyPrefix: string };
   auth: { jwtSecret: string; accessTtlSeconds: number; refreshTtlSeconds: number };
   payments: {
     provider: Env['PAYMENT_PROVIDER'];
@@ -193,7 +200,12 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
   const requireSecret = (name: string, minLength = 1) => {
     const value = env[name];
     if (!value) problems.push(`${name}: required in production`);
-    else if (PLACEHOLDER.test(value) || value === LOCAL_JWT_SECRET || value.includes('sandbox'))
+    else if (
+      PLACEHOLDER.test(value) ||
+      PLACEHOLDER_MARKER.test(value) ||
+      value === LOCAL_JWT_SECRET ||
+      value.includes('sandbox')
+    )
       problems.push(`${name}: a default/test placeholder value is not allowed in production`);
     else if (value.length < minLength)
       problems.push(`${name}: must be at least ${minLength} characters`);
@@ -287,6 +299,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       trustedProxies: split(env.TRUSTED_PROXIES),
       bodyLimit: env.BODY_LIMIT,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+      // Behind a load balancer, give it a few probe periods to see readiness 503 first.
+      shutdownDrainMs:
+        env.SHUTDOWN_DRAIN_MS >= 0 ? env.SHUTDOWN_DRAIN_MS : isProduction ? 5_000 : 0,
     },
     log: {
       level: env.LOG_LEVEL,
@@ -304,7 +319,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       connectTimeoutMs: env.LEDGER_TEST_API ? 60_000 : 5_000,
       healthChecks: env.DB_CONN_HEALTH_CHECKS,
     },
-    redis: { url: env.REDIS_URL },
+    redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX ?? '' },
     auth: {
       jwtSecret: env.JWT_SECRET ?? LOCAL_JWT_SECRET,
       accessTtlSeconds: env.JWT_ACCESS_TTL,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { returningRows } from '../../database/returning-rows';
 
 /** Keys are kept at least this long (the contract's ≥ 24 h), then purged by a scheduled job. */
 export const IDEMPOTENCY_RETENTION_HOURS = 24;
@@ -115,10 +116,12 @@ export class IdempotencyStore {
   async purgeExpired(batch = 5000): Promise<number> {
     let total = 0;
     for (;;) {
-      const rows = await this.ds.query<{ id: string }[]>(
-        `DELETE FROM idempotency_keys WHERE id IN (
-           SELECT id FROM idempotency_keys WHERE expires_at < now() LIMIT $1) RETURNING id`,
-        [batch],
+      const rows = returningRows<{ id: string }>(
+        await this.ds.query(
+          `DELETE FROM idempotency_keys WHERE id IN (
+             SELECT id FROM idempotency_keys WHERE expires_at < now() LIMIT $1) RETURNING id`,
+          [batch],
+        ),
       );
       total += rows.length;
       if (rows.length < batch) return total;
@@ -131,13 +134,15 @@ export class IdempotencyStore {
     inFlightTtlMs: number,
     condition: string,
   ): Promise<boolean> {
-    const rows = await this.ds.query<{ id: string }[]>(
-      `UPDATE idempotency_keys
+    const rows = returningRows<{ id: string }>(
+      await this.ds.query(
+        `UPDATE idempotency_keys
        SET fingerprint = $2, status = 'IN_PROGRESS', locked_until = now() + $3 * interval '1 millisecond',
            response_status = NULL, response_content_type = NULL, response_body = NULL, completed_at = NULL,
            expires_at = greatest(expires_at, now() + $4 * interval '1 hour')
        WHERE id = $1 AND ${condition} RETURNING id`,
-      [id, fingerprint, inFlightTtlMs, IDEMPOTENCY_RETENTION_HOURS],
+        [id, fingerprint, inFlightTtlMs, IDEMPOTENCY_RETENTION_HOURS],
+      ),
     );
     return rows.length > 0;
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
+import { returningRows } from '../../database/returning-rows';
 import { Transaction, TransactionStatus, TransactionType } from './transaction.entity';
 
 export interface CreatePendingInput {
@@ -90,10 +91,12 @@ export class TransactionsService {
     input: { ledgerEntryId: string },
     manager?: EntityManager,
   ): Promise<Transaction> {
-    const rows = await this.q(manager).query<Row[]>(
-      `UPDATE transactions SET status = 'COMPLETED', completed_at = now(), ledger_entry_id = $2
+    const rows = returningRows<Row>(
+      await this.q(manager).query(
+        `UPDATE transactions SET status = 'COMPLETED', completed_at = now(), ledger_entry_id = $2
        WHERE id = $1 AND status = 'PENDING' RETURNING *`,
-      [id, input.ledgerEntryId],
+        [id, input.ledgerEntryId],
+      ),
     );
     if (rows.length > 0) return toEntity(rows[0]);
     const current = await this.findById(id, manager);
@@ -111,9 +114,11 @@ export class TransactionsService {
   ): Promise<Transaction> {
     if (!TERMINAL_STATUSES.includes(status))
       throw AppError.badRequest('INVALID_STATUS', 'status must be FAILED, EXPIRED or CANCELLED');
-    const rows = await this.q(manager).query<Row[]>(
-      `UPDATE transactions SET status = $2 WHERE id = $1 AND status = 'PENDING' RETURNING *`,
-      [id, status],
+    const rows = returningRows<Row>(
+      await this.q(manager).query(
+        `UPDATE transactions SET status = $2 WHERE id = $1 AND status = 'PENDING' RETURNING *`,
+        [id, status],
+      ),
     );
     if (rows.length > 0) return toEntity(rows[0]);
     const current = await this.findById(id, manager);
@@ -128,17 +133,19 @@ export class TransactionsService {
     input: { provider?: string; providerReference?: string; metadata?: Record<string, unknown> },
     manager?: EntityManager,
   ): Promise<Transaction> {
-    const rows = await this.q(manager).query<Row[]>(
-      `UPDATE transactions SET provider = coalesce($2, provider),
+    const rows = returningRows<Row>(
+      await this.q(manager).query(
+        `UPDATE transactions SET provider = coalesce($2, provider),
               provider_reference = coalesce($3, provider_reference),
               metadata = metadata || $4::jsonb
        WHERE id = $1 RETURNING *`,
-      [
-        id,
-        input.provider ?? null,
-        input.providerReference ?? null,
-        JSON.stringify(input.metadata ?? {}),
-      ],
+        [
+          id,
+          input.provider ?? null,
+          input.providerReference ?? null,
+          JSON.stringify(input.metadata ?? {}),
+        ],
+      ),
     );
     if (rows.length === 0)
       throw AppError.notFound('TRANSACTION_NOT_FOUND', 'Transaction not found');

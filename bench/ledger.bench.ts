@@ -11,10 +11,10 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { buildTypeOrmOptions } from '../../src/database/typeorm-options';
-import { accountPolicy } from '../../src/modules/ledger/account-policy';
-import { LedgerRepository } from '../../src/modules/ledger/ledger.repository';
-import { LedgerService } from '../../src/modules/ledger/ledger.service';
+import { buildTypeOrmOptions } from '../src/database/typeorm-options';
+import { accountPolicy } from '../src/modules/ledger/account-policy';
+import { LedgerRepository } from '../src/modules/ledger/ledger.repository';
+import { LedgerService } from '../src/modules/ledger/ledger.service';
 
 const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const OPS = Number(process.env.BENCH_OPS ?? 4000);
