@@ -269,7 +269,7 @@ describe('Idempotency-Key and admin ledger routes (e2e)', () => {
         .set(bearer(admin))
         .expect(200);
       expect(res.body.ok).toBe(true);
-      expect(res.body.checks.map((c: { name: string }) => c.name)).toEqual([
+      expect((res.body.checks as { name: string }[]).map((c) => c.name)).toEqual([
         'debits_equal_credits_per_currency',
         'every_entry_balanced',
         'balances_equal_sum_of_postings',
@@ -310,8 +310,8 @@ describe('Idempotency-Key and admin ledger routes (e2e)', () => {
           .expect(200);
         expect(res.body.ok).toBe(false);
         expect(
-          res.body.checks.find(
-            (c: { name: string }) => c.name === 'balances_equal_sum_of_postings',
+          (res.body.checks as { name: string }[]).find(
+            (c) => c.name === 'balances_equal_sum_of_postings',
           ),
         ).toEqual({
           name: 'balances_equal_sum_of_postings',

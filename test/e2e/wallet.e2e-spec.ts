@@ -118,7 +118,7 @@ describe('Wallet (e2e)', () => {
           .set(bearer(u))
           .expect(200);
         expect(res.body.data.length).toBeLessThanOrEqual(2);
-        seen.push(...res.body.data.map((d: { id: string }) => d.id));
+        seen.push(...(res.body.data as { id: string }[]).map((d) => d.id));
         cursor = res.body.nextCursor;
       } while (cursor);
       expect(seen).toEqual([...ids].reverse());
@@ -128,7 +128,7 @@ describe('Wallet (e2e)', () => {
       const res = await request(t.url).get('/api/wallet/transactions').set(bearer(u)).expect(200);
       expect(res.body.nextCursor).toBeNull();
       expect(res.body.data).toHaveLength(5);
-      const completed = res.body.data.find((d: { id: string }) => d.id === ids[0]);
+      const completed = (res.body.data as { id: string }[]).find((d) => d.id === ids[0]);
       expect(completed).toEqual({
         id: ids[0],
         type: 'DEPOSIT',
@@ -151,12 +151,16 @@ describe('Wallet (e2e)', () => {
         .get('/api/wallet/transactions?type=DEPOSIT')
         .set(bearer(u))
         .expect(200);
-      expect(deposits.body.data.map((d: { id: string }) => d.id)).toEqual([ids[4], ids[2], ids[0]]);
+      expect((deposits.body.data as { id: string }[]).map((d) => d.id)).toEqual([
+        ids[4],
+        ids[2],
+        ids[0],
+      ]);
       const failed = await request(t.url)
         .get('/api/wallet/transactions?status=FAILED')
         .set(bearer(u))
         .expect(200);
-      expect(failed.body.data.map((d: { id: string }) => d.id)).toEqual([ids[1]]);
+      expect((failed.body.data as { id: string }[]).map((d) => d.id)).toEqual([ids[1]]);
       const pendingDeposits = await request(t.url)
         .get('/api/wallet/transactions?type=DEPOSIT&status=PENDING')
         .set(bearer(u))
