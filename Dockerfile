@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # iAyos Payments: build with the full toolchain, ship only production dependencies and dist/.
-# Debian (glibc) base on purpose: argon2 loads its prebuilt linux-x64/arm64 glibc binary, so no
-# compiler is needed at install time (on Alpine/musl it would fall back to a node-gyp build).
+# argon2 ships prebuilt N-API binaries (linux x64/arm64, glibc and musl) that its install step
+# (node-gyp-build) picks up, so no compiler is needed. Debian slim: the same libc as CI, where the
+# suite runs. (On a platform without a prebuild, the install would try to compile and fail here.)
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
