@@ -14,6 +14,8 @@ import {
 import { freePort } from '../support/test-app';
 
 /** The real `node dist/main.js`, started the way an operator or a container starts it. */
+jest.setTimeout(120_000); // first boot runs initdb; a busy CI machine can take a while
+
 const MAIN = distFile('main.js');
 
 describe('Boot: production configuration (e2e)', () => {
