@@ -13,9 +13,9 @@ import {
 } from '../support/processes';
 import { freePort } from '../support/test-app';
 
-/** The real `node dist/main.js`, started the way an operator or a container starts it. */
 jest.setTimeout(120_000); // first boot runs initdb; a busy CI machine can take a while
 
+/** The real `node dist/main.js`, started the way an operator or a container starts it. */
 const MAIN = distFile('main.js');
 
 describe('Boot: production configuration (e2e)', () => {
@@ -166,6 +166,28 @@ describe('Boot: local mode with no environment (e2e)', () => {
     expect(login.status).toBe(200); // same data directory, data kept
     expect(second.proc.output().stderr).toContain('stopped an orphaned embedded PostgreSQL');
     expect(await stop(second.proc)).toEqual({ code: 0, signal: null });
+    expect(await databaseAnswers()).toBe(false);
+  });
+
+  it('should let admin:create share the running local database instead of stopping it', async () => {
+    const { proc, url } = await boot();
+    const password = 'local admin password';
+    const res = await runNode(
+      distFile('cli/admin-create.js'),
+      ['--email', 'admin@local.test', '--password', password],
+      env(await freePort()),
+    );
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain('using the embedded PostgreSQL already running');
+    expect((await fetch(`${url}/health/ready`)).status).toBe(200);
+    const login = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@local.test', password }),
+    });
+    expect(login.status).toBe(200);
+    expect(((await login.json()) as { user: { role: string } }).user.role).toBe('ADMIN');
+    expect(await stop(proc)).toEqual({ code: 0, signal: null });
     expect(await databaseAnswers()).toBe(false);
   });
 
