@@ -117,7 +117,8 @@ describe('Boot: local mode with no environment (e2e)', () => {
     if (existsSync(pidFile())) {
       const pid = Number(readFileSync(pidFile(), 'utf8').split('\n')[0]);
       try {
-        process.kill(pid, 'SIGINT');
+        // Only a postgres on this test's folder (the file may name a fake pid from the last test).
+        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir)) process.kill(pid, 'SIGINT');
       } catch {
         /* already gone */
       }
