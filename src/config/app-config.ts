@@ -96,6 +96,7 @@ const EnvSchema = z.object({
   DB_CONN_MAX_AGE: int(30, 0, 86400),
   DB_CONN_HEALTH_CHECKS: bool(true),
   REDIS_URL: url(['redis:', 'rediss:']),
+  REDIS_KEY_PREFIX: optionalString,
   JWT_SECRET: optionalString,
   JWT_ACCESS_TTL: duration(900),
   JWT_REFRESH_TTL: duration(30 * 86400),
@@ -159,7 +160,8 @@ export interface AppConfig {
     idleTimeoutMs: number;
     healthChecks: boolean;
   };
-  redis: { url: string | undefined };
+  /** keyPrefix namespaces every key (cache, rate limits, locks) so apps can share one Redis. */
+  redis: { url: string | undefined; keyPrefix: string };
   auth: { jwtSecret: string; accessTtlSeconds: number; refreshTtlSeconds: number };
   payments: {
     provider: Env['PAYMENT_PROVIDER'];
@@ -290,7 +292,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       idleTimeoutMs: env.DB_CONN_MAX_AGE * 1000,
       healthChecks: env.DB_CONN_HEALTH_CHECKS,
     },
-    redis: { url: env.REDIS_URL },
+    redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX ?? '' },
     auth: {
       jwtSecret: env.JWT_SECRET ?? LOCAL_JWT_SECRET,
       accessTtlSeconds: env.JWT_ACCESS_TTL,
