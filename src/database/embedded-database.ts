@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Client } from 'pg';
 
 /**
  * Local mode: when DATABASE_URL is unset outside production, run a real PostgreSQL from the
@@ -44,19 +45,39 @@ export async function startEmbeddedDatabaseIfNeeded(
     onError: (e: unknown) =>
       log(`embedded postgres: ${e instanceof Error ? e.message : String(e)}`),
   });
-  const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
-  if (fresh) await pg.initialise();
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    // No cluster yet. Leftovers of a first start killed during initdb hold no data: clear them.
+    if (existsSync(dataDir)) {
+      rmSync(dataDir, { recursive: true, force: true });
+      log('removed an incomplete embedded database folder left by an interrupted first start');
+    }
+    await pg.initialise();
+  }
   // The package rejects with no reason when postgres exits early: surface its last log lines.
   await pg.start().catch((err: unknown) => {
     const why = err instanceof Error ? err.message : recentLog.join(' | ');
     throw new Error(`embedded PostgreSQL did not start on port ${port}: ${why || 'no output'}`);
   });
-  if (fresh) await pg.createDatabase('iayos');
+  await ensureDatabase(port, 'iayos');
   process.env.DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${port}/iayos`;
   log(
     `DATABASE_URL is not set: using an embedded PostgreSQL in ${baseDir} on 127.0.0.1:${port} (local mode only)`,
   );
   return () => pg.stop();
+}
+
+/** Creates the app database unless it exists (a first start may have stopped right after initdb). */
+async function ensureDatabase(port: number, name: string): Promise<void> {
+  const client = new Client({
+    connectionString: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+  });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
 }
 
 /**
