@@ -4,8 +4,10 @@
  *   (b) LedgerService transfers that all credit one hot account,
  *   (c) the same SQL statement issued with bare `pg` (the floor), distinct pairs and hot,
  * and the ratios. History rows are seeded first (empty tables mislead). Not a test: numbers only.
- * Env: BENCH_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_OPS (4000),
- * BENCH_WORKERS (64), BENCH_POOL (16), BENCH_SEED_ENTRIES (20000).
+ * Scenarios alternate floor/framework in BENCH_ROUNDS rounds; each ratio is the median of the
+ * per-round ratios. Env: BENCH_DATABASE_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres),
+ * BENCH_OPS per scenario and round (3000), BENCH_ROUNDS (3), BENCH_WORKERS (64), BENCH_POOL (16),
+ * BENCH_SEED_ENTRIES (20000).
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
@@ -16,8 +18,10 @@ import { accountPolicy } from '../src/modules/ledger/account-policy';
 import { LedgerRepository } from '../src/modules/ledger/ledger.repository';
 import { LedgerService } from '../src/modules/ledger/ledger.service';
 
-const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const OPS = Number(process.env.BENCH_OPS ?? 4000);
+const ADMIN_URL =
+  process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const OPS = Number(process.env.BENCH_OPS ?? 3000);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 64);
 const POOL = Number(process.env.BENCH_POOL ?? 16);
 const SEED_ENTRIES = Number(process.env.BENCH_SEED_ENTRIES ?? 20000);
@@ -140,77 +144,91 @@ async function main(): Promise<void> {
       const a = (2 * i) % WALLETS;
       return [wallet(a), wallet(a + 1)];
     };
-    const results: Result[] = [];
-    // Interleave framework and floor so machine noise hits both alike.
-    results.push(
-      await measure('floor_distinct (bare pg)', async (i) => {
-        const [from, to] = pair(i);
-        await floorPool.query({
-          name: 'p',
-          text: POST_SQL,
-          values: legsParams(`fd-${run}-${i}`, from, to, 1),
-        });
-      }),
-    );
-    results.push(
-      await measure('a_distinct (LedgerService)', async (i) => {
-        const [from, to] = pair(i);
-        const r = await ledger.post({
-          entryId: `a-${run}-${i}`,
-          type: 'TRANSFER',
-          legs: [
-            { account: from, direction: 'DEBIT', amount: 1 },
-            { account: to, direction: 'CREDIT', amount: 1 },
-          ],
-        });
-        if (r.status !== 'APPLIED') throw new Error(`unexpected ${r.status}`);
-      }),
-    );
-    results.push(
-      await measure('floor_hot (bare pg)', async (i) => {
-        await floorPool.query({
-          name: 'p',
-          text: POST_SQL,
-          values: legsParams(`fh-${run}-${i}`, wallet(i % WALLETS), 'platform:fees', 1),
-        });
-      }),
-    );
-    results.push(
-      await measure('b_hot (LedgerService)', async (i) => {
-        const r = await ledger.post({
-          entryId: `b-${run}-${i}`,
-          type: 'FEE',
-          legs: [
-            { account: wallet(i % WALLETS), direction: 'DEBIT', amount: 1 },
-            { account: 'platform:fees', direction: 'CREDIT', amount: 1 },
-          ],
-        });
-        if (r.status !== 'APPLIED') throw new Error(`unexpected ${r.status}`);
-      }),
-    );
-    const by = (prefix: string) => results.find((r) => r.name.startsWith(prefix)) as Result;
-    const floor = by('floor_distinct');
-    const floorHot = by('floor_hot');
-    const a = by('a_distinct');
-    const b = by('b_hot');
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+    const rounds: Result[][] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const tag = `${run}-${round}`;
+      const results: Result[] = [];
+      // Interleave framework and floor so machine noise hits both alike.
+      results.push(
+        await measure('floor_distinct (bare pg)', async (i) => {
+          const [from, to] = pair(i);
+          await floorPool.query({
+            name: 'p',
+            text: POST_SQL,
+            values: legsParams(`fd-${tag}-${i}`, from, to, 1),
+          });
+        }),
+      );
+      results.push(
+        await measure('a_distinct (LedgerService)', async (i) => {
+          const [from, to] = pair(i);
+          const r = await ledger.post({
+            entryId: `a-${tag}-${i}`,
+            type: 'TRANSFER',
+            legs: [
+              { account: from, direction: 'DEBIT', amount: 1 },
+              { account: to, direction: 'CREDIT', amount: 1 },
+            ],
+          });
+          if (r.status !== 'APPLIED') throw new Error(`unexpected ${r.status}`);
+        }),
+      );
+      results.push(
+        await measure('floor_hot (bare pg)', async (i) => {
+          await floorPool.query({
+            name: 'p',
+            text: POST_SQL,
+            values: legsParams(`fh-${tag}-${i}`, wallet(i % WALLETS), 'platform:fees', 1),
+          });
+        }),
+      );
+      results.push(
+        await measure('b_hot (LedgerService)', async (i) => {
+          const r = await ledger.post({
+            entryId: `b-${tag}-${i}`,
+            type: 'FEE',
+            legs: [
+              { account: wallet(i % WALLETS), direction: 'DEBIT', amount: 1 },
+              { account: 'platform:fees', direction: 'CREDIT', amount: 1 },
+            ],
+          });
+          if (r.status !== 'APPLIED') throw new Error(`unexpected ${r.status}`);
+        }),
+      );
+      rounds.push(results);
+    }
+    const pick = (rs: Result[], prefix: string) =>
+      rs.find((r) => r.name.startsWith(prefix)) as Result;
     console.log(
-      `\nLedger benchmark: ${OPS} postings per scenario, ${WORKERS} workers, pool ${POOL}, ` +
-        `${SEED_ENTRIES + WALLETS} seeded entries\n`,
+      `\nLedger benchmark: ${OPS} postings per scenario and round, ${ROUNDS} rounds, ${WORKERS} workers, ` +
+        `pool ${POOL}, ${SEED_ENTRIES + WALLETS} seeded entries\n`,
     );
-    console.log('scenario                      postings/s    p50 ms    p99 ms');
-    for (const r of results)
+    console.log('round  scenario                      postings/s    p50 ms    p99 ms');
+    rounds.forEach((results, round) => {
+      for (const r of results)
+        console.log(
+          `${String(round + 1).padEnd(6)} ${r.name.padEnd(28)} ${r.perSecond.toFixed(0).padStart(11)} ${r.p50.toFixed(1).padStart(9)} ${r.p99.toFixed(1).padStart(9)}`,
+        );
+    });
+    const ratio = (num: string, den: string) =>
+      median(rounds.map((rs) => pick(rs, num).perSecond / pick(rs, den).perSecond)).toFixed(2);
+    const med = (name: string, f: (r: Result) => number) =>
+      median(rounds.map((rs) => f(pick(rs, name))));
+    console.log('\nmedians    postings/s   p99 ms');
+    for (const name of ['floor_distinct', 'a_distinct', 'floor_hot', 'b_hot'])
       console.log(
-        `${r.name.padEnd(28)} ${r.perSecond.toFixed(0).padStart(11)} ${r.p50.toFixed(1).padStart(9)} ${r.p99.toFixed(1).padStart(9)}`,
+        `${name.padEnd(16)} ${med(name, (r) => r.perSecond)
+          .toFixed(0)
+          .padStart(6)} ${med(name, (r) => r.p99)
+          .toFixed(1)
+          .padStart(8)}`,
       );
     console.log(
-      `\nratio (a)/(c) distinct / floor          ${(a.perSecond / floor.perSecond).toFixed(2)}`,
+      `\nratio (a)/(c) distinct / floor          ${ratio('a_distinct', 'floor_distinct')}`,
     );
-    console.log(
-      `ratio (b)/(c) hot / floor               ${(b.perSecond / floor.perSecond).toFixed(2)}`,
-    );
-    console.log(
-      `ratio (b)/(c hot) hot / hot floor       ${(b.perSecond / floorHot.perSecond).toFixed(2)}`,
-    );
+    console.log(`ratio (b)/(c) hot / floor               ${ratio('b_hot', 'floor_distinct')}`);
+    console.log(`ratio (b)/(c hot) hot / hot floor       ${ratio('b_hot', 'floor_hot')}`);
     const audit = await ds.query<{ n: string }[]>(
       `SELECT count(*) AS n FROM ledger_balances b JOIN ledger_accounts a ON a.id = b.account_id
        WHERE a.code LIKE 'wallet:%' AND b.posted < 0`,
