@@ -389,5 +389,33 @@ describe('Idempotency-Key and admin ledger routes (e2e)', () => {
         .expect(409);
       expect(twice.body.code).toBe('ENTRY_ALREADY_REVERSED');
     });
+
+    it('should register the ledger and idempotency jobs and run them on demand', async () => {
+      const list = await request(t.url)
+        .get('/api/admin/scheduled-jobs')
+        .set(bearer(admin))
+        .expect(200);
+      const names = (list.body as { name: string; schedule: string }[]).map((j) => j.name);
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'ledger-audit',
+          'ledger-expire-holds',
+          'ledger-seal-chain',
+          'idempotency-purge',
+        ]),
+      );
+      const audit = await request(t.url)
+        .post('/api/admin/scheduled-jobs/ledger-audit/run')
+        .set(bearer(admin))
+        .expect(200);
+      expect(audit.body).toMatchObject({ outcome: 'succeeded', counts: { checks: 9, failed: 0 } });
+      for (const name of ['ledger-expire-holds', 'ledger-seal-chain', 'idempotency-purge']) {
+        const r = await request(t.url)
+          .post(`/api/admin/scheduled-jobs/${name}/run`)
+          .set(bearer(admin))
+          .expect(200);
+        expect([name, r.body.outcome]).toEqual([name, 'succeeded']);
+      }
+    });
   });
 });

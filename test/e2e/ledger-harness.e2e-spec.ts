@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import { LedgerAuditService } from '../../src/modules/ledger/ledger-audit.service';
+import { LedgerChainService } from '../../src/modules/ledger/ledger-chain.service';
 import {
   createNamedDatabase,
   httpJson,
@@ -91,6 +92,8 @@ describe('Ledger test harness /_lck (e2e, real PostgreSQL over HTTP)', () => {
     expect(await balance('alice')).toBe(300);
     expect(await balance('bob')).toBe(200);
     expect(await balance('nobody')).toBe(0);
+    // Sealing waits for every older transaction in the cluster; give busy machines time.
+    await t.app.get(LedgerChainService).sealAll(30_000);
     const j = await journal();
     expect(
       j.map((l) => [l.entryId, l.transactionId, l.accountId, l.type, l.amountSubunits]),
