@@ -32,10 +32,19 @@ const WALLETS = 3;
 const amount = fc.integer({ min: 1, max: 500 });
 const wallet = fc.integer({ min: 0, max: WALLETS - 1 });
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
-  fc.record({ kind: fc.constant('credit' as const), to: wallet, amount }),
+  fc.record({
+    kind: fc.constant('credit' as const),
+    to: wallet,
+    amount: fc.integer({ min: 1, max: 2000 }),
+  }),
   fc.record({ kind: fc.constant('debit' as const), from: wallet, amount }),
   fc.record({ kind: fc.constant('transfer' as const), from: wallet, to: wallet, amount }),
-  fc.record({ kind: fc.constant('hold' as const), account: wallet, amount, expired: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('hold' as const),
+    account: wallet,
+    amount,
+    expired: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
+  }),
   fc.record({
     kind: fc.constant('post' as const),
     hold: fc.nat(),
@@ -58,7 +67,7 @@ describe('Ledger model-based property test (fast-check, real PostgreSQL)', () =>
   it('should match an in-memory model after every step of random operation sequences', async () => {
     const seed = Number(process.env.LEDGER_MODEL_SEED ?? Math.floor(Math.random() * 2 ** 31));
     const property = fc.asyncProperty(
-      fc.array(cmd, { minLength: 1, maxLength: 30 }),
+      fc.array(cmd, { minLength: 1, maxLength: 40, size: 'max' }),
       async (cmds) => {
         const run = randomBytes(5).toString('hex');
         const acct = (i: number) => `wallet:m${run}-${i}:available`;
@@ -82,7 +91,13 @@ describe('Ledger model-based property test (fast-check, real PostgreSQL)', () =>
           entries.push({ input, applied: expectApplied });
         };
 
-        for (const c of cmds) {
+        // Start every run with funded wallets so holds, posts and spends are mostly possible.
+        const start: Cmd[] = Array.from({ length: WALLETS }, (_, i) => ({
+          kind: 'credit' as const,
+          to: i,
+          amount: 1000,
+        }));
+        for (const c of [...start, ...cmds]) {
           switch (c.kind) {
             case 'credit': {
               await submit(
@@ -169,7 +184,8 @@ describe('Ledger model-based property test (fast-check, real PostgreSQL)', () =>
                   ? await ledger.postHold({ holdId: h.id, amount: want })
                   : await ledger.voidHold(h.id);
               if (h.state === 'LAPSED') {
-                expect(r).toMatchObject({ status: 'EXPIRED', repeat: false });
+                // Lapsed holds expire either now or earlier, when a write locked the account (sweep).
+                expect(r.status).toBe('EXPIRED');
                 h.state = 'EXPIRED';
               } else if (h.state !== 'PENDING') {
                 expect(r).toMatchObject({ status: h.state, repeat: true });
