@@ -228,6 +228,36 @@ describe('Ledger test harness /_lck (e2e, real PostgreSQL over HTTP)', () => {
     expect((await journal()).filter((l) => l.entryId === 'storm')).toHaveLength(2);
   });
 
+  it('should apply one entry when 256 duplicates are spread over two app instances', async () => {
+    const second = await createTestApp({
+      databaseUrl: t.databaseUrl,
+      env: { LEDGER_TEST_API: '1' },
+    });
+    try {
+      await transfer('seed2', 'world', 'lena', 10_000, { allowOverdraft: true });
+      const body = {
+        idempotencyKey: 'storm-2',
+        transactionId: 'tx-storm-2',
+        allowOverdraft: false,
+        legs: [
+          { accountId: 'lena', type: 'DEBIT', amountSubunits: 4321, currency: 'USD' },
+          { accountId: 'mona', type: 'CREDIT', amountSubunits: 4321, currency: 'USD' },
+        ],
+      };
+      const results = await Promise.all(
+        Array.from({ length: 256 }, (_, i) =>
+          httpJson<PostResult>(i % 2 ? second.url : t.url, 'POST', '/_lck/post', body, { agent }),
+        ),
+      );
+      expect(results.filter((r) => r.body.status === 'APPLIED')).toHaveLength(1);
+      expect(results.filter((r) => r.body.status === 'DUPLICATE')).toHaveLength(255);
+      expect(await balance('mona')).toBe(4321);
+      expect(await balance('lena')).toBe(10_000 - 4321);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('should sum 2,000 concurrent credits into one hot account exactly', async () => {
     const results = await Promise.all(
       Array.from({ length: 2000 }, (_, i) =>
