@@ -1,11 +1,26 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ErrorResponseDto } from '../../../common/http/api-docs';
 import { AuthUser, CurrentUser } from '../../../common/decorators/current-user.decorator';
 import { Roles } from '../../../common/decorators/roles.decorator';
 import { requestIdOf } from '../../../common/http/request-id';
 import { Idempotent } from '../../../common/idempotency/idempotent.decorator';
 import { LedgerAuditReport, LedgerAuditService } from '../ledger-audit.service';
-import { AdjustmentDto, ReversalDto } from './ledger-admin.dto';
+import {
+  AdjustmentDto,
+  AdjustmentResultDto,
+  LedgerAuditDto,
+  ReversalDto,
+  ReversalResultDto,
+} from './ledger-admin.dto';
 import { AdjustmentResult, LedgerAdminService } from './ledger-admin.service';
 
 type RequestWithId = Parameters<typeof requestIdOf>[0];
@@ -21,6 +36,7 @@ export class LedgerAdminController {
   ) {}
 
   @Get('audit')
+  @ApiOkResponse({ type: LedgerAuditDto })
   @ApiOperation({ summary: 'Every ledger invariant recomputed, each with pass/fail and counts' })
   run(): Promise<LedgerAuditReport> {
     return this.audit.run();
@@ -28,6 +44,12 @@ export class LedgerAdminController {
 
   @Post('adjustments')
   @Idempotent()
+  @ApiCreatedResponse({ type: AdjustmentResultDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'LEDGER_ACCOUNT_NOT_FOUND' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'INSUFFICIENT_FUNDS, IDEMPOTENCY_REQUEST_IN_PROGRESS',
+  })
   @ApiOperation({ summary: 'Manual adjustment against platform:adjustments (audit-logged)' })
   adjust(
     @CurrentUser() user: AuthUser,
@@ -40,6 +62,12 @@ export class LedgerAdminController {
   @Post('entries/:entryId/reverse')
   @HttpCode(201)
   @Idempotent()
+  @ApiCreatedResponse({ type: ReversalResultDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'LEDGER_ENTRY_NOT_FOUND' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'ENTRY_ALREADY_REVERSED, INSUFFICIENT_FUNDS',
+  })
   @ApiOperation({
     summary: 'Post the reversing entry of a journal entry (at most once, audit-logged)',
   })

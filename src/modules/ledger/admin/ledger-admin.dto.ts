@@ -49,3 +49,44 @@ export class ReversalDto {
   @MaxLength(500)
   reason: string;
 }
+
+export class AdjustmentResultDto {
+  @ApiProperty({ example: 'adjustment:4b1e…' }) entryId: string;
+  @ApiProperty({ example: 42 }) sequence: number;
+  @ApiProperty({ example: 'wallet:6f1c…:available' }) account: string;
+  @ApiProperty({ enum: ['CREDIT', 'DEBIT'] }) direction: string;
+  @ApiProperty({ example: 5000 }) amount: number;
+  @ApiProperty({ example: 'PHP' }) currency: string;
+  @ApiProperty({ example: 12500, description: 'Account balance after the adjustment' })
+  balance: number;
+}
+
+export class ReversalResultDto {
+  @ApiProperty({ example: 'reversal:adjustment:4b1e…' }) entryId: string;
+  @ApiProperty({ example: 'adjustment:4b1e…' }) reversalOf: string;
+  @ApiProperty({ example: 43 }) sequence: number;
+}
+
+class AuditCheckDto {
+  @ApiProperty({ example: 'balances_equal_sum_of_postings' }) name: string;
+  @ApiProperty() pass: boolean;
+  @ApiProperty({ example: 0 }) count: number;
+  @ApiPropertyOptional() detail?: string;
+}
+
+export class LedgerAuditDto {
+  @ApiProperty() ok: boolean;
+  @ApiProperty() checkedAt: string;
+  @ApiProperty({
+    example: {
+      accounts: 10,
+      entries: 120,
+      postings: 240,
+      holds: 3,
+      pendingHolds: 1,
+      perCurrency: [{ currency: 'PHP', debits: 500000, credits: 500000 }],
+    },
+  })
+  totals: object;
+  @ApiProperty({ type: [AuditCheckDto] }) checks: AuditCheckDto[];
+}
