@@ -286,6 +286,17 @@ describe('LedgerService (e2e, real PostgreSQL)', () => {
       expect(row[0].status).toBe('EXPIRED');
     });
 
+    it('should release a hold when its timeout passes on the database clock', async () => {
+      const a = w(uid());
+      await fund(a, 500);
+      const id = `h-${uid()}`;
+      await hold(a, id, 200, 1);
+      expect((await ledger.balance(a)).available).toBe(300);
+      await t.db.query('SELECT pg_sleep(1.2)');
+      expect(await ledger.balance(a)).toEqual({ posted: 500, pending: 0, available: 500 });
+      expect(await ledger.postHold({ holdId: id })).toMatchObject({ status: 'EXPIRED' });
+    });
+
     it('should refuse to post more than was held and keep the hold pending', async () => {
       const a = w(uid());
       await fund(a, 500);
