@@ -39,7 +39,7 @@ async function main(): Promise<number> {
       }
       await ds.runMigrations({ transaction: 'each' });
     }
-    const user = await new UsersService(ds.getRepository(User)).create({
+    const user = await new UsersService(ds.getRepository(User), ds).create({
       ...parsed.args,
       role: 'ADMIN',
     });

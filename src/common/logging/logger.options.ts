@@ -1,5 +1,6 @@
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import { levels, type DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppConfig } from '../../config/app-config';
@@ -25,6 +26,17 @@ export const REDACT_PATHS = [
   ].flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]),
 ];
 
+/**
+ * Routes that get no request logger at all: probes and scrapes are never auto-logged and log nothing
+ * while handled (an unexpected error is logged by the exception filter with its request id), so
+ * building a per-request child logger — serialising and redacting the request — would be pure cost.
+ */
+export const UNLOGGED_ROUTES = [
+  { path: 'health/live', method: RequestMethod.GET },
+  { path: 'health/ready', method: RequestMethod.GET },
+  { path: 'metrics', method: RequestMethod.GET },
+];
+
 type Req = IncomingMessage & { user?: { id: string } };
 
 /**
@@ -34,8 +46,12 @@ type Req = IncomingMessage & { user?: { id: string } };
 export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
 
 export function buildLoggerOptions(cfg: AppConfig, destination?: DestinationStream | null): Params {
+  // The completion line is written at `info`; when that level is off, tell pino-http up front so it
+  // skips building the line (a child logger with user and route) only to drop it.
+  const completionLevel = levels.values[cfg.log.level] <= levels.values.info ? 'info' : 'silent';
   const options: Options = {
     level: cfg.log.level,
+    customLogLevel: () => completionLevel,
     redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
     genReqId: (req: IncomingMessage) => (typeof req.id === 'string' ? req.id : ''),
     // Health probes and scrapes would drown the log.
@@ -71,5 +87,8 @@ export function buildLoggerOptions(cfg: AppConfig, destination?: DestinationStre
       ? {}
       : { transport: { target: 'pino-pretty', options: { singleLine: true, colorize: true } } }),
   };
-  return { pinoHttp: destination ? [options, destination] : options };
+  return {
+    pinoHttp: destination ? [options, destination] : options,
+    exclude: UNLOGGED_ROUTES,
+  };
 }

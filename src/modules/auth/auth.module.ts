@@ -7,7 +7,7 @@ import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { REQUEST_IDENTITY, RequestIdentity } from '../../common/rate-limit/request-identity';
-import { extractAccessToken } from './jwt-auth.guard';
+import { verifiedCaller } from './jwt-auth.guard';
 import { TokenService } from './token.service';
 
 @Module({
@@ -36,10 +36,8 @@ import { TokenService } from './token.service';
       inject: [TokenService],
       useFactory:
         (tokens: TokenService): RequestIdentity =>
-        (req) => {
-          const token = extractAccessToken(req);
-          return token ? tokens.verifyAccess(token) : null;
-        },
+        (req) =>
+          verifiedCaller(req, tokens),
     },
   ],
   exports: [TokenService, REQUEST_IDENTITY],

@@ -52,8 +52,8 @@ export class AuthService {
   }
 
   async me(userId: string): Promise<UserResponse> {
-    const user = await this.users.findById(userId);
+    const user = await this.users.findProfileById(userId);
     if (!user) throw AppError.unauthorized('UNAUTHORIZED', 'Account no longer exists');
-    return toUserResponse(user);
+    return user;
   }
 }

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppError } from '../../common/errors/app-error';
-import type { AuthedRequest } from '../../common/decorators/current-user.decorator';
+import type { AuthedRequest, AuthUser } from '../../common/decorators/current-user.decorator';
 import { IS_PUBLIC } from '../../common/decorators/public.decorator';
 import { ROLES } from '../../common/decorators/roles.decorator';
 import type { Role } from '../users/role';
@@ -22,8 +22,7 @@ export class JwtAuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
-    const token = extractAccessToken(req);
-    const user = token ? this.tokens.verifyAccess(token) : null;
+    const user = verifiedCaller(req, this.tokens);
     if (!user) throw AppError.unauthorized();
     req.user = user;
 
@@ -31,6 +30,22 @@ export class JwtAuthGuard implements CanActivate {
     if (roles && !roles.includes(user.role)) throw AppError.forbidden();
     return true;
   }
+}
+
+type CredentialCarrier = Parameters<typeof extractAccessToken>[0];
+
+// One verification per request: the rate-limit guard (which keys by user) runs first and the auth
+// guard reuses its answer. Keyed by the request object, so nothing outlives the request.
+const verified = new WeakMap<object, AuthUser | null>();
+
+/** The caller proven by the request's access token (Bearer or cookie), or null; verified once. */
+export function verifiedCaller(req: CredentialCarrier, tokens: TokenService): AuthUser | null {
+  const known = verified.get(req);
+  if (known !== undefined) return known;
+  const token = extractAccessToken(req);
+  const user = token ? tokens.verifyAccess(token) : null;
+  verified.set(req, user);
+  return user;
 }
 
 export function extractAccessToken(req: {

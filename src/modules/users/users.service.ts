@@ -1,16 +1,33 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
-import { QueryFailedError, Repository } from 'typeorm';
+import type { Pool } from 'pg';
+import { DataSource, QueryFailedError, Repository } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AppError } from '../../common/errors/app-error';
 import type { Role } from './role';
-import { User } from './user.entity';
+import { User, type UserResponse } from './user.entity';
 
 const UNIQUE_VIOLATION = '23505';
 
+interface ProfileRow {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  created_at: Date;
+}
+
 @Injectable()
 export class UsersService {
-  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+  private readonly pool: Pool;
+
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    dataSource: DataSource,
+  ) {
+    this.pool = (dataSource.driver as PostgresDriver).master as Pool;
+  }
 
   async create(input: {
     email: string;
@@ -40,6 +57,27 @@ export class UsersService {
 
   findById(id: string): Promise<User | null> {
     return this.users.findOne({ where: { id } });
+  }
+
+  /**
+   * The public profile by primary key, for `GET /api/auth/me` (every authenticated client calls it):
+   * one named prepared statement on the pool, without the ORM's query building and entity mapping.
+   */
+  async findProfileById(id: string): Promise<UserResponse | null> {
+    const res = await this.pool.query<ProfileRow>({
+      name: 'users_profile_by_id',
+      text: 'SELECT id, email, name, role, created_at FROM users WHERE id = $1',
+      values: [id],
+    });
+    const row = res.rows[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      createdAt: row.created_at.toISOString(),
+    };
   }
 
   /** Includes the password hash, for login only. */
