@@ -36,6 +36,24 @@ export class CategoryThrottlerGuard extends ThrottlerGuard {
     super(options, storage, reflector);
   }
 
+  override async onModuleInit(): Promise<void> {
+    await super.onModuleInit();
+    // Only the route's own category applies: skip the other throttlers before the base class
+    // resolves their limit, ttl, block and tracker metadata on every request.
+    this.throttlers = this.throttlers.map((t) => {
+      const skipIf = t.skipIf ?? this.commonOptions.skipIf;
+      return {
+        ...t,
+        skipIf: (ctx: ExecutionContext) => this.categoryOf(ctx) !== t.name || !!skipIf?.(ctx),
+      };
+    });
+  }
+
+  /** Exempt routes (`@RateLimit('none')`: health, metrics, webhooks) cost nothing. */
+  protected override shouldSkip(ctx: ExecutionContext): Promise<boolean> {
+    return Promise.resolve(this.categoryOf(ctx) === 'none');
+  }
+
   protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {
     const { context, limit, ttl, blockDuration, throttler } = props;
     const category = this.categoryOf(context);
