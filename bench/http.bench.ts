@@ -20,6 +20,8 @@ import {
  * `npm run bench:http`: the real app (`node dist/main.js`, production mode, LOG_LEVEL=warn, rate
  * limits off) against a bare `node:http` server answering the same bytes, measured in the same run.
  * Loopback only; every target gets the same warm-up, duration and connection count.
+ * `BENCH_COMPARE_DIST=<another build's dist/>` also runs that build on the same database and measures
+ * it against this one in alternating rounds (before/after a change, in one run).
  */
 
 // Runs in its own process, so it shares nothing with the load generator: answers fixed bytes per path.
@@ -53,6 +55,15 @@ async function main(): Promise<void> {
   try {
     await runToEnd(dist('database/migrate.js'), ['run'], env); // production never migrates at boot
     children.push(await startProcess([dist('main.js')], env, `${app}/health/ready`));
+    const compareDist = process.env.BENCH_COMPARE_DIST;
+    let other: string | undefined;
+    if (compareDist) {
+      const port = await freePort();
+      other = `http://127.0.0.1:${port}`;
+      const otherEnv = { ...env, PORT: String(port), REDIS_KEY_PREFIX: `bench:${port}:` };
+      const main = join(compareDist, 'main.js');
+      children.push(await startProcess([main], otherEnv, `${other}/health/ready`));
+    }
 
     const reg = await fetch(`${app}/api/auth/register`, {
       method: 'POST',
@@ -110,6 +121,15 @@ async function main(): Promise<void> {
           load,
         )),
       );
+      if (other)
+        rows.push(
+          ...(await compareInRounds(
+            { name: `other build GET ${path}`, url: `${other}${path}` },
+            { name: `app GET ${path} (vs other build)`, url: `${app}${path}` },
+            headers,
+            load,
+          )),
+        );
       console.log(`  measured ${path}`);
     }
     printTable(rows);
