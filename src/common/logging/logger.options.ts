@@ -1,6 +1,6 @@
 import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
-import { levels, type DestinationStream } from 'pino';
+import { levels, stdSerializers, type DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppConfig } from '../../config/app-config';
@@ -63,17 +63,16 @@ export function buildLoggerOptions(cfg: AppConfig, destination?: DestinationStre
       const user = (req as Req).user;
       return { ...(user ? { userId: user.id } : {}), route: routeTemplate(req) };
     },
+    // Our serializers read the raw request/response directly: pino-http would otherwise first build
+    // its standard (full) copies of both on every request only for these to pick four fields.
+    wrapSerializers: false,
     serializers: {
-      req: (req: {
-        id: string;
-        method: string;
-        url: string;
-        headers: Record<string, unknown>;
-      }) => ({
+      req: (req: IncomingMessage & { originalUrl?: string }) => ({
         id: req.id,
         method: req.method,
-        // Query strings can carry tokens; log the path only.
-        url: req.url?.split('?')[0],
+        // Express's originalUrl: req.url is shortened inside path-mounted middleware. Query strings
+        // can carry tokens; log the path only.
+        url: (req.originalUrl ?? req.url)?.split('?')[0],
         // Only headers worth seeing; credentials are kept as keys so redaction shows they were sent.
         headers: Object.fromEntries(
           ['user-agent', 'authorization', 'cookie']
@@ -81,7 +80,9 @@ export function buildLoggerOptions(cfg: AppConfig, destination?: DestinationStre
             .map((h) => [h, req.headers[h]]),
         ),
       }),
-      res: (res: ServerResponse & { statusCode: number }) => ({ statusCode: res.statusCode }),
+      // Not yet sent (client gone first): null, as the standard serializer reports it.
+      res: (res: ServerResponse) => ({ statusCode: res.headersSent ? res.statusCode : null }),
+      err: stdSerializers.err,
     },
     ...(cfg.log.json || destination
       ? {}
