@@ -21,7 +21,9 @@ import { buildTypeOrmOptions } from './database/typeorm-options';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { JwtAuthGuard } from './modules/auth/jwt-auth.guard';
+import { JobsModule } from './modules/jobs/jobs.module';
 import { HealthModule } from './modules/health/health.module';
+import { PlatformSettingsModule } from './modules/platform-settings/platform-settings.module';
 import { SchedulingModule } from './modules/scheduling/scheduling.module';
 
 @Module({
@@ -58,6 +60,8 @@ import { SchedulingModule } from './modules/scheduling/scheduling.module';
     AuthModule,
     AuditModule,
     SchedulingModule,
+    PlatformSettingsModule,
+    JobsModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },

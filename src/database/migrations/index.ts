@@ -1,5 +1,12 @@
 import { CreateUsers1764100000000 } from './1764100000000-CreateUsers';
 import { CreateAuditAndScheduling1764150000000 } from './1764150000000-CreateAuditAndScheduling';
+import { CreatePlatformSettings1764500000000 } from './1764500000000-CreatePlatformSettings';
+import { CreateJobs1764500001000 } from './1764500001000-CreateJobs';
 
 /** Every migration, in order. Append new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS = [CreateUsers1764100000000, CreateAuditAndScheduling1764150000000];
+export const MIGRATIONS = [
+  CreateUsers1764100000000,
+  CreateAuditAndScheduling1764150000000,
+  CreatePlatformSettings1764500000000,
+  CreateJobs1764500001000,
+];

@@ -1,0 +1,177 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { AuthUser } from '../../common/decorators/current-user.decorator';
+import { AppError } from '../../common/errors/app-error';
+import { PlatformSettingsService } from '../platform-settings/platform-settings.service';
+import { UsersService } from '../users/users.service';
+import { computeJobAmounts } from './job-amounts';
+import type { TimelineEvent } from './job-events';
+import { assertTransition, JobStatus } from './job-status';
+import { Job, JobResponse, toJobResponse } from './job.model';
+import { JobsRepository } from './jobs.repository';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DEFAULT_PAGE = 20;
+
+export interface JobPage {
+  data: JobResponse[];
+  nextCursor: string | null;
+}
+
+/** Job lifecycle: creation with fixed amounts, participant-only reads, the status machine. */
+@Injectable()
+export class JobsService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly jobs: JobsRepository,
+    private readonly users: UsersService,
+    private readonly settings: PlatformSettingsService,
+  ) {}
+
+  async create(
+    client: AuthUser,
+    input: { title: string; budget: number; workerId: string },
+  ): Promise<JobResponse> {
+    const worker = await this.users.findById(input.workerId);
+    if (!worker) throw AppError.notFound('WORKER_NOT_FOUND', 'No such worker');
+    if (worker.role !== 'WORKER' && worker.role !== 'AGENCY')
+      throw AppError.badRequest('INVALID_WORKER', 'workerId must be a WORKER or AGENCY user');
+    const job = await this.ds.transaction(async (m) => {
+      // Snapshot the settings in force: later changes apply to new jobs only.
+      const s = await this.settings.current(m);
+      const amounts = computeJobAmounts(input.budget, s.platformFeeBps);
+      const created = await this.jobs.insert(
+        {
+          clientId: client.id,
+          workerId: worker.id,
+          title: input.title,
+          ...amounts,
+          platformFeeBps: s.platformFeeBps,
+          paymentBufferDays: s.paymentBufferDays,
+        },
+        m,
+      );
+      await this.jobs.addEvent(
+        {
+          jobId: created.id,
+          type: 'JOB_CREATED',
+          amount: created.budget,
+          actorId: client.id,
+          detail: {
+            platformFee: created.platformFee,
+            downpaymentAmount: created.downpaymentAmount,
+            remainingAmount: created.remainingAmount,
+          },
+        },
+        m,
+      );
+      return created;
+    });
+    return toJobResponse(job);
+  }
+
+  // TODO(cache): serve this from the shared query cache (src/common/cache, not on main yet) keyed by
+  // user + status + cursor, and invalidate both participants' keys on every job change.
+  async list(
+    user: AuthUser,
+    q: { status?: JobStatus; limit?: number; cursor?: string },
+  ): Promise<JobPage> {
+    const limit = q.limit ?? DEFAULT_PAGE;
+    const rows = await this.jobs.listForUser(user.id, { ...q, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    return {
+      data: page.map(toJobResponse),
+      nextCursor: rows.length > limit ? page[page.length - 1].id : null,
+    };
+  }
+
+  async get(user: AuthUser, id: string): Promise<JobResponse> {
+    return toJobResponse(await this.findForParticipant(user, id));
+  }
+
+  /** The assigned worker reports the work done: IN_PROGRESS → AWAITING_APPROVAL. */
+  async complete(user: AuthUser, id: string): Promise<JobResponse> {
+    return this.inJobTransaction(user, id, async (job, m) => {
+      if (job.workerId !== user.id)
+        throw AppError.forbidden('NOT_ASSIGNED_WORKER', 'Only the assigned worker can do this');
+      assertTransition(job.status, 'AWAITING_APPROVAL');
+      const updated = await this.jobs.update(
+        job.id,
+        { status: 'AWAITING_APPROVAL', workCompletedAt: new Date() },
+        m,
+      );
+      await this.jobs.addEvent({ jobId: job.id, type: 'WORK_COMPLETED', actorId: user.id }, m);
+      return updated;
+    });
+  }
+
+  /** Client or worker cancels before the work is reported done. */
+  async cancel(user: AuthUser, id: string, reason: string): Promise<JobResponse> {
+    return this.inJobTransaction(user, id, async (job, m) => {
+      assertTransition(job.status, 'CANCELLED');
+      if (job.downpaymentPaidAt)
+        // Refunding escrow arrives with the ledger; until then no job can have paid a downpayment.
+        throw new Error('Cancelling a job with a paid downpayment needs the ledger');
+      const updated = await this.jobs.update(
+        job.id,
+        {
+          status: 'CANCELLED',
+          cancelledAt: new Date(),
+          cancelledBy: user.id,
+          cancelReason: reason,
+        },
+        m,
+      );
+      await this.jobs.addEvent(
+        { jobId: job.id, type: 'JOB_CANCELLED', actorId: user.id, detail: { reason } },
+        m,
+      );
+      return updated;
+    });
+  }
+
+  /**
+   * Recorded milestones in order, then — while earnings are still pending — the scheduled release
+   * as the last, future-dated entry.
+   */
+  async timeline(user: AuthUser, id: string): Promise<{ events: TimelineEvent[] }> {
+    const job = await this.findForParticipant(user, id);
+    const events = await this.jobs.events(job.id);
+    if (job.earningsReleaseAt && !job.earningsReleasedAt)
+      events.push({
+        type: 'EARNINGS_RELEASE_SCHEDULED',
+        at: job.earningsReleaseAt.toISOString(),
+        amount: job.budget,
+        detail: { held: job.earningsHeld },
+      });
+    return { events };
+  }
+
+  /** Others' jobs (and malformed ids) are 404: existence is never revealed. */
+  private async findForParticipant(user: AuthUser, id: string): Promise<Job> {
+    const job = UUID.test(id) ? await this.jobs.findById(id) : null;
+    if (!job || !isParticipant(job, user.id)) throw jobNotFound();
+    return job;
+  }
+
+  /** Locks the job row for the whole change so concurrent requests serialise on it. */
+  private async inJobTransaction(
+    user: AuthUser,
+    id: string,
+    fn: (job: Job, m: EntityManager) => Promise<Job>,
+  ): Promise<JobResponse> {
+    if (!UUID.test(id)) throw jobNotFound();
+    const job = await this.ds.transaction(async (m) => {
+      const locked = await this.jobs.lockById(id, m);
+      if (!locked || !isParticipant(locked, user.id)) throw jobNotFound();
+      return fn(locked, m);
+    });
+    return toJobResponse(job);
+  }
+}
+
+export function isParticipant(job: Job, userId: string): boolean {
+  return job.clientId === userId || job.workerId === userId;
+}
+
+export const jobNotFound = () => AppError.notFound('JOB_NOT_FOUND', 'Job not found');
