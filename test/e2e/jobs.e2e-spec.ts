@@ -343,4 +343,77 @@ describe('Jobs (e2e)', () => {
       .send({ platformFeeBps: 1000, paymentBufferDays: 7 })
       .expect(200);
   });
+  describe('POST /api/admin/jobs/:id/hold', () => {
+    it('should refuse non-admins (401 / 403)', async () => {
+      const job = await createJob(t.url, client, worker);
+      await request(t.url).post(`/api/admin/jobs/${job.id}/hold`).send({ reason: 'x' }).expect(401);
+      for (const u of [client, worker, agency])
+        await request(t.url)
+          .post(`/api/admin/jobs/${job.id}/hold`)
+          .set(bearer(u))
+          .send({ reason: 'x' })
+          .expect(403);
+      const got = await request(t.url).get(`/api/jobs/${job.id}`).set(bearer(client)).expect(200);
+      expect(got.body.earningsHeld).toBe(false);
+    });
+
+    it('should hold earnings once, audit it, and refuse cancelled or unknown jobs', async () => {
+      const job = await createJob(t.url, client, worker);
+      const res = await request(t.url)
+        .post(`/api/admin/jobs/${job.id}/hold`)
+        .set(bearer(admin))
+        .set('X-Request-ID', 'hold-1')
+        .send({ reason: 'dispute opened' })
+        .expect(200);
+      expect(res.body).toMatchObject({ id: job.id, earningsHeld: true });
+      await request(t.url)
+        .post(`/api/admin/jobs/${job.id}/hold`)
+        .set(bearer(admin))
+        .send({ reason: 'again' })
+        .expect(200);
+      const events = await request(t.url)
+        .get(`/api/jobs/${job.id}/payment-timeline`)
+        .set(bearer(client))
+        .expect(200);
+      expect(events.body.events.map((e: { type: string }) => e.type)).toEqual([
+        'JOB_CREATED',
+        'EARNINGS_HELD',
+      ]);
+      const audit = await request(t.url)
+        .get(`/api/admin/audit-log?action=job.earnings_hold&targetId=${job.id}`)
+        .set(bearer(admin))
+        .expect(200);
+      expect(audit.body.data).toHaveLength(2);
+      expect(audit.body.data[1]).toMatchObject({
+        actorId: admin.id,
+        targetType: 'job',
+        requestId: 'hold-1',
+        before: { earningsHeld: false, earningsHoldReason: null },
+        after: { earningsHeld: true, earningsHoldReason: 'dispute opened' },
+      });
+
+      const cancelled = await createJob(t.url, client, worker);
+      await request(t.url)
+        .post(`/api/jobs/${cancelled.id}/cancel`)
+        .set(bearer(client))
+        .send({ reason: 'x' })
+        .expect(200);
+      const refused = await request(t.url)
+        .post(`/api/admin/jobs/${cancelled.id}/hold`)
+        .set(bearer(admin))
+        .send({ reason: 'x' })
+        .expect(409);
+      expect(refused.body.code).toBe('JOB_CANCELLED');
+      await request(t.url)
+        .post('/api/admin/jobs/00000000-0000-4000-8000-000000000000/hold')
+        .set(bearer(admin))
+        .send({ reason: 'x' })
+        .expect(404);
+      await request(t.url)
+        .post(`/api/admin/jobs/${job.id}/hold`)
+        .set(bearer(admin))
+        .send({})
+        .expect(400);
+    });
+  });
 });

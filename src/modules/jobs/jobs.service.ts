@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../../common/decorators/current-user.decorator';
 import { AppError } from '../../common/errors/app-error';
+import { isUuid } from './job-id';
 import { PlatformSettingsService } from '../platform-settings/platform-settings.service';
 import { UsersService } from '../users/users.service';
 import { computeJobAmounts } from './job-amounts';
@@ -10,7 +11,6 @@ import { assertTransition, JobStatus } from './job-status';
 import { Job, JobResponse, toJobResponse } from './job.model';
 import { JobsRepository } from './jobs.repository';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DEFAULT_PAGE = 20;
 
 export interface JobPage {
@@ -149,7 +149,7 @@ export class JobsService {
 
   /** Others' jobs (and malformed ids) are 404: existence is never revealed. */
   private async findForParticipant(user: AuthUser, id: string): Promise<Job> {
-    const job = UUID.test(id) ? await this.jobs.findById(id) : null;
+    const job = isUuid(id) ? await this.jobs.findById(id) : null;
     if (!job || !isParticipant(job, user.id)) throw jobNotFound();
     return job;
   }
@@ -160,7 +160,7 @@ export class JobsService {
     id: string,
     fn: (job: Job, m: EntityManager) => Promise<Job>,
   ): Promise<JobResponse> {
-    if (!UUID.test(id)) throw jobNotFound();
+    if (!isUuid(id)) throw jobNotFound();
     const job = await this.ds.transaction(async (m) => {
       const locked = await this.jobs.lockById(id, m);
       if (!locked || !isParticipant(locked, user.id)) throw jobNotFound();
