@@ -375,10 +375,9 @@ describe('Jobs (e2e)', () => {
         .get(`/api/jobs/${job.id}/payment-timeline`)
         .set(bearer(client))
         .expect(200);
-      expect(events.body.events.map((e: { type: string }) => e.type)).toEqual([
-        'JOB_CREATED',
-        'EARNINGS_HELD',
-      ]);
+      expect(
+        (events.body as { events: Array<{ type: string }> }).events.map((e) => e.type),
+      ).toEqual(['JOB_CREATED', 'EARNINGS_HELD']);
       const audit = await request(t.url)
         .get(`/api/admin/audit-log?action=job.earnings_hold&targetId=${job.id}`)
         .set(bearer(admin))
