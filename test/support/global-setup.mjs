@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureBuild } from './ensure-build.mjs';
 
 async function reachable(url) {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
@@ -20,6 +21,7 @@ async function reachable(url) {
 }
 
 export default async function globalSetup() {
+  ensureBuild();
   process.env.TEST_RUN_ID ??= `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   let admin = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   if (!(await reachable(admin))) {
@@ -28,9 +30,22 @@ export default async function globalSetup() {
     chmodSync(dir, 0o755); // as root, the postgres user must traverse it
     const port = 54400 + Math.floor(Math.random() * 500);
     const server = new EmbeddedPostgres({
-      databaseDir: join(dir, 'data'), port, user: 'postgres', password: 'postgres', persistent: false,
+      databaseDir: join(dir, 'data'),
+      port,
+      user: 'postgres',
+      password: 'postgres',
+      persistent: false,
       createPostgresUser: process.getuid?.() === 0,
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${join(dir, 'data')}`, '-c', 'fsync=off', '-c', 'max_connections=300'],
+      postgresFlags: [
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        `unix_socket_directories=${join(dir, 'data')}`,
+        '-c',
+        'fsync=off',
+        '-c',
+        'max_connections=300',
+      ],
       onLog: () => {},
     });
     await server.initialise();
