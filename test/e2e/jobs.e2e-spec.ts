@@ -192,6 +192,49 @@ describe('Jobs (e2e)', () => {
     });
   });
 
+  describe('job list cache', () => {
+    it('should serve lists from the cache and show every change right after it commits', async () => {
+      const [c, w] = await Promise.all([
+        registerUser(t.url, 'CLIENT'),
+        registerUser(t.url, 'WORKER'),
+      ]);
+      const a = await createJob(t.url, c, w, 10_000, 'first');
+      const list = async (u: TestUser) =>
+        (await request(t.url).get('/api/jobs').set(bearer(u)).expect(200)).body as {
+          data: JobBody[];
+        };
+      expect((await list(c)).data.map((j) => j.title)).toEqual(['first']);
+      expect((await list(w)).data.map((j) => j.title)).toEqual(['first']);
+      // A write behind the service's back is invisible: the list is cached.
+      await t.db.query(`UPDATE jobs SET title = 'edited behind the cache' WHERE id = $1`, [a.id]);
+      expect((await list(c)).data.map((j) => j.title)).toEqual(['first']);
+      // A change through the service invalidates both participants at once (read-after-write).
+      const b = await createJob(t.url, c, w, 10_000, 'second');
+      expect((await list(c)).data.map((j) => j.title)).toEqual([
+        'second',
+        'edited behind the cache',
+      ]);
+      expect((await list(w)).data.map((j) => j.title)).toEqual([
+        'second',
+        'edited behind the cache',
+      ]);
+      await request(t.url)
+        .post(`/api/jobs/${b.id}/cancel`)
+        .set(bearer(w))
+        .send({ reason: 'x' })
+        .expect(200);
+      expect((await list(c)).data.map((j) => j.status)).toEqual([
+        'CANCELLED',
+        'AWAITING_DOWNPAYMENT',
+      ]);
+      const filtered = await request(t.url)
+        .get('/api/jobs?status=CANCELLED')
+        .set(bearer(w))
+        .expect(200);
+      expect(idsOf(filtered.body)).toEqual([b.id]);
+    });
+  });
+
   describe('status changes', () => {
     it('should let only the assigned worker report completion, and only while IN_PROGRESS', async () => {
       const job = await createJob(t.url, client, worker);

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { isUuid } from './job-id';
 import { AuditLogService } from '../audit/audit-log.service';
+import { JobListCache } from './job-list.cache';
 import { JobResponse, toJobResponse } from './job.model';
 import { JobsRepository } from './jobs.repository';
 import { jobNotFound } from './jobs.service';
@@ -19,6 +20,7 @@ export class JobEarningsService {
     private readonly ds: DataSource,
     private readonly jobs: JobsRepository,
     private readonly audit: AuditLogService,
+    private readonly listCache: JobListCache,
   ) {}
 
   /**
@@ -28,7 +30,7 @@ export class JobEarningsService {
    */
   async hold(actor: AdminActor, id: string, reason: string): Promise<JobResponse> {
     if (!isUuid(id)) throw jobNotFound();
-    return this.ds.transaction(async (m) => {
+    const job = await this.ds.transaction(async (m) => {
       const job = await this.jobs.lockById(id, m);
       if (!job) throw jobNotFound();
       if (job.status === 'CANCELLED')
@@ -60,7 +62,9 @@ export class JobEarningsService {
         },
         m,
       );
-      return toJobResponse(updated);
+      return updated;
     });
+    await this.listCache.invalidate(job.clientId, job.workerId);
+    return toJobResponse(job);
   }
 }

@@ -6,6 +6,7 @@ import { isUuid } from './job-id';
 import { PlatformSettingsService } from '../platform-settings/platform-settings.service';
 import { UsersService } from '../users/users.service';
 import { computeJobAmounts } from './job-amounts';
+import { JobListCache } from './job-list.cache';
 import type { TimelineEvent } from './job-events';
 import { assertTransition, JobStatus } from './job-status';
 import { Job, JobResponse, toJobResponse } from './job.model';
@@ -26,6 +27,7 @@ export class JobsService {
     private readonly jobs: JobsRepository,
     private readonly users: UsersService,
     private readonly settings: PlatformSettingsService,
+    private readonly listCache: JobListCache,
   ) {}
 
   async create(
@@ -67,22 +69,25 @@ export class JobsService {
       );
       return created;
     });
+    await this.listCache.invalidate(job.clientId, job.workerId);
     return toJobResponse(job);
   }
 
-  // TODO(cache): serve this from the shared query cache (src/common/cache, not on main yet) keyed by
-  // user + status + cursor, and invalidate both participants' keys on every job change.
+  /** Served from the query cache; every job change invalidates both participants after commit. */
   async list(
     user: AuthUser,
     q: { status?: JobStatus; limit?: number; cursor?: string },
   ): Promise<JobPage> {
     const limit = q.limit ?? DEFAULT_PAGE;
-    const rows = await this.jobs.listForUser(user.id, { ...q, limit: limit + 1 });
-    const page = rows.slice(0, limit);
-    return {
-      data: page.map(toJobResponse),
-      nextCursor: rows.length > limit ? page[page.length - 1].id : null,
-    };
+    const query = `${q.status ?? 'ALL'}:${limit}:${q.cursor ?? ''}`;
+    return this.listCache.wrap(user.id, query, async () => {
+      const rows = await this.jobs.listForUser(user.id, { ...q, limit: limit + 1 });
+      const page = rows.slice(0, limit);
+      return {
+        data: page.map(toJobResponse),
+        nextCursor: rows.length > limit ? page[page.length - 1].id : null,
+      };
+    });
   }
 
   async get(user: AuthUser, id: string): Promise<JobResponse> {
@@ -166,6 +171,7 @@ export class JobsService {
       if (!locked || !isParticipant(locked, user.id)) throw jobNotFound();
       return fn(locked, m);
     });
+    await this.listCache.invalidate(job.clientId, job.workerId);
     return toJobResponse(job);
   }
 }
