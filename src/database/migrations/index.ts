@@ -2,6 +2,7 @@ import { CreateUsers1764100000000 } from './1764100000000-CreateUsers';
 import { CreateAuditAndScheduling1764150000000 } from './1764150000000-CreateAuditAndScheduling';
 import { CreatePlatformSettings1764500000000 } from './1764500000000-CreatePlatformSettings';
 import { CreateJobs1764500001000 } from './1764500001000-CreateJobs';
+import { AddJobPaymentLinks1764500002000 } from './1764500002000-AddJobPaymentLinks';
 
 /** Every migration, in order. Append new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   CreateAuditAndScheduling1764150000000,
   CreatePlatformSettings1764500000000,
   CreateJobs1764500001000,
+  AddJobPaymentLinks1764500002000,
 ];

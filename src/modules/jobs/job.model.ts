@@ -30,6 +30,9 @@ export interface Job {
   earningsReleasedAt: Date | null;
   earningsHeld: boolean;
   earningsHoldReason: string | null;
+  downpaymentTransactionId: string | null;
+  remainingTransactionId: string | null;
+  earningTransactionId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -62,6 +65,9 @@ export interface JobRow {
   earnings_released_at: Date | null;
   earnings_held: boolean;
   earnings_hold_reason: string | null;
+  downpayment_transaction_id: string | null;
+  remaining_transaction_id: string | null;
+  earning_transaction_id: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -94,6 +100,9 @@ export function fromJobRow(r: JobRow): Job {
     earningsReleasedAt: r.earnings_released_at,
     earningsHeld: r.earnings_held,
     earningsHoldReason: r.earnings_hold_reason,
+    downpaymentTransactionId: r.downpayment_transaction_id,
+    remainingTransactionId: r.remaining_transaction_id,
+    earningTransactionId: r.earning_transaction_id,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };

@@ -33,6 +33,9 @@ const UPDATABLE = {
   earningsReleasedAt: 'earnings_released_at',
   earningsHeld: 'earnings_held',
   earningsHoldReason: 'earnings_hold_reason',
+  downpaymentTransactionId: 'downpayment_transaction_id',
+  remainingTransactionId: 'remaining_transaction_id',
+  earningTransactionId: 'earning_transaction_id',
 } as const satisfies Partial<Record<keyof Job, string>>;
 export type JobPatch = Partial<Pick<Job, keyof typeof UPDATABLE>>;
 
