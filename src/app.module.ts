@@ -26,6 +26,11 @@ import { JobsModule } from './modules/jobs/jobs.module';
 import { HealthModule } from './modules/health/health.module';
 import { PlatformSettingsModule } from './modules/platform-settings/platform-settings.module';
 import { SchedulingModule } from './modules/scheduling/scheduling.module';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
+import { LedgerOpsModule } from './modules/ledger/admin/ledger-ops.module';
+import { LedgerHarnessModule } from './modules/ledger/harness/ledger-harness.module';
+import { LedgerModule } from './modules/ledger/ledger.module';
+import { WalletModule } from './modules/wallet/wallet.module';
 
 @Module({
   imports: [
@@ -67,6 +72,11 @@ import { SchedulingModule } from './modules/scheduling/scheduling.module';
     AuthModule,
     AuditModule,
     SchedulingModule,
+    IdempotencyModule,
+    LedgerModule,
+    WalletModule,
+    LedgerOpsModule,
+    LedgerHarnessModule,
     PlatformSettingsModule,
     JobsModule,
   ],

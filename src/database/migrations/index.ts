@@ -1,5 +1,8 @@
 import { CreateUsers1764100000000 } from './1764100000000-CreateUsers';
 import { CreateAuditAndScheduling1764150000000 } from './1764150000000-CreateAuditAndScheduling';
+import { CreateLedger1764200000000 } from './1764200000000-CreateLedger';
+import { CreateTransactions1764200000001 } from './1764200000001-CreateTransactions';
+import { CreateIdempotencyKeys1764200000002 } from './1764200000002-CreateIdempotencyKeys';
 import { CreatePlatformSettings1764500000000 } from './1764500000000-CreatePlatformSettings';
 import { CreateJobs1764500001000 } from './1764500001000-CreateJobs';
 import { AddJobPaymentLinks1764500002000 } from './1764500002000-AddJobPaymentLinks';
@@ -8,6 +11,9 @@ import { AddJobPaymentLinks1764500002000 } from './1764500002000-AddJobPaymentLi
 export const MIGRATIONS = [
   CreateUsers1764100000000,
   CreateAuditAndScheduling1764150000000,
+  CreateLedger1764200000000,
+  CreateTransactions1764200000001,
+  CreateIdempotencyKeys1764200000002,
   CreatePlatformSettings1764500000000,
   CreateJobs1764500001000,
   AddJobPaymentLinks1764500002000,
