@@ -7,7 +7,7 @@ import {
 } from '../../common/decorators/current-user.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
 import { requestIdOf } from '../../common/http/request-id';
-import { HoldEarningsDto } from './dto/admin-jobs.dto';
+import { HoldEarningsDto, ReleaseEarningsDto } from './dto/admin-jobs.dto';
 import { JobEarningsService } from './job-earnings.service';
 import type { JobResponse } from './job.model';
 
@@ -28,5 +28,19 @@ export class AdminJobsController {
     @Req() req: AuthedRequest,
   ): Promise<JobResponse> {
     return this.earnings.hold({ id: user.id, requestId: requestIdOf(req) }, id, dto.reason);
+  }
+
+  @Post(':id/release')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Release a job's pending earnings now (ignores the date and any hold); audit-logged",
+  })
+  release(
+    @Param('id') id: string,
+    @Body() dto: ReleaseEarningsDto,
+    @CurrentUser() user: AuthUser,
+    @Req() req: AuthedRequest,
+  ): Promise<JobResponse> {
+    return this.earnings.adminRelease({ id: user.id, requestId: requestIdOf(req) }, id, dto.reason);
   }
 }

@@ -2,7 +2,9 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
-import { CancelJobDto, CreateJobDto, ListJobsQueryDto } from './dto/jobs.dto';
+import { Idempotent } from '../../common/idempotency/idempotent.decorator';
+import { CancelJobDto, CreateJobDto, ListJobsQueryDto, PayJobDto } from './dto/jobs.dto';
+import { JobPaymentResult, JobPaymentsService } from './job-payments.service';
 import type { TimelineEvent } from './job-events';
 import type { JobResponse } from './job.model';
 import { JobPage, JobsService } from './jobs.service';
@@ -11,7 +13,10 @@ import { JobPage, JobsService } from './jobs.service';
 @ApiBearerAuth()
 @Controller('api/jobs')
 export class JobsController {
-  constructor(private readonly jobs: JobsService) {}
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly payments: JobPaymentsService,
+  ) {}
 
   @Post()
   @Roles('CLIENT')
@@ -30,6 +35,35 @@ export class JobsController {
   @ApiOperation({ summary: 'One job (participants only)' })
   get(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<JobResponse> {
     return this.jobs.get(user, id);
+  }
+
+  @Post(':id/downpayment')
+  @HttpCode(200)
+  @Idempotent()
+  @ApiOperation({
+    summary: 'Client pays downpayment + fee into escrow (WALLET now, GCASH via checkout)',
+  })
+  downpayment(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Body() dto: PayJobDto,
+  ): Promise<JobPaymentResult> {
+    return this.payments.payDownpayment(user, id, dto.method);
+  }
+
+  @Post(':id/approve-completion')
+  @HttpCode(200)
+  @Idempotent()
+  @ApiOperation({
+    summary:
+      'Client approves the work and pays the remaining half; escrow becomes pending earnings',
+  })
+  approveCompletion(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Body() dto: PayJobDto,
+  ): Promise<JobPaymentResult> {
+    return this.payments.approveCompletion(user, id, dto.method);
   }
 
   @Post(':id/complete')

@@ -84,6 +84,33 @@ export class JobsRepository {
     return rows[0] ? fromJobRow(rows[0]) : null;
   }
 
+  /**
+   * Locks the job only if its earnings are due for release (by the database clock). Under READ
+   * COMMITTED the condition is re-checked after waiting for the lock, so a job released meanwhile by
+   * another run or an admin comes back as null.
+   */
+  async lockIfDue(id: string, m: EntityManager): Promise<Job | null> {
+    const rows = await m.query<JobRow[]>(
+      `SELECT * FROM jobs WHERE id = $1 AND status = 'COMPLETED' AND NOT earnings_held
+         AND earnings_released_at IS NULL AND earnings_release_at <= now()
+       FOR UPDATE`,
+      [id],
+    );
+    return rows[0] ? fromJobRow(rows[0]) : null;
+  }
+
+  /** Ids of jobs whose earnings are due, oldest release date first. */
+  async dueForRelease(limit: number): Promise<string[]> {
+    const rows = await this.ds.query<Array<{ id: string }>>(
+      `SELECT id FROM jobs
+       WHERE earnings_release_at IS NOT NULL AND earnings_released_at IS NULL
+         AND earnings_release_at <= now() AND status = 'COMPLETED' AND NOT earnings_held
+       ORDER BY earnings_release_at LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async update(id: string, patch: JobPatch, m: EntityManager): Promise<Job> {
     const sets: string[] = [];
     const params: unknown[] = [id];

@@ -6,6 +6,7 @@ import { isUuid } from './job-id';
 import { PlatformSettingsService } from '../platform-settings/platform-settings.service';
 import { UsersService } from '../users/users.service';
 import { computeJobAmounts } from './job-amounts';
+import { JobEscrowService } from './job-escrow.service';
 import { JobListCache } from './job-list.cache';
 import type { TimelineEvent } from './job-events';
 import { assertTransition, JobStatus } from './job-status';
@@ -28,6 +29,7 @@ export class JobsService {
     private readonly users: UsersService,
     private readonly settings: PlatformSettingsService,
     private readonly listCache: JobListCache,
+    private readonly escrow: JobEscrowService,
   ) {}
 
   async create(
@@ -114,9 +116,6 @@ export class JobsService {
   async cancel(user: AuthUser, id: string, reason: string): Promise<JobResponse> {
     return this.inJobTransaction(user, id, async (job, m) => {
       assertTransition(job.status, 'CANCELLED');
-      if (job.downpaymentPaidAt)
-        // Refunding escrow arrives with the ledger; until then no job can have paid a downpayment.
-        throw new Error('Cancelling a job with a paid downpayment needs the ledger');
       const updated = await this.jobs.update(
         job.id,
         {
@@ -131,6 +130,21 @@ export class JobsService {
         { jobId: job.id, type: 'JOB_CANCELLED', actorId: user.id, detail: { reason } },
         m,
       );
+      // Before completion the only money in escrow is the downpayment + fee: the downpayment goes
+      // back to the client, the fee stays with the platform (ADR 0044).
+      if (job.downpaymentPaidAt) {
+        await this.escrow.refundDownpayment(job, m);
+        await this.jobs.addEvent(
+          {
+            jobId: job.id,
+            type: 'DOWNPAYMENT_REFUNDED',
+            amount: job.downpaymentAmount,
+            actorId: user.id,
+            detail: { platformFeeKept: job.platformFee },
+          },
+          m,
+        );
+      }
       return updated;
     });
   }

@@ -68,3 +68,9 @@ export class CancelJobDto {
   @MaxLength(500)
   reason: string;
 }
+
+export class PayJobDto {
+  @ApiProperty({ enum: ['WALLET', 'GCASH'], example: 'WALLET' })
+  @IsIn(['WALLET', 'GCASH'])
+  method: 'WALLET' | 'GCASH';
+}
