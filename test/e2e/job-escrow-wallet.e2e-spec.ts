@@ -429,4 +429,27 @@ describe('Jobs and escrow, WALLET path (e2e)', () => {
     await pay(client, '00000000-0000-4000-8000-000000000000', 'downpayment').expect(404);
     expect((await wallet(client)).available).toBe(100_000);
   });
+  it('should replay a retried downpayment with the same Idempotency-Key instead of charging again', async () => {
+    const { client, worker } = await parties();
+    await fund(client, 100_000);
+    const job = await createJob(t.url, client, worker, 50_000);
+    const send = (key: string, body: object = { method: 'WALLET' }) =>
+      request(t.url)
+        .post(`/api/jobs/${job.id}/downpayment`)
+        .set(bearer(client))
+        .set('Idempotency-Key', key)
+        .send(body);
+    const first = await send('dp-1').expect(200);
+    const again = await send('dp-1').expect(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.text).toBe(first.text);
+    const other = await send('dp-1', { method: 'GCASH' }).expect(422);
+    expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const fresh = await send('dp-2').expect(409);
+    expect(fresh.body.code).toBe('INVALID_JOB_TRANSITION');
+    expect(await balances(client, worker, job.id)).toMatchObject({
+      clientAvailable: 100_000 - 30_000,
+      escrow: 30_000,
+    });
+  });
 });
