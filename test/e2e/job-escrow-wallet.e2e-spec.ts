@@ -452,4 +452,31 @@ describe('Jobs and escrow, WALLET path (e2e)', () => {
       escrow: 30_000,
     });
   });
+  it('should stay consistent when downpayment and cancel race (either refunded, or never charged)', async () => {
+    const { client, worker } = await parties();
+    await fund(client, 1_000_000);
+    for (let i = 0; i < 6; i++) {
+      const job = await createJob(t.url, client, worker, 20_000);
+      const before = (await wallet(client)).available;
+      const feesBefore = (await ledger.balance('platform:fees')).posted;
+      const [dp, cancel] = await Promise.all([
+        pay(client, job.id, 'downpayment'),
+        request(t.url)
+          .post(`/api/jobs/${job.id}/cancel`)
+          .set(bearer(worker))
+          .send({ reason: 'race' }),
+      ]);
+      expect(cancel.status).toBe(200);
+      const after = (await wallet(client)).available;
+      const fees = (await ledger.balance('platform:fees')).posted - feesBefore;
+      if (dp.status === 200) {
+        // Paid first, then cancelled: downpayment back, fee kept.
+        expect([after, fees]).toEqual([before - 2_000, 2_000]);
+      } else {
+        expect(dp.body.code).toBe('INVALID_JOB_TRANSITION');
+        expect([after, fees]).toEqual([before, 0]);
+      }
+      expect((await ledger.balance(`escrow:${job.id}`)).posted).toBe(0);
+    }
+  });
 });
