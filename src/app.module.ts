@@ -19,6 +19,7 @@ import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { APP_CONFIG } from './config/config.token';
 import { buildTypeOrmOptions } from './database/typeorm-options';
+import { AdminModule } from './modules/admin/admin.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { JwtAuthGuard } from './modules/auth/jwt-auth.guard';
@@ -79,6 +80,7 @@ import { WalletModule } from './modules/wallet/wallet.module';
     LedgerHarnessModule,
     PlatformSettingsModule,
     JobsModule,
+    AdminModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
