@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { LedgerAuditService } from '../../src/modules/ledger/ledger-audit.service';
 import { LedgerService } from '../../src/modules/ledger/ledger.service';
 import { createAdmin } from '../support/admin-helpers';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
@@ -57,7 +58,11 @@ describe('Admin transactions search (e2e)', () => {
       .send({ method: 'WALLET' })
       .expect(200);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    const report = await t.app.get(LedgerAuditService).run();
+    expect(report.checks.filter((c) => !c.pass)).toEqual([]);
+    await t.close();
+  });
 
   const search = (qs = '') => request(t.url).get(`/api/admin/transactions${qs}`).set(bearer(admin));
 
@@ -98,7 +103,7 @@ describe('Admin transactions search (e2e)', () => {
   it('should match a reference exactly and filter by date range', async () => {
     const byRef = rowsOf((await search(`?reference=${jobB}`).expect(200)).body);
     expect(byRef).toHaveLength(4);
-    const one = byRef[0];
+    const one = byRef.filter((x) => x.userId === client.id)[0];
     const byId = rowsOf((await search(`?reference=${one.id}`).expect(200)).body);
     expect(byId.map((x) => x.id)).toEqual([one.id]);
     const future = new Date(Date.now() + 3_600_000).toISOString();
@@ -136,5 +141,110 @@ describe('Admin transactions search (e2e)', () => {
       '?unknown=1',
     ])
       await search(qs).expect(400);
+  });
+  describe('POST /api/admin/transactions/:id/refund', () => {
+    const available = async (u: TestUser) =>
+      (
+        (await request(t.url).get('/api/wallet').set(bearer(u)).expect(200)).body as {
+          available: number;
+        }
+      ).available;
+    const account = async (code: string) => (await t.app.get(LedgerService).balance(code)).posted;
+    const txnOf = async (jobId: string, type: string, amount?: number) => {
+      const rows = rowsOf((await search(`?jobId=${jobId}&type=${type}`).expect(200)).body);
+      const row = rows.find((x) => amount === undefined || x.amount === amount);
+      if (!row) throw new Error(`no ${type} for ${jobId}`);
+      return row;
+    };
+    const refund = (id: string, body: object, key?: string) => {
+      const r = request(t.url).post(`/api/admin/transactions/${id}/refund`).set(bearer(admin));
+      if (key) void r.set('Idempotency-Key', key);
+      return r.send(body);
+    };
+
+    it('should refuse non-admins and bad input', async () => {
+      const fee = await txnOf(jobB, 'FEE');
+      for (const u of [client, worker])
+        await request(t.url)
+          .post(`/api/admin/transactions/${fee.id}/refund`)
+          .set(bearer(u))
+          .send({ amount: 1, reason: 'x' })
+          .expect(403);
+      for (const body of [
+        { amount: 0, reason: 'x' },
+        { amount: -1, reason: 'x' },
+        { amount: 1.5, reason: 'x' },
+        { amount: '100', reason: 'x' },
+        { amount: 100 },
+        { amount: 100, reason: '  ' },
+        { amount: 100, reason: 'x', extra: true },
+      ])
+        await refund(fee.id, body).expect(400);
+      await refund(randomUUID(), { amount: 1, reason: 'x' }).expect(404);
+    });
+
+    it('should refund a fee up to what was paid, from platform fees, audited', async () => {
+      const fee = await txnOf(jobB, 'FEE');
+      const [walletBefore, feesBefore] = [await available(client), await account('platform:fees')];
+      const first = await refund(fee.id, { amount: 1000, reason: 'goodwill' }).expect(200);
+      expect(first.body).toMatchObject({
+        refund: { type: 'REFUND', status: 'COMPLETED', amount: 1000, jobId: jobB },
+        refundedTotal: 1000,
+        refundable: 2000,
+      });
+      const over = await refund(fee.id, { amount: 2001, reason: 'too much' }).expect(409);
+      expect(over.body.code).toBe('REFUND_EXCEEDS_PAID');
+      await refund(fee.id, { amount: 2000, reason: 'rest' }).expect(200);
+      await refund(fee.id, { amount: 1, reason: 'one more' }).expect(409);
+      expect(await available(client)).toBe(walletBefore + 3000);
+      expect(await account('platform:fees')).toBe(feesBefore - 3000);
+      const audit = await request(t.url)
+        .get(`/api/admin/audit-log?action=transaction.refund&targetId=${fee.id}`)
+        .set(bearer(admin))
+        .expect(200);
+      expect(audit.body.data).toHaveLength(2);
+      expect(audit.body.data[1]).toMatchObject({
+        actorId: admin.id,
+        before: { refunded: 0 },
+        after: { refunded: 1000 },
+      });
+    });
+
+    it('should cap concurrent refunds exactly and replay a retried key once', async () => {
+      const remaining = await txnOf(jobB, 'PAYMENT');
+      const walletBefore = await available(client);
+      const adjBefore = await account('platform:adjustments');
+      const replay1 = await refund(remaining.id, { amount: 500, reason: 'r' }, 'ref-1').expect(200);
+      const replay2 = await refund(remaining.id, { amount: 500, reason: 'r' }, 'ref-1').expect(200);
+      expect(replay2.headers['idempotent-replayed']).toBe('true');
+      expect(replay2.text).toBe(replay1.text);
+      // 14_500 left; 20 concurrent refunds of 1000 → exactly 14 succeed.
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          refund(remaining.id, { amount: 1000, reason: `c${i}` }),
+        ),
+      );
+      expect(results.filter((r) => r.status === 200)).toHaveLength(14);
+      expect(results.filter((r) => r.status === 409)).toHaveLength(6);
+      expect(await available(client)).toBe(walletBefore + 500 + 14_000);
+      expect(await account('platform:adjustments')).toBe(adjBefore - 14_500);
+    });
+
+    it('should refuse money of a running job, count the cancel refund, and refuse other types', async () => {
+      const downA = await txnOf(jobA, 'PAYMENT');
+      const running = await refund(downA.id, { amount: 1, reason: 'x' }).expect(409);
+      expect(running.body.code).toBe('JOB_NOT_SETTLED');
+      await request(t.url)
+        .post(`/api/jobs/${jobA}/cancel`)
+        .set(bearer(client))
+        .send({ reason: 'stop' })
+        .expect(200);
+      // The cancel already returned the whole downpayment.
+      const after = await refund(downA.id, { amount: 1, reason: 'x' }).expect(409);
+      expect(after.body.code).toBe('REFUND_EXCEEDS_PAID');
+      const earning = rowsOf((await search('?type=PENDING_EARNING').expect(200)).body)[0];
+      const notRefundable = await refund(earning.id, { amount: 1, reason: 'x' }).expect(409);
+      expect(notRefundable.body.code).toBe('NOT_REFUNDABLE');
+    });
   });
 });

@@ -28,8 +28,11 @@ export class JobEscrowService {
     private readonly transactions: TransactionsService,
   ) {}
 
-  /** Downpayment + fee: client available → escrow. 409 INSUFFICIENT_FUNDS moves nothing. */
-  async fundDownpaymentFromWallet(job: Job, m: EntityManager): Promise<void> {
+  /**
+   * Downpayment + fee: client available → escrow. 409 INSUFFICIENT_FUNDS moves nothing. Returns the
+   * client's PAYMENT transaction (what a cancel refund or an admin refund is counted against).
+   */
+  async fundDownpaymentFromWallet(job: Job, m: EntityManager): Promise<string> {
     const entryId = jobEntryId.downpayment(job.id);
     await this.apply(
       {
@@ -48,7 +51,7 @@ export class JobEscrowService {
       },
       m,
     );
-    await this.completedTxn(
+    const payment = await this.completedTxn(
       job.clientId,
       'PAYMENT',
       job.downpaymentAmount,
@@ -67,6 +70,7 @@ export class JobEscrowService {
         'Platform fee',
         m,
       );
+    return payment;
   }
 
   /** Remaining half: client available → escrow. 409 INSUFFICIENT_FUNDS moves nothing. */
@@ -173,6 +177,8 @@ export class JobEscrowService {
       entryId,
       'Downpayment refund (job cancelled)',
       m,
+      // Counted against the downpayment, so admin refunds can never return it a second time.
+      job.downpaymentTransactionId ? { refundOf: job.downpaymentTransactionId } : undefined,
     );
   }
 
@@ -220,7 +226,8 @@ export class JobEscrowService {
     entryId: string,
     what: string,
     m: EntityManager,
-  ): Promise<void> {
+    metadata?: Record<string, unknown>,
+  ): Promise<string> {
     const t = await this.transactions.createPending(
       {
         userId,
@@ -229,10 +236,12 @@ export class JobEscrowService {
         jobId: job.id,
         reference: job.id,
         description: `${what} for job: ${job.title}`,
+        metadata,
       },
       m,
     );
     await this.transactions.complete(t.id, { ledgerEntryId: entryId }, m);
+    return t.id;
   }
 }
 

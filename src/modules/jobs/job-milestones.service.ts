@@ -23,10 +23,16 @@ export class JobMilestonesService {
     method: JobPaymentMethod,
     actorId: string | null,
     m: EntityManager,
+    paymentTransactionId: string,
   ): Promise<Job> {
     const updated = await this.jobs.update(
       job.id,
-      { status: 'IN_PROGRESS', downpaymentMethod: method, downpaymentPaidAt: new Date() },
+      {
+        status: 'IN_PROGRESS',
+        downpaymentMethod: method,
+        downpaymentPaidAt: new Date(),
+        downpaymentTransactionId: paymentTransactionId,
+      },
       m,
     );
     await this.jobs.addEvent(

@@ -37,8 +37,8 @@ export class JobPaymentsService {
       throw AppError.badRequest('METHOD_NOT_AVAILABLE', 'GCASH is not available yet');
     const job = await this.asClient(user, id, async (job, m) => {
       assertTransition(job.status, 'IN_PROGRESS');
-      await this.escrow.fundDownpaymentFromWallet(job, m);
-      return this.milestones.downpaymentPaid(job, 'WALLET', user.id, m);
+      const paymentTxnId = await this.escrow.fundDownpaymentFromWallet(job, m);
+      return this.milestones.downpaymentPaid(job, 'WALLET', user.id, m, paymentTxnId);
     });
     return { job: toJobResponse(job) };
   }
