@@ -152,7 +152,7 @@ export class JobEarningsService {
     detail: Record<string, unknown>,
     m: EntityManager,
   ): Promise<Job> {
-    await this.escrow.release(job, job.earningTransactionId, m);
+    await this.escrow.release(job, m);
     const updated = await this.jobs.update(
       job.id,
       { earningsReleasedAt: new Date(), earningsHeld: false },

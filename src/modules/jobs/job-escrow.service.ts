@@ -2,10 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { LedgerService } from '../ledger/ledger.service';
-import type { PostInput } from '../ledger/ledger.types';
+import type { LedgerLeg, PostResult } from '../ledger/ledger.types';
 import { TransactionsService } from '../wallet/transactions.service';
 import {
   availableAccount,
+  clearingAccount,
   escrowAccount,
   jobEntryId,
   pendingAccount,
@@ -13,10 +14,16 @@ import {
 } from './job-accounts';
 import type { Job } from './job.model';
 
+/** Where a client payment comes from: their wallet, or a gateway checkout (clearing account). */
+export type PaymentSource = { kind: 'WALLET' } | { kind: 'GATEWAY'; provider: string };
+
+export const downpaymentTotal = (job: Job) => job.downpaymentAmount + job.platformFee;
+
 /**
- * Every money movement of a job, one balanced ledger entry each, always inside the caller's
- * transaction that already holds the job row lock (so the status check and the movement are atomic).
- * Entry ids are fixed per job step: the ledger cannot apply a step twice. The user-facing
+ * Every money movement of a job, one balanced ledger entry per step with an entry id fixed by the job
+ * and the step (ADR 0044), always inside the caller's transaction that already holds the job row lock.
+ * A transaction that needs two entries posts them as one batch, so the ledger locks every balance of
+ * both in one fixed order (no lock-order deadlocks with other money paths). User-facing
  * `transactions` rows are written in the same transaction.
  */
 @Injectable()
@@ -29,107 +36,82 @@ export class JobEscrowService {
   ) {}
 
   /**
-   * Downpayment + fee: client available → escrow. 409 INSUFFICIENT_FUNDS moves nothing. Returns the
-   * client's PAYMENT transaction (what a cancel refund or an admin refund is counted against).
+   * Downpayment + fee into escrow. WALLET: 409 INSUFFICIENT_FUNDS moves nothing, and the client's
+   * PAYMENT (+ FEE) transactions are written; returns the PAYMENT id. GATEWAY: the caller completes
+   * its checkout transaction with the returned entry id.
    */
-  async fundDownpaymentFromWallet(job: Job, m: EntityManager): Promise<string> {
+  async fundDownpayment(
+    job: Job,
+    source: PaymentSource,
+    m: EntityManager,
+  ): Promise<{ entryId: string; paymentTransactionId: string | null }> {
     const entryId = jobEntryId.downpayment(job.id);
-    await this.apply(
-      {
-        entryId,
-        type: 'ESCROW',
-        reference: job.id,
-        metadata: { jobId: job.id, step: 'downpayment', method: 'WALLET' },
-        legs: [
-          {
-            account: availableAccount(job.clientId),
-            direction: 'DEBIT',
-            amount: downpaymentTotal(job),
-          },
-          { account: escrowAccount(job.id), direction: 'CREDIT', amount: downpaymentTotal(job) },
-        ],
-      },
-      m,
-    );
-    const payment = await this.completedTxn(
-      job.clientId,
-      'PAYMENT',
-      job.downpaymentAmount,
-      job,
-      entryId,
-      'Downpayment (50%)',
-      m,
-    );
-    if (job.platformFee > 0)
-      await this.completedTxn(
-        job.clientId,
-        'FEE',
-        job.platformFee,
-        job,
-        entryId,
-        'Platform fee',
+    const amount = downpaymentTotal(job);
+    this.check(
+      await this.ledger.post(
+        {
+          entryId,
+          type: 'ESCROW',
+          reference: job.id,
+          metadata: { jobId: job.id, step: 'downpayment', source: sourceName(source) },
+          legs: [debitSource(job, source, amount), credit(escrowAccount(job.id), amount)],
+        },
         m,
-      );
-    return payment;
-  }
-
-  /** Remaining half: client available → escrow. 409 INSUFFICIENT_FUNDS moves nothing. */
-  async fundRemainingFromWallet(job: Job, m: EntityManager): Promise<void> {
-    const entryId = jobEntryId.remaining(job.id);
-    await this.apply(
-      {
-        entryId,
-        type: 'ESCROW',
-        reference: job.id,
-        metadata: { jobId: job.id, step: 'remaining', method: 'WALLET' },
-        legs: [
-          {
-            account: availableAccount(job.clientId),
-            direction: 'DEBIT',
-            amount: job.remainingAmount,
-          },
-          { account: escrowAccount(job.id), direction: 'CREDIT', amount: job.remainingAmount },
-        ],
-      },
-      m,
+      ),
     );
-    await this.completedTxn(
-      job.clientId,
-      'PAYMENT',
-      job.remainingAmount,
-      job,
-      entryId,
-      'Remaining payment (50%)',
-      m,
-    );
+    if (source.kind !== 'WALLET') return { entryId, paymentTransactionId: null };
+    const payment = await this.completedTxn(job, 'PAYMENT', job.downpaymentAmount, entryId, m, {
+      what: 'Downpayment (50%)',
+    });
+    if (job.platformFee > 0)
+      await this.completedTxn(job, 'FEE', job.platformFee, entryId, m, { what: 'Platform fee' });
+    return { entryId, paymentTransactionId: payment };
   }
 
   /**
-   * Full payment reached: escrow (budget + fee) → worker's pending earnings (budget) and platform
-   * revenue (fee). Returns the worker's PENDING_EARNING transaction id (completed at release).
+   * The remaining half into escrow and, in the same batch, the settlement of the whole escrow: budget
+   * to the worker's pending earnings, fee to platform revenue. Writes the worker's PENDING_EARNING
+   * (released later) and, for WALLET, the client's PAYMENT.
    */
-  async settle(job: Job, releaseAt: Date, m: EntityManager): Promise<string> {
-    const entryId = jobEntryId.settle(job.id);
-    await this.apply(
-      {
-        entryId,
-        type: 'RELEASE',
-        reference: job.id,
-        metadata: { jobId: job.id, step: 'settle', releaseAt: releaseAt.toISOString() },
-        legs: [
-          {
-            account: escrowAccount(job.id),
-            direction: 'DEBIT',
-            amount: job.budget + job.platformFee,
-          },
-          { account: pendingAccount(job.workerId), direction: 'CREDIT', amount: job.budget },
-          ...(job.platformFee > 0
-            ? [{ account: PLATFORM_FEES, direction: 'CREDIT' as const, amount: job.platformFee }]
-            : []),
-        ],
-      },
+  async fundRemainingAndSettle(
+    job: Job,
+    source: PaymentSource,
+    releaseAt: Date,
+    m: EntityManager,
+  ): Promise<{ remainingEntryId: string; earningTransactionId: string }> {
+    const remainingEntryId = jobEntryId.remaining(job.id);
+    const settleEntryId = jobEntryId.settle(job.id);
+    const results = await this.ledger.postBatch(
+      [
+        {
+          entryId: remainingEntryId,
+          type: 'ESCROW',
+          reference: job.id,
+          metadata: { jobId: job.id, step: 'remaining', source: sourceName(source) },
+          legs: [
+            debitSource(job, source, job.remainingAmount),
+            credit(escrowAccount(job.id), job.remainingAmount),
+          ],
+        },
+        {
+          entryId: settleEntryId,
+          type: 'RELEASE',
+          reference: job.id,
+          metadata: { jobId: job.id, step: 'settle', releaseAt: releaseAt.toISOString() },
+          legs: [
+            debit(escrowAccount(job.id), job.budget + job.platformFee),
+            credit(pendingAccount(job.workerId), job.budget),
+            ...(job.platformFee > 0 ? [credit(PLATFORM_FEES, job.platformFee)] : []),
+          ],
+        },
+      ],
       m,
     );
+    results.forEach((r) => this.check(r));
+    if (source.kind === 'WALLET')
+      await this.completedTxn(job, 'PAYMENT', job.remainingAmount, remainingEntryId, m, {
+        what: 'Remaining payment (50%)',
+      });
     const earning = await this.transactions.createPending(
       {
         userId: job.workerId,
@@ -137,73 +119,64 @@ export class JobEscrowService {
         amount: job.budget,
         jobId: job.id,
         reference: job.id,
-        description: `Earnings for job: ${job.title} (pending until ${releaseAt.toISOString()})`,
+        description: `Earnings for job: ${job.title}`,
         releaseAt,
-        metadata: { settleEntryId: entryId },
+        metadata: { settleEntryId },
       },
       m,
     );
-    return earning.id;
+    return { remainingEntryId, earningTransactionId: earning.id };
   }
 
   /** Cancel before completion: escrowed downpayment → client, fee → platform revenue. */
   async refundDownpayment(job: Job, m: EntityManager): Promise<void> {
     const entryId = jobEntryId.refund(job.id);
-    await this.apply(
-      {
-        entryId,
-        type: 'REFUND',
-        reference: job.id,
-        metadata: { jobId: job.id, step: 'cancel' },
-        legs: [
-          { account: escrowAccount(job.id), direction: 'DEBIT', amount: downpaymentTotal(job) },
-          {
-            account: availableAccount(job.clientId),
-            direction: 'CREDIT',
-            amount: job.downpaymentAmount,
-          },
-          ...(job.platformFee > 0
-            ? [{ account: PLATFORM_FEES, direction: 'CREDIT' as const, amount: job.platformFee }]
-            : []),
-        ],
-      },
-      m,
+    this.check(
+      await this.ledger.post(
+        {
+          entryId,
+          type: 'REFUND',
+          reference: job.id,
+          metadata: { jobId: job.id, step: 'cancel' },
+          legs: [
+            debit(escrowAccount(job.id), downpaymentTotal(job)),
+            credit(availableAccount(job.clientId), job.downpaymentAmount),
+            ...(job.platformFee > 0 ? [credit(PLATFORM_FEES, job.platformFee)] : []),
+          ],
+        },
+        m,
+      ),
     );
-    await this.completedTxn(
-      job.clientId,
-      'REFUND',
-      job.downpaymentAmount,
-      job,
-      entryId,
-      'Downpayment refund (job cancelled)',
-      m,
+    await this.completedTxn(job, 'REFUND', job.downpaymentAmount, entryId, m, {
+      what: 'Downpayment refund (job cancelled)',
       // Counted against the downpayment, so admin refunds can never return it a second time.
-      job.downpaymentTransactionId ? { refundOf: job.downpaymentTransactionId } : undefined,
-    );
+      metadata: job.downpaymentTransactionId ? { refundOf: job.downpaymentTransactionId } : {},
+    });
   }
 
-  /** Pending earnings → the worker's available balance. */
-  async release(job: Job, earningTransactionId: string | null, m: EntityManager): Promise<void> {
+  /** Pending earnings → the worker's available balance; completes the PENDING_EARNING. */
+  async release(job: Job, m: EntityManager): Promise<void> {
     const entryId = jobEntryId.release(job.id);
-    await this.apply(
-      {
-        entryId,
-        type: 'RELEASE',
-        reference: job.id,
-        metadata: { jobId: job.id, step: 'release' },
-        legs: [
-          { account: pendingAccount(job.workerId), direction: 'DEBIT', amount: job.budget },
-          { account: availableAccount(job.workerId), direction: 'CREDIT', amount: job.budget },
-        ],
-      },
-      m,
+    this.check(
+      await this.ledger.post(
+        {
+          entryId,
+          type: 'RELEASE',
+          reference: job.id,
+          metadata: { jobId: job.id, step: 'release' },
+          legs: [
+            debit(pendingAccount(job.workerId), job.budget),
+            credit(availableAccount(job.workerId), job.budget),
+          ],
+        },
+        m,
+      ),
     );
-    if (earningTransactionId)
-      await this.transactions.complete(earningTransactionId, { ledgerEntryId: entryId }, m);
+    if (job.earningTransactionId)
+      await this.transactions.complete(job.earningTransactionId, { ledgerEntryId: entryId }, m);
   }
 
-  private async apply(input: PostInput, m: EntityManager): Promise<void> {
-    const r = await this.ledger.post(input, m);
+  private check(r: PostResult): void {
     if (r.status === 'APPLIED') return;
     if (r.status === 'REJECTED') {
       if (r.reason === 'INSUFFICIENT_FUNDS')
@@ -214,29 +187,27 @@ export class JobEscrowService {
       throw AppError.conflict('PAYMENT_REJECTED', 'The payment could not be applied');
     }
     // DUPLICATE while the locked job row says this step has not happened: the two disagree.
-    this.logger.error(`Ledger entry ${input.entryId} already applied but job state disagrees`);
-    throw new Error(`Ledger entry ${input.entryId} already applied`);
+    this.logger.error(`Ledger entry ${r.entryId} already applied but the job state disagrees`);
+    throw new Error(`Ledger entry ${r.entryId} already applied`);
   }
 
   private async completedTxn(
-    userId: string,
+    job: Job,
     type: 'PAYMENT' | 'FEE' | 'REFUND',
     amount: number,
-    job: Job,
     entryId: string,
-    what: string,
     m: EntityManager,
-    metadata?: Record<string, unknown>,
+    opts: { what: string; metadata?: Record<string, unknown> },
   ): Promise<string> {
     const t = await this.transactions.createPending(
       {
-        userId,
+        userId: job.clientId,
         type,
         amount,
         jobId: job.id,
         reference: job.id,
-        description: `${what} for job: ${job.title}`,
-        metadata,
+        description: `${opts.what} for job: ${job.title}`,
+        metadata: opts.metadata,
       },
       m,
     );
@@ -245,4 +216,23 @@ export class JobEscrowService {
   }
 }
 
-export const downpaymentTotal = (job: Job) => job.downpaymentAmount + job.platformFee;
+const debit = (account: string, amount: number): LedgerLeg => ({
+  account,
+  direction: 'DEBIT',
+  amount,
+});
+const credit = (account: string, amount: number): LedgerLeg => ({
+  account,
+  direction: 'CREDIT',
+  amount,
+});
+
+function debitSource(job: Job, source: PaymentSource, amount: number): LedgerLeg {
+  return source.kind === 'WALLET'
+    ? debit(availableAccount(job.clientId), amount)
+    : debit(clearingAccount(source.provider), amount);
+}
+
+function sourceName(source: PaymentSource): string {
+  return source.kind === 'WALLET' ? 'WALLET' : `GATEWAY:${source.provider}`;
+}

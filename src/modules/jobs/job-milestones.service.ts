@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { downpaymentTotal, JobEscrowService } from './job-escrow.service';
+import { downpaymentTotal, JobEscrowService, PaymentSource } from './job-escrow.service';
 import type { Job, JobPaymentMethod } from './job.model';
 import { JobsRepository } from './jobs.repository';
 
@@ -23,7 +23,7 @@ export class JobMilestonesService {
     method: JobPaymentMethod,
     actorId: string | null,
     m: EntityManager,
-    paymentTransactionId: string,
+    paymentTransactionId: string | null,
   ): Promise<Job> {
     const updated = await this.jobs.update(
       job.id,
@@ -31,7 +31,7 @@ export class JobMilestonesService {
         status: 'IN_PROGRESS',
         downpaymentMethod: method,
         downpaymentPaidAt: new Date(),
-        downpaymentTransactionId: paymentTransactionId,
+        downpaymentTransactionId: paymentTransactionId ?? undefined,
       },
       m,
     );
@@ -49,15 +49,16 @@ export class JobMilestonesService {
   }
 
   /**
-   * Remaining paid → COMPLETED, and in the same transaction the whole escrow settles: budget to the
+   * Moves the remaining half into escrow and settles it (one ledger batch) → COMPLETED: budget to the
    * worker's pending earnings (released after the job's buffer days), fee to platform revenue.
    */
   async remainingPaid(
     job: Job,
-    method: JobPaymentMethod,
+    source: PaymentSource,
     actorId: string | null,
     m: EntityManager,
   ): Promise<Job> {
+    const method: JobPaymentMethod = source.kind === 'WALLET' ? 'WALLET' : 'GCASH';
     const now = new Date();
     const releaseAt = new Date(now.getTime() + job.paymentBufferDays * DAY_MS);
     await this.jobs.addEvent(
@@ -70,7 +71,12 @@ export class JobMilestonesService {
       },
       m,
     );
-    const earningTxnId = await this.escrow.settle(job, releaseAt, m);
+    const { earningTransactionId } = await this.escrow.fundRemainingAndSettle(
+      job,
+      source,
+      releaseAt,
+      m,
+    );
     const updated = await this.jobs.update(
       job.id,
       {
@@ -79,7 +85,7 @@ export class JobMilestonesService {
         remainingPaidAt: now,
         completedAt: now,
         earningsReleaseAt: releaseAt,
-        earningTransactionId: earningTxnId,
+        earningTransactionId,
       },
       m,
     );

@@ -37,8 +37,14 @@ export class JobPaymentsService {
       throw AppError.badRequest('METHOD_NOT_AVAILABLE', 'GCASH is not available yet');
     const job = await this.asClient(user, id, async (job, m) => {
       assertTransition(job.status, 'IN_PROGRESS');
-      const paymentTxnId = await this.escrow.fundDownpaymentFromWallet(job, m);
-      return this.milestones.downpaymentPaid(job, 'WALLET', user.id, m, paymentTxnId);
+      const funded = await this.escrow.fundDownpayment(job, { kind: 'WALLET' }, m);
+      return this.milestones.downpaymentPaid(
+        job,
+        'WALLET',
+        user.id,
+        m,
+        funded.paymentTransactionId,
+      );
     });
     return { job: toJobResponse(job) };
   }
@@ -54,8 +60,7 @@ export class JobPaymentsService {
       assertTransition(job.status, 'COMPLETED');
       await this.jobs.update(job.id, { approvedAt: new Date() }, m);
       await this.jobs.addEvent({ jobId: job.id, type: 'COMPLETION_APPROVED', actorId: user.id }, m);
-      await this.escrow.fundRemainingFromWallet(job, m);
-      return this.milestones.remainingPaid(job, 'WALLET', user.id, m);
+      return this.milestones.remainingPaid(job, { kind: 'WALLET' }, user.id, m);
     });
     return { job: toJobResponse(job) };
   }
