@@ -4,6 +4,7 @@ import { AppError } from '../../common/errors/app-error';
 import { AuditLogService } from '../audit/audit-log.service';
 import { JobEscrowService } from './job-escrow.service';
 import { isUuid } from './job-id';
+import { JobListCache } from './job-list.cache';
 import { Job, JobResponse, toJobResponse } from './job.model';
 import { JobsRepository } from './jobs.repository';
 import { jobNotFound } from './jobs.service';
@@ -32,6 +33,7 @@ export class JobEarningsService {
     private readonly jobs: JobsRepository,
     private readonly escrow: JobEscrowService,
     private readonly audit: AuditLogService,
+    private readonly listCache: JobListCache,
   ) {}
 
   /**
@@ -50,11 +52,12 @@ export class JobEarningsService {
         try {
           const released = await this.ds.transaction(async (m) => {
             const job = await this.jobs.lockIfDue(id, m);
-            if (!job) return false;
+            if (!job) return null;
             await this.releaseLocked(job, null, { by: 'schedule' }, m);
-            return true;
+            return job;
           });
           counts[released ? 'released' : 'skipped']++;
+          if (released) await this.afterChange(released);
         } catch (err) {
           counts.failed++;
           this.logger.error(
@@ -69,7 +72,7 @@ export class JobEarningsService {
   /** Admin: release now, ignoring the release date and any hold. Audit-logged with the release. */
   async adminRelease(actor: AdminActor, id: string, reason?: string): Promise<JobResponse> {
     if (!isUuid(id)) throw jobNotFound();
-    return this.ds.transaction(async (m) => {
+    const job = await this.ds.transaction(async (m) => {
       const job = await this.jobs.lockById(id, m);
       if (!job) throw jobNotFound();
       if (job.earningsReleasedAt)
@@ -99,8 +102,10 @@ export class JobEarningsService {
         },
         m,
       );
-      return toJobResponse(updated);
+      return updated;
     });
+    await this.afterChange(job);
+    return toJobResponse(job);
   }
 
   /**
@@ -110,7 +115,7 @@ export class JobEarningsService {
    */
   async hold(actor: AdminActor, id: string, reason: string): Promise<JobResponse> {
     if (!isUuid(id)) throw jobNotFound();
-    return this.ds.transaction(async (m) => {
+    const job = await this.ds.transaction(async (m) => {
       const job = await this.jobs.lockById(id, m);
       if (!job) throw jobNotFound();
       if (job.status === 'CANCELLED')
@@ -142,8 +147,15 @@ export class JobEarningsService {
         },
         m,
       );
-      return toJobResponse(updated);
+      return updated;
     });
+    await this.afterChange(job);
+    return toJobResponse(job);
+  }
+
+  /** After commit: both participants' job lists show the change. */
+  private async afterChange(job: Job): Promise<void> {
+    await this.listCache.invalidate(job.clientId, job.workerId);
   }
 
   private async releaseLocked(
