@@ -6,6 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { SentryModule } from '@sentry/nestjs/setup';
 import { LoggerModule } from 'nestjs-pino';
+import { CircuitBreakerModule } from './common/circuit-breaker/circuit-breaker.module';
 import { CommonModule } from './common/common.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { buildLoggerOptions } from './common/logging/logger.options';
@@ -21,6 +22,7 @@ import { buildTypeOrmOptions } from './database/typeorm-options';
 import { AuthModule } from './modules/auth/auth.module';
 import { JwtAuthGuard } from './modules/auth/jwt-auth.guard';
 import { HealthModule } from './modules/health/health.module';
+import { PaymentsModule } from './modules/payments/payments.module';
 
 @Module({
   imports: [
@@ -54,6 +56,8 @@ import { HealthModule } from './modules/health/health.module';
     MetricsModule,
     HealthModule,
     AuthModule,
+    CircuitBreakerModule,
+    PaymentsModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
