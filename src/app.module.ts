@@ -23,6 +23,7 @@ import { AuthModule } from './modules/auth/auth.module';
 import { JwtAuthGuard } from './modules/auth/jwt-auth.guard';
 import { HealthModule } from './modules/health/health.module';
 import { PaymentsModule } from './modules/payments/payments.module';
+import { SandboxModule } from './modules/sandbox/sandbox.module';
 
 @Module({
   imports: [
@@ -58,6 +59,8 @@ import { PaymentsModule } from './modules/payments/payments.module';
     AuthModule,
     CircuitBreakerModule,
     PaymentsModule,
+    // The gateway sandbox is never part of a production process.
+    ...(process.env.NODE_ENV === 'production' ? [] : [SandboxModule]),
   ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },

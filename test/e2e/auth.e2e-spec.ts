@@ -162,14 +162,12 @@ describe('Auth (e2e)', () => {
   });
 
   it('should let an operator-created ADMIN sign in with role ADMIN', async () => {
-    await t.app
-      .get(UsersService)
-      .create({
-        email: 'ops@example.com',
-        password: 'admin password 123',
-        name: 'Ops',
-        role: 'ADMIN',
-      });
+    await t.app.get(UsersService).create({
+      email: 'ops@example.com',
+      password: 'admin password 123',
+      name: 'Ops',
+      role: 'ADMIN',
+    });
     const res = await request(t.url)
       .post('/api/auth/login')
       .send({ email: 'ops@example.com', password: 'admin password 123' })

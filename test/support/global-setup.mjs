@@ -28,9 +28,22 @@ export default async function globalSetup() {
     chmodSync(dir, 0o755); // as root, the postgres user must traverse it
     const port = 54400 + Math.floor(Math.random() * 500);
     const server = new EmbeddedPostgres({
-      databaseDir: join(dir, 'data'), port, user: 'postgres', password: 'postgres', persistent: false,
+      databaseDir: join(dir, 'data'),
+      port,
+      user: 'postgres',
+      password: 'postgres',
+      persistent: false,
       createPostgresUser: process.getuid?.() === 0,
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${join(dir, 'data')}`, '-c', 'fsync=off', '-c', 'max_connections=300'],
+      postgresFlags: [
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        `unix_socket_directories=${join(dir, 'data')}`,
+        '-c',
+        'fsync=off',
+        '-c',
+        'max_connections=300',
+      ],
       onLog: () => {},
     });
     await server.initialise();

@@ -8,8 +8,11 @@ export default async function globalTeardown() {
     const client = new pg.Client({ connectionString: admin });
     try {
       await client.connect();
-      const { rows } = await client.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`test_${runId}_%`]);
-      for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      const { rows } = await client.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [
+        `test_${runId}_%`,
+      ]);
+      for (const { datname } of rows)
+        await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     } catch {
       /* best effort */
     } finally {
