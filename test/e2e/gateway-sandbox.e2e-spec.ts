@@ -230,7 +230,8 @@ describe('Gateway adapters against the sandbox over HTTP (e2e)', () => {
       .get('/api/admin/circuit-breakers')
       .set(bearer(admin))
       .expect(200);
-    expect(list.body.data.find((b: { name: string }) => b.name === 'xendit')).toMatchObject({
+    const listed = (list.body as { data: Array<{ name: string }> }).data;
+    expect(listed.find((b) => b.name === 'xendit')).toMatchObject({
       state: 'open',
       failure_count: 5,
     });
