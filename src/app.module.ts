@@ -23,6 +23,7 @@ import { AuthModule } from './modules/auth/auth.module';
 import { JwtAuthGuard } from './modules/auth/jwt-auth.guard';
 import { HealthModule } from './modules/health/health.module';
 import { PaymentsModule } from './modules/payments/payments.module';
+import { RealtimeModule } from './modules/realtime/realtime.module';
 import { SandboxModule } from './modules/sandbox/sandbox.module';
 
 @Module({
@@ -59,6 +60,7 @@ import { SandboxModule } from './modules/sandbox/sandbox.module';
     AuthModule,
     CircuitBreakerModule,
     PaymentsModule,
+    RealtimeModule,
     // The gateway sandbox is never part of a production process.
     ...(process.env.NODE_ENV === 'production' ? [] : [SandboxModule]),
   ],

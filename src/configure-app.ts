@@ -8,6 +8,7 @@ import type { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/config.token';
 import { httpMetricsMiddleware } from './common/metrics/http-metrics.middleware';
 import { requestIdMiddleware } from './common/http/request-id';
+import { SocketIoAdapter } from './common/realtime/socket-io.adapter';
 import { ShutdownState } from './common/shutdown/shutdown-state';
 
 /** Everything main.ts and the e2e tests both need, so tests run the app exactly as production does. */
@@ -48,6 +49,14 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
       forbidNonWhitelisted: true,
       transform: true,
       transformOptions: { enableImplicitConversion: false },
+    }),
+  );
+  // Socket.IO on the same port; the Redis adapter fans events out across instances when configured.
+  app.useWebSocketAdapter(
+    new SocketIoAdapter(app, {
+      redisUrl: cfg.redis.url,
+      keyPrefix: process.env.REDIS_KEY_PREFIX ?? '',
+      corsOrigins: cfg.app.corsOrigins,
     }),
   );
   setupApiDocs(app, cfg);

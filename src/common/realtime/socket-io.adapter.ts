@@ -1,0 +1,57 @@
+import { INestApplicationContext, Logger } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import Redis from 'ioredis';
+import type { Server, ServerOptions } from 'socket.io';
+
+export interface SocketIoAdapterOptions {
+  redisUrl: string | undefined;
+  /** Prefix of the Redis pub/sub channels, so separate deployments (or test runs) never cross. */
+  keyPrefix: string;
+  corsOrigins: string[];
+}
+
+/**
+ * Socket.IO with CORS from configuration and, when Redis is configured, the Redis adapter so an event
+ * emitted on one instance reaches sockets connected to another. Without Redis: in-process rooms only.
+ */
+export class SocketIoAdapter extends IoAdapter {
+  private readonly log = new Logger('SocketIoAdapter');
+  private readonly clients: Redis[] = [];
+  private readonly redisAdapter: ReturnType<typeof createAdapter> | null = null;
+
+  constructor(
+    app: INestApplicationContext,
+    private readonly opts: SocketIoAdapterOptions,
+  ) {
+    super(app);
+    if (opts.redisUrl) {
+      const pub = new Redis(opts.redisUrl, {
+        connectionName: 'iayos-payments:io-pub',
+        maxRetriesPerRequest: null,
+      });
+      const sub = pub.duplicate({ connectionName: 'iayos-payments:io-sub' });
+      for (const c of [pub, sub]) {
+        c.on('error', (err: Error) => this.log.warn(`Redis (socket.io) error: ${err.message}`));
+        this.clients.push(c);
+      }
+      this.redisAdapter = createAdapter(pub, sub, { key: `${opts.keyPrefix}socket.io` });
+    }
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const server = super.createIOServer(port, {
+      ...options,
+      cors: {
+        origin: this.opts.corsOrigins.length > 0 ? this.opts.corsOrigins : false,
+        credentials: true,
+      },
+    } as ServerOptions) as Server;
+    if (this.redisAdapter) server.adapter(this.redisAdapter);
+    return server;
+  }
+
+  override async dispose(): Promise<void> {
+    await Promise.all(this.clients.map((c) => c.quit().catch(() => c.disconnect())));
+  }
+}
