@@ -46,7 +46,7 @@ export class SocketIoAdapter extends IoAdapter {
         origin: this.opts.corsOrigins.length > 0 ? this.opts.corsOrigins : false,
         credentials: true,
       },
-    } as ServerOptions) as Server;
+    }) as Server;
     if (this.redisAdapter) server.adapter(this.redisAdapter);
     return server;
   }
