@@ -19,12 +19,14 @@ import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { APP_CONFIG } from './config/config.token';
 import { buildTypeOrmOptions } from './database/typeorm-options';
+import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { JwtAuthGuard } from './modules/auth/jwt-auth.guard';
 import { HealthModule } from './modules/health/health.module';
 import { PaymentsModule } from './modules/payments/payments.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
 import { SandboxModule } from './modules/sandbox/sandbox.module';
+import { SchedulingModule } from './modules/scheduling/scheduling.module';
 
 @Module({
   imports: [
@@ -63,6 +65,8 @@ import { SandboxModule } from './modules/sandbox/sandbox.module';
     RealtimeModule,
     // The gateway sandbox is never part of a production process.
     ...(process.env.NODE_ENV === 'production' ? [] : [SandboxModule]),
+    AuditModule,
+    SchedulingModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
