@@ -262,6 +262,16 @@ describe('Gateway adapters against the sandbox over HTTP (e2e)', () => {
       failure_count: 0,
       before: { state: 'open' },
     });
+    const audit = await request(t.url)
+      .get('/api/admin/audit-log?action=circuit_breaker.reset')
+      .set(bearer(admin))
+      .expect(200);
+    expect(audit.body.data[0]).toMatchObject({
+      actorId: admin.id,
+      targetId: 'xendit',
+      before: { state: 'open', failure_count: 5 },
+      after: { state: 'closed', failure_count: 0 },
+    });
     await expect(xendit.createCheckout(checkout())).resolves.toMatchObject({
       checkoutUrl: expect.any(String),
     });

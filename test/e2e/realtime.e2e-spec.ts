@@ -92,14 +92,12 @@ describe('Realtime without Redis (e2e)', () => {
     const u = await registerUser(t.url, 'AGENCY');
     const s = await connectSocket(t.url, { token: u.accessToken });
     const got = nextEvent(s, 'wallet.updated');
-    t.app
-      .get(RealtimePublisher)
-      .publish(u.id, 'wallet.updated', {
-        balance: 1,
-        reserved: 0,
-        available: 1,
-        pendingEarnings: 0,
-      });
+    t.app.get(RealtimePublisher).publish(u.id, 'wallet.updated', {
+      balance: 1,
+      reserved: 0,
+      available: 1,
+      pendingEarnings: 0,
+    });
     expect(await got).toMatchObject({ balance: 1 });
     s.close();
   });

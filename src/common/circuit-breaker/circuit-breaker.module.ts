@@ -1,10 +1,9 @@
 import { Global, Module } from '@nestjs/common';
-import { CircuitBreakerController } from './circuit-breaker.controller';
 import { CircuitBreakerRegistry } from './circuit-breaker.registry';
 
+/** One registry of named breakers per process; admin routes live in the payments module. */
 @Global()
 @Module({
-  controllers: [CircuitBreakerController],
   providers: [CircuitBreakerRegistry],
   exports: [CircuitBreakerRegistry],
 })
