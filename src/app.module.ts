@@ -7,9 +7,10 @@ import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis'
 import { SentryModule } from '@sentry/nestjs/setup';
 import { LoggerModule } from 'nestjs-pino';
 import { CircuitBreakerModule } from './common/circuit-breaker/circuit-breaker.module';
+import { QueryCacheModule } from './common/cache/query-cache.module';
 import { CommonModule } from './common/common.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
-import { buildLoggerOptions } from './common/logging/logger.options';
+import { buildLoggerOptions, LOG_DESTINATION } from './common/logging/logger.options';
 import { MetricsModule } from './common/metrics/metrics.module';
 import { CategoryThrottlerGuard } from './common/rate-limit/category-throttler.guard';
 import { RATE_LIMIT_WINDOW_MS, RATE_LIMITS } from './common/rate-limit/rate-limit.limits';
@@ -34,7 +35,10 @@ import { SchedulingModule } from './modules/scheduling/scheduling.module';
     AppConfigModule,
     CommonModule,
     RedisModule,
-    LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: buildLoggerOptions }),
+    LoggerModule.forRootAsync({
+      inject: [APP_CONFIG, LOG_DESTINATION],
+      useFactory: buildLoggerOptions,
+    }),
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (cfg: AppConfig) => ({
@@ -51,11 +55,14 @@ import { SchedulingModule } from './modules/scheduling/scheduling.module';
           ttl: RATE_LIMIT_WINDOW_MS,
         })),
         skipIf: () => cfg.switches.rateLimitDisabled,
+        // The guard sets the standard X-RateLimit-Limit/Remaining/Reset itself (one set, not one per category).
+        setHeaders: false,
         storage: new ResilientThrottlerStorage(
           redis ? new ThrottlerStorageRedisService(redis) : undefined,
         ),
       }),
     }),
+    QueryCacheModule,
     ScheduleModule.forRoot(),
     MetricsModule,
     HealthModule,

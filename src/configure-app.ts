@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/config.token';
 import { httpMetricsMiddleware } from './common/metrics/http-metrics.middleware';
+import { bodyParserErrors } from './common/http/body-parser-errors';
 import { requestIdMiddleware } from './common/http/request-id';
 import { SocketIoAdapter } from './common/realtime/socket-io.adapter';
 import { ShutdownState } from './common/shutdown/shutdown-state';
@@ -39,6 +40,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.use(cookieParser());
   app.useBodyParser('json', { limit: cfg.app.bodyLimit });
   app.useBodyParser('urlencoded', { limit: cfg.app.bodyLimit, extended: false });
+  app.use(bodyParserErrors);
   app.enableCors({
     origin: cfg.app.corsOrigins.length > 0 ? cfg.app.corsOrigins : false,
     credentials: true,

@@ -1,8 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { HealthRegistry } from './health/health-registry';
+import { LOG_DESTINATION } from './logging/logger.options';
 import { ShutdownState } from './shutdown/shutdown-state';
 
 /** Process-wide helpers every module may inject. */
 @Global()
-@Module({ providers: [ShutdownState, HealthRegistry], exports: [ShutdownState, HealthRegistry] })
+@Module({
+  providers: [ShutdownState, HealthRegistry, { provide: LOG_DESTINATION, useValue: null }],
+  exports: [ShutdownState, HealthRegistry, LOG_DESTINATION],
+})
 export class CommonModule {}

@@ -96,6 +96,7 @@ const EnvSchema = z.object({
   DB_CONN_MAX_AGE: int(30, 0, 86400),
   DB_CONN_HEALTH_CHECKS: bool(true),
   REDIS_URL: url(['redis:', 'rediss:']),
+  REDIS_KEY_PREFIX: optionalString,
   JWT_SECRET: optionalString,
   JWT_ACCESS_TTL: duration(900),
   JWT_REFRESH_TTL: duration(30 * 86400),
@@ -130,6 +131,8 @@ export type Env = z.infer<typeof EnvSchema>;
 /** Values that must never be accepted as production secrets. */
 const PLACEHOLDER =
   /^(changeme|change-me|secret|password|dev|test|example|placeholder|dev-only.*|local-.*|xxx+)$/i;
+/** Fill-me-in markers used by .env.example and the k8s Secret example, anywhere in the value. */
+const PLACEHOLDER_MARKER = /replace[_-]?me|change[_-]?me/i;
 export const LOCAL_JWT_SECRET = 'local-dev-only-jwt-secret-not-for-production';
 export const SANDBOX_PAYMONGO_SECRET_KEY = 'sk_test_sandbox';
 export const SANDBOX_PAYMONGO_WEBHOOK_SECRET = 'whsk_sandbox_local';
@@ -157,7 +160,8 @@ export interface AppConfig {
     idleTimeoutMs: number;
     healthChecks: boolean;
   };
-  redis: { url: string | undefined };
+  /** keyPrefix namespaces every key (cache, rate limits, locks) so apps can share one Redis. */
+  redis: { url: string | undefined; keyPrefix: string };
   auth: { jwtSecret: string; accessTtlSeconds: number; refreshTtlSeconds: number };
   payments: {
     provider: Env['PAYMENT_PROVIDER'];
@@ -191,7 +195,12 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
   const requireSecret = (name: string, minLength = 1) => {
     const value = env[name];
     if (!value) problems.push(`${name}: required in production`);
-    else if (PLACEHOLDER.test(value) || value === LOCAL_JWT_SECRET || value.includes('sandbox'))
+    else if (
+      PLACEHOLDER.test(value) ||
+      PLACEHOLDER_MARKER.test(value) ||
+      value === LOCAL_JWT_SECRET ||
+      value.includes('sandbox')
+    )
       problems.push(`${name}: a default/test placeholder value is not allowed in production`);
     else if (value.length < minLength)
       problems.push(`${name}: must be at least ${minLength} characters`);
@@ -283,7 +292,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       idleTimeoutMs: env.DB_CONN_MAX_AGE * 1000,
       healthChecks: env.DB_CONN_HEALTH_CHECKS,
     },
-    redis: { url: env.REDIS_URL },
+    redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX ?? '' },
     auth: {
       jwtSecret: env.JWT_SECRET ?? LOCAL_JWT_SECRET,
       accessTtlSeconds: env.JWT_ACCESS_TTL,

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
+import { LOG_DESTINATION } from '../../src/common/logging/logger.options';
 import { configureApp } from '../../src/configure-app';
 
 export interface TestApp {
@@ -25,6 +26,8 @@ export interface TestAppOptions {
   redisPrefix?: string;
   /** Run without Redis (in-process fallbacks). */
   noRedis?: boolean;
+  /** Capture log lines (JSON) instead of writing them to stdout; pair with `env: {LOG_LEVEL: 'info'}`. */
+  logDestination?: { write(line: string): void };
 }
 
 /** Creates a fresh, empty database for one test file; migrations run when the app boots. */
@@ -84,7 +87,9 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  const builder = Test.createTestingModule({ imports: [AppModule] });
+  if (opts.logDestination) builder.overrideProvider(LOG_DESTINATION).useValue(opts.logDestination);
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({
     rawBody: true,
     bodyParser: false,

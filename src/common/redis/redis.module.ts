@@ -7,11 +7,16 @@ import { APP_CONFIG } from '../../config/config.token';
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 export type RedisClient = Redis | null;
 
-export function createRedisClient(url: string, logger: Logger, name = 'main'): Redis {
+export function createRedisClient(
+  url: string,
+  logger: Logger,
+  name = 'main',
+  keyPrefix = process.env.REDIS_KEY_PREFIX ?? '',
+): Redis {
   const client = new Redis(url, {
     connectionName: `iayos-payments:${name}`,
     // Lets several test runs (or apps) share one Redis without seeing each other's keys.
-    keyPrefix: process.env.REDIS_KEY_PREFIX || undefined,
+    keyPrefix: keyPrefix || undefined,
     // Fail fast while Redis is down instead of queueing: callers fall back or report degraded.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -43,7 +48,7 @@ export function createRedisClient(url: string, logger: Logger, name = 'main'): R
           );
           return null;
         }
-        return createRedisClient(cfg.redis.url, logger);
+        return createRedisClient(cfg.redis.url, logger, 'main', cfg.redis.keyPrefix);
       },
     },
   ],

@@ -1,6 +1,12 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckResult,
+  HealthCheckService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
+import { AppError } from '../../common/errors/app-error';
 import { Public } from '../../common/decorators/public.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { ShutdownState } from '../../common/shutdown/shutdown-state';
@@ -31,13 +37,23 @@ export class HealthController {
   @ApiOperation({
     summary: 'Readiness: database (and Redis when configured) answer; 503 while shutting down',
   })
-  ready() {
+  async ready(): Promise<HealthCheckResult> {
     if (this.shutdown.isShuttingDown)
-      throw new ServiceUnavailableException({ status: 'shutting_down', code: 'SHUTTING_DOWN' });
-    return this.health.check([
-      () => this.db.pingCheck('database', { timeout: 2_000 }),
-      ...(this.redis ? [() => this.status.redisIndicator()] : []),
-    ]);
+      throw AppError.unavailable('SHUTTING_DOWN', 'Shutting down: not taking new traffic');
+    try {
+      return await this.health.check([
+        () => this.db.pingCheck('database', { timeout: 2_000 }),
+        ...(this.redis ? [() => this.status.redisIndicator()] : []),
+      ]);
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      // Name what is down (never why: driver messages can carry hosts and users).
+      const result = err.getResponse() as Partial<HealthCheckResult>;
+      const down = Object.entries(result.details ?? {})
+        .filter(([, v]) => v.status !== 'up')
+        .map(([name]) => ({ dependency: name, status: 'down' }));
+      throw new AppError(503, 'NOT_READY', 'A required dependency is unavailable', down);
+    }
   }
 
   @Get('status')

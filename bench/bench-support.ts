@@ -1,0 +1,173 @@
+import autocannon from 'autocannon';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer, Socket } from 'node:net';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+/**
+ * Shared plumbing for the benchmarks in bench/: free ports, a scratch database, the real app as a
+ * child process (`node dist/main.js`, production mode), and autocannon runs summarised the same way.
+ */
+export const REPO_ROOT = join(__dirname, '..', '..');
+
+export interface Measured {
+  name: string;
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  failures: number;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+export async function tcpReachable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = new Socket();
+    s.setTimeout(1_000);
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('timeout', () => (s.destroy(), resolve(false)));
+    s.once('error', () => resolve(false));
+    s.connect(port, host);
+  });
+}
+
+/** A fresh database on the local PostgreSQL; returns its URL and a function that drops it. */
+export async function scratchDatabase(
+  prefix: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin =
+    process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const run = async (sql: string) => {
+    const c = new Client({ connectionString: admin, connectionTimeoutMillis: 3_000 });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await run(`CREATE DATABASE "${name}"`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
+/** Production-mode environment with throwaway secrets (loopback only, never deployed). */
+export function productionEnv(extra: Record<string, string>): Record<string, string> {
+  const secret = () => randomBytes(24).toString('hex');
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/tmp',
+    NODE_ENV: 'production',
+    ENVIRONMENT: 'benchmark',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_DISABLED: 'true',
+    CRON_DISABLED: 'true',
+    JWT_SECRET: secret(),
+    PAYMONGO_SECRET_KEY: `sk_test_${secret()}`,
+    PAYMONGO_WEBHOOK_SECRET: `whsk_${secret()}`,
+    ...extra,
+  };
+}
+
+export function runToEnd(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [script, ...args], { cwd: REPO_ROOT, env, stdio: 'inherit' });
+    p.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${script} exited ${code}`)),
+    );
+  });
+}
+
+export async function startProcess(
+  args: string[],
+  env: Record<string, string>,
+  readyUrl: string,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${args[0]} exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(readyUrl)).ok) return child;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${readyUrl} never became ready`);
+}
+
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+export interface LoadOptions {
+  connections: number;
+  durationS: number;
+  warmupS: number;
+}
+
+export function loadOptionsFromEnv(): LoadOptions {
+  return {
+    connections: Number(process.env.BENCH_CONNECTIONS ?? 50),
+    durationS: Number(process.env.BENCH_DURATION ?? 10),
+    warmupS: Number(process.env.BENCH_WARMUP ?? 2),
+  };
+}
+
+/** Warms up (discarded), then measures one target. */
+export async function measure(
+  name: string,
+  url: string,
+  headers: Record<string, string>,
+  load: LoadOptions,
+): Promise<Measured> {
+  if (load.warmupS > 0)
+    await autocannon({ url, headers, connections: load.connections, duration: load.warmupS });
+  const r = await autocannon({
+    url,
+    headers,
+    connections: load.connections,
+    duration: load.durationS,
+  });
+  return {
+    name,
+    reqPerSec: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    failures: r.errors + r.timeouts + r.non2xx,
+  };
+}
+
+export function printTable(rows: Array<Measured & { ratio?: string }>): void {
+  const header = '| target | req/s | p50 ms | p99 ms | errors+non-2xx | vs bare |';
+  console.log(`\n${header}\n|---|---|---|---|---|---|`);
+  for (const r of rows)
+    console.log(
+      `| ${r.name} | ${Math.round(r.reqPerSec).toLocaleString('en-US')} | ${r.p50} | ${r.p99} | ${r.failures} | ${r.ratio ?? ''} |`,
+    );
+}

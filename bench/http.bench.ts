@@ -1,0 +1,124 @@
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import {
+  freePort,
+  loadOptionsFromEnv,
+  measure,
+  Measured,
+  printTable,
+  productionEnv,
+  REPO_ROOT,
+  runToEnd,
+  scratchDatabase,
+  startProcess,
+  stopProcess,
+  tcpReachable,
+} from './bench-support';
+
+/**
+ * `npm run bench:http`: the real app (`node dist/main.js`, production mode, LOG_LEVEL=warn, rate
+ * limits off) against a bare `node:http` server answering the same bytes, measured in the same run.
+ * Loopback only; every target gets the same warm-up, duration and connection count.
+ */
+
+// Runs in its own process, so it shares nothing with the load generator: answers fixed bytes per path.
+const BARE_SERVER = `
+const http = require('node:http');
+const routes = JSON.parse(process.env.BARE_ROUTES);
+http.createServer((req, res) => {
+  const r = routes[req.url];
+  if (!r) { res.writeHead(404); return res.end(); }
+  res.writeHead(200, { 'content-type': r.type, 'content-length': Buffer.byteLength(r.body) });
+  res.end(r.body);
+}).listen(Number(process.env.PORT), '127.0.0.1');
+`;
+
+async function main(): Promise<void> {
+  const load = loadOptionsFromEnv();
+  const dist = (f: string) => join(REPO_ROOT, 'dist', f);
+  const db = await scratchDatabase('bench_http');
+  const redisUp = await tcpReachable('127.0.0.1', 6379);
+  const appPort = await freePort();
+  const app = `http://127.0.0.1:${appPort}`;
+  const env = productionEnv({
+    PORT: String(appPort),
+    PUBLIC_BASE_URL: app,
+    DATABASE_URL: db.url,
+    ...(redisUp
+      ? { REDIS_URL: 'redis://127.0.0.1:6379/0', REDIS_KEY_PREFIX: `bench:${appPort}:` }
+      : {}),
+  });
+  const children: ChildProcess[] = [];
+  try {
+    await runToEnd(dist('database/migrate.js'), ['run'], env); // production never migrates at boot
+    children.push(await startProcess([dist('main.js')], env, `${app}/health/ready`));
+
+    const reg = await fetch(`${app}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: 'bench@example.com',
+        password: 'benchmark password',
+        name: 'Bench',
+        role: 'CLIENT',
+      }),
+    });
+    if (reg.status !== 201) throw new Error(`register answered ${reg.status}`);
+    const { accessToken } = (await reg.json()) as { accessToken: string };
+    const auth = { authorization: `Bearer ${accessToken}` };
+
+    // The bare server answers exactly what the app answers on these two routes.
+    const grab = async (path: string, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${app}${path}`, { headers });
+      if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
+      return {
+        type: res.headers.get('content-type') ?? 'application/json',
+        body: await res.text(),
+      };
+    };
+    const routes = {
+      '/health/live': await grab('/health/live'),
+      '/api/auth/me': await grab('/api/auth/me', auth),
+    };
+    const barePort = await freePort();
+    const bare = `http://127.0.0.1:${barePort}`;
+    children.push(
+      await startProcess(
+        ['-e', BARE_SERVER],
+        {
+          PATH: process.env.PATH ?? '',
+          PORT: String(barePort),
+          BARE_ROUTES: JSON.stringify(routes),
+        },
+        `${bare}/health/live`,
+      ),
+    );
+
+    console.log(
+      `bench:http — ${load.connections} connections, ${load.warmupS} s warm-up + ${load.durationS} s per target, ` +
+        `${cpus().length} CPUs, Node ${process.version}, Redis ${redisUp ? 'on' : 'off'}`,
+    );
+    const rows: Array<Measured & { ratio?: string }> = [];
+    for (const path of ['/health/live', '/api/auth/me'] as const) {
+      const headers = path === '/api/auth/me' ? auth : {};
+      const base = await measure(`bare node:http ${path}`, `${bare}${path}`, headers, load);
+      const real = await measure(`app GET ${path}`, `${app}${path}`, headers, load);
+      rows.push(
+        { ...base, ratio: '1.00×' },
+        { ...real, ratio: `${(real.reqPerSec / base.reqPerSec).toFixed(3)}×` },
+      );
+      console.log(`  measured ${path}`);
+    }
+    printTable(rows);
+    if (rows.some((r) => r.failures > 0)) process.exitCode = 1;
+  } finally {
+    for (const c of children.reverse()) await stopProcess(c);
+    await db.drop().catch(() => undefined);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

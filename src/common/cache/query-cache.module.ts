@@ -1,0 +1,20 @@
+import { CacheModule } from '@nestjs/cache-manager';
+import { Global, Module } from '@nestjs/common';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.token';
+import { createCacheKeyv } from './cache-store.factory';
+import { QueryCacheService } from './query-cache.service';
+
+/** Global: `QueryCacheService`, `@CachedQuery`, and cache-manager's `CACHE_MANAGER`. */
+@Global()
+@Module({
+  imports: [
+    CacheModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (cfg: AppConfig) => ({ stores: [createCacheKeyv(cfg)] }),
+    }),
+  ],
+  providers: [QueryCacheService],
+  exports: [QueryCacheService, CacheModule],
+})
+export class QueryCacheModule {}

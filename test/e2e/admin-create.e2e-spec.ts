@@ -1,0 +1,101 @@
+import request from 'supertest';
+import { bareEnv, distFile, runNode } from '../support/processes';
+import { createTestApp, createTestDatabase, TestApp } from '../support/test-app';
+
+/** `npm run admin:create` as an operator runs it: the compiled CLI in its own process. */
+describe('admin:create (e2e)', () => {
+  const cli = distFile('cli/admin-create.js');
+  const password = 'Adm1n-pass-never-printed';
+  let databaseUrl: string;
+  let t: TestApp;
+
+  const runCli = (args: string[]) =>
+    runNode(cli, args, bareEnv({ NODE_ENV: 'test', DATABASE_URL: databaseUrl }));
+
+  beforeAll(async () => {
+    // A database nothing has touched: the command must run the migrations itself.
+    databaseUrl = await createTestDatabase();
+  });
+  afterAll(() => t?.close());
+
+  it('should create an ADMIN on a fresh database who can then log in over HTTP', async () => {
+    const res = await runCli([
+      '--email',
+      'Ops@Example.com',
+      '--password',
+      password,
+      '--name',
+      'Ops',
+    ]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/created ADMIN ops@example\.com \(id [0-9a-f-]{36}\)/);
+    expect(res.stdout + res.stderr).not.toContain(password);
+
+    t = await createTestApp({ databaseUrl });
+    const login = await request(t.url)
+      .post('/api/auth/login')
+      .send({ email: 'ops@example.com', password })
+      .expect(200);
+    expect(login.body.user).toMatchObject({ email: 'ops@example.com', name: 'Ops', role: 'ADMIN' });
+    const me = await request(t.url)
+      .get('/api/auth/me')
+      .set('Authorization', `Bearer ${login.body.accessToken}`)
+      .expect(200);
+    expect(me.body.role).toBe('ADMIN');
+    const stored = await t.db.query<{ password_hash: string }[]>(
+      `SELECT password_hash FROM users WHERE email = 'ops@example.com'`,
+    );
+    expect(stored[0].password_hash).toMatch(/^\$argon2id\$/);
+  });
+
+  it('should refuse a duplicate email (any case) with a clear message and exit 1', async () => {
+    const res = await runCli(['--email', 'OPS@example.com', '--password', 'another-long-password']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('an account with email ops@example.com already exists');
+    expect(res.stdout + res.stderr).not.toContain('another-long-password');
+    const rows = await t.db.query(`SELECT id FROM users WHERE lower(email) = 'ops@example.com'`);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('should reject a short password, a bad email and unknown options without touching the database', async () => {
+    const short = await runCli(['--email', 'new@example.com', '--password', 'short123']);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('--password must be at least 10 characters');
+    expect(short.stderr).not.toContain('short123');
+
+    const bad = await runCli(['--email', 'not-an-email', '--password', password]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('is not a valid email address');
+
+    const unknown = await runCli([
+      '--email',
+      'new@example.com',
+      '--password',
+      password,
+      '--role',
+      'CLIENT',
+    ]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("Unknown option '--role'");
+
+    const missing = await runCli([]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--email is required; --password is required');
+
+    const rows = await t.db.query(`SELECT id FROM users WHERE email = 'new@example.com'`);
+    expect(rows).toHaveLength(0);
+  });
+
+  it('should take the password from ADMIN_PASSWORD when --password is omitted', async () => {
+    const res = await runNode(
+      cli,
+      ['--email', 'second@example.com'],
+      bareEnv({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, ADMIN_PASSWORD: password }),
+    );
+    expect(res.code).toBe(0);
+    await request(t.url)
+      .post('/api/auth/login')
+      .send({ email: 'second@example.com', password })
+      .expect(200);
+  });
+});

@@ -1,0 +1,166 @@
+import { Client } from 'pg';
+import request from 'supertest';
+import { QueryCacheService } from '../../src/common/cache/query-cache.service';
+import { ShutdownState } from '../../src/common/shutdown/shutdown-state';
+import { registerUser } from '../support/auth-helpers';
+import { createTestApp, freePort, TestApp } from '../support/test-app';
+
+/** Blocks new connections to the app's database and drops the open ones: the database is "down". */
+async function setDatabaseAllowed(databaseUrl: string, allowed: boolean): Promise<void> {
+  const name = new URL(databaseUrl).pathname.slice(1);
+  const admin = new Client({ connectionString: process.env.TEST_DATABASE_ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`ALTER DATABASE "${name}" WITH ALLOW_CONNECTIONS ${allowed}`);
+    if (!allowed)
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [name],
+      );
+  } finally {
+    await admin.end();
+  }
+}
+
+const STATUS_SHAPE = {
+  status: expect.any(String),
+  checks: {
+    database: expect.any(String),
+    database_latency_ms: expect.any(Number),
+    cache: expect.any(String),
+    cache_latency_ms: expect.any(Number),
+    cache_stats: {
+      hits: expect.any(Number),
+      misses: expect.any(Number),
+      hit_rate: expect.any(Number),
+      keys_count: expect.any(Number),
+    },
+    circuit_breakers: [],
+  },
+  version: expect.any(String),
+  uptime_s: expect.any(Number),
+};
+
+describe('Health (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('should be live and ready with database and Redis up, and report healthy status', async () => {
+    expect((await request(t.url).get('/health/live').expect(200)).body).toEqual({ status: 'ok' });
+    const ready = await request(t.url).get('/health/ready').expect(200);
+    expect(ready.body).toMatchObject({
+      status: 'ok',
+      details: { database: { status: 'up' }, redis: { status: 'up' } },
+    });
+    const status = await request(t.url).get('/health/status').expect(200);
+    expect(status.body).toEqual(STATUS_SHAPE);
+    expect(Object.keys(status.body).sort()).toEqual(['checks', 'status', 'uptime_s', 'version']);
+    expect(status.body.status).toBe('healthy');
+    expect(status.body.checks.database).toBe('up');
+    expect(status.body.checks.cache).toBe('up');
+  });
+
+  it('should turn readiness 503 (liveness 200) while the database is down, and recover', async () => {
+    await setDatabaseAllowed(t.databaseUrl, false);
+    try {
+      const ready = await request(t.url).get('/health/ready').expect(503);
+      expect(ready.body).toEqual({
+        statusCode: 503,
+        code: 'NOT_READY',
+        message: expect.any(String),
+        requestId: ready.headers['x-request-id'],
+        details: [{ dependency: 'database', status: 'down' }],
+      });
+      await request(t.url).get('/health/live').expect(200);
+      const status = await request(t.url).get('/health/status').expect(200);
+      expect(status.body).toEqual(STATUS_SHAPE);
+      expect(status.body.status).toBe('unhealthy');
+      expect(status.body.checks.database).toBe('down');
+      // A request needing the database fails cleanly: the contract's shape, no driver internals.
+      const reg = await request(t.url)
+        .post('/api/auth/register')
+        .send({ email: 'down@example.com', password: 'long enough pw', name: 'D', role: 'CLIENT' });
+      expect(reg.status).toBe(500);
+      expect(reg.body).toEqual({
+        statusCode: 500,
+        code: 'INTERNAL_ERROR',
+        message: 'Internal server error',
+        requestId: reg.headers['x-request-id'],
+      });
+    } finally {
+      await setDatabaseAllowed(t.databaseUrl, true);
+    }
+    await request(t.url).get('/health/ready').expect(200);
+  });
+
+  it('should turn readiness 503 once shutdown begins', async () => {
+    const s = await createTestApp({ databaseUrl: t.databaseUrl });
+    try {
+      await request(s.url).get('/health/ready').expect(200);
+      s.app.get(ShutdownState).begin();
+      const ready = await request(s.url).get('/health/ready').expect(503);
+      expect(ready.body.code).toBe('SHUTTING_DOWN');
+      await request(s.url).get('/health/live').expect(200);
+      expect((await request(s.url).get('/health/status')).body.status).toBe('unhealthy');
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('Health with an unreachable Redis (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    const port = await freePort();
+    t = await createTestApp({ env: { REDIS_URL: `redis://127.0.0.1:${port}/0` } });
+  });
+  afterAll(() => t.close());
+
+  it('should boot, report Redis down (ready 503, status degraded) and keep serving requests', async () => {
+    const ready = await request(t.url).get('/health/ready').expect(503);
+    expect(ready.body.details).toEqual([{ dependency: 'redis', status: 'down' }]);
+    await request(t.url).get('/health/live').expect(200);
+    const status = await request(t.url).get('/health/status').expect(200);
+    expect(status.body).toEqual(STATUS_SHAPE);
+    expect(status.body.status).toBe('degraded');
+    expect(status.body.checks.database).toBe('up');
+    expect(status.body.checks.cache).toBe('down');
+    // Auth, rate limits (memory fallback) and the cache (always a miss) all keep working.
+    const u = await registerUser(t.url);
+    await request(t.url)
+      .post('/api/auth/login')
+      .send({ email: u.email, password: u.password })
+      .expect(200);
+    const cache = t.app.get(QueryCacheService);
+    let loads = 0;
+    expect(await cache.wrap('k', async () => ++loads)).toBe(1);
+    expect(await cache.wrap('k', async () => ++loads)).toBe(2);
+  });
+});
+
+describe('Health without Redis configured (e2e)', () => {
+  it('should be ready and healthy with the in-memory cache', async () => {
+    const t = await createTestApp({ noRedis: true });
+    try {
+      const ready = await request(t.url).get('/health/ready').expect(200);
+      expect(ready.body.details).toEqual({ database: { status: 'up' } });
+      const status = await request(t.url).get('/health/status').expect(200);
+      expect(status.body.status).toBe('healthy');
+      expect(status.body.checks.cache).toBe('memory');
+      const cache = t.app.get(QueryCacheService);
+      await cache.wrap('m', async () => 1);
+      await cache.wrap('m', async () => 2);
+      expect((await request(t.url).get('/health/status')).body.checks.cache_stats).toEqual({
+        hits: 1,
+        misses: 1,
+        hit_rate: 0.5,
+        keys_count: 1,
+      });
+    } finally {
+      await t.close();
+    }
+  });
+});
