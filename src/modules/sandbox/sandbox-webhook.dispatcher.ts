@@ -11,11 +11,14 @@ const sleep = (ms: number) =>
     setTimeout(r, ms).unref();
   });
 
+/** Our routing hints: the metadata we set and the reference we passed. */
+const ROUTING_KEYS = new Set(['metadata', 'reference_number', 'external_id']);
+
 function stripMetadata(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(stripMetadata);
   if (typeof v !== 'object' || v === null) return v;
   const out: Record<string, unknown> = {};
-  for (const [k, val] of Object.entries(v)) if (k !== 'metadata') out[k] = stripMetadata(val);
+  for (const [k, val] of Object.entries(v)) if (!ROUTING_KEYS.has(k)) out[k] = stripMetadata(val);
   return out;
 }
 

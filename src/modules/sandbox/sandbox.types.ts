@@ -61,7 +61,7 @@ export interface SandboxControls {
   signatureSkewSeconds: number;
   /** Do not deliver the next N webhook events at all (the gateway "lost" them). */
   dropNextWebhooks: number;
-  /** Remove `metadata` from the next N events (retries sometimes strip it). */
+  /** Remove our routing hints (`metadata`, `reference_number`, `external_id`) from the next N events. */
   stripMetadataNext: number;
   /** Hold webhooks until `POST /sandbox/_control/webhooks/release` (for out-of-order delivery). */
   holdWebhooks: boolean;
