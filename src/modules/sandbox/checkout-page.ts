@@ -22,7 +22,7 @@ button{display:block;width:100%;padding:12px;margin:10px 0 0;border:0;border-rad
 
 function page(title: string, inner: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(title)}</title><style>${STYLE}</style></head><body><main>
+<link rel="icon" href="data:,"><title>${esc(title)}</title><style>${STYLE}</style></head><body><main>
 <span class="badge">SANDBOX — no real money moves</span>${inner}</main></body></html>`;
 }
 
