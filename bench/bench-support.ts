@@ -129,24 +129,28 @@ export interface LoadOptions {
   connections: number;
   durationS: number;
   warmupS: number;
+  /** Alternating bare/app rounds; the ratio reported is the median of the per-round ratios. */
+  rounds: number;
 }
 
 export function loadOptionsFromEnv(): LoadOptions {
   return {
     connections: Number(process.env.BENCH_CONNECTIONS ?? 50),
-    durationS: Number(process.env.BENCH_DURATION ?? 10),
+    durationS: Number(process.env.BENCH_DURATION ?? 5),
     warmupS: Number(process.env.BENCH_WARMUP ?? 2),
+    rounds: Number(process.env.BENCH_ROUNDS ?? 3),
   };
 }
 
-/** Warms up (discarded), then measures one target. */
+/** Warms up (discarded, unless `warm` is false), then measures one target. */
 export async function measure(
   name: string,
   url: string,
   headers: Record<string, string>,
   load: LoadOptions,
+  warm = true,
 ): Promise<Measured> {
-  if (load.warmupS > 0)
+  if (warm && load.warmupS > 0)
     await autocannon({ url, headers, connections: load.connections, duration: load.warmupS });
   const r = await autocannon({
     url,
@@ -161,6 +165,41 @@ export async function measure(
     p99: r.latency.p99,
     failures: r.errors + r.timeouts + r.non2xx,
   };
+}
+
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * Measures a baseline and a target in alternating rounds, so drift on a shared machine hits both
+ * alike. Returns per-target medians (p99: the worst round) and the median per-round ratio.
+ */
+export async function compareInRounds(
+  baseline: { name: string; url: string },
+  target: { name: string; url: string },
+  headers: Record<string, string>,
+  load: LoadOptions,
+): Promise<Array<Measured & { ratio: string }>> {
+  const b: Measured[] = [];
+  const t: Measured[] = [];
+  for (let i = 0; i < load.rounds; i++) {
+    b.push(await measure(baseline.name, baseline.url, headers, load, i === 0));
+    t.push(await measure(target.name, target.url, headers, load, i === 0));
+  }
+  const summary = (name: string, ms: Measured[]): Measured => ({
+    name,
+    reqPerSec: median(ms.map((m) => m.reqPerSec)),
+    p50: median(ms.map((m) => m.p50)),
+    p99: Math.max(...ms.map((m) => m.p99)),
+    failures: ms.reduce((n, m) => n + m.failures, 0),
+  });
+  const ratio = median(t.map((m, i) => m.reqPerSec / b[i].reqPerSec));
+  return [
+    { ...summary(baseline.name, b), ratio: '1.00×' },
+    { ...summary(target.name, t), ratio: `${ratio.toFixed(3)}×` },
+  ];
 }
 
 export function printTable(rows: Array<Measured & { ratio?: string }>): void {

@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import {
   freePort,
   loadOptionsFromEnv,
-  measure,
+  compareInRounds,
   Measured,
   printTable,
   productionEnv,
@@ -96,17 +96,19 @@ async function main(): Promise<void> {
     );
 
     console.log(
-      `bench:http — ${load.connections} connections, ${load.warmupS} s warm-up + ${load.durationS} s per target, ` +
+      `bench:http — ${load.connections} connections, ${load.warmupS} s warm-up, then ${load.rounds} alternating rounds of ${load.durationS} s per target, ` +
         `${cpus().length} CPUs, Node ${process.version}, Redis ${redisUp ? 'on' : 'off'}`,
     );
     const rows: Array<Measured & { ratio?: string }> = [];
     for (const path of ['/health/live', '/api/auth/me'] as const) {
       const headers = path === '/api/auth/me' ? auth : {};
-      const base = await measure(`bare node:http ${path}`, `${bare}${path}`, headers, load);
-      const real = await measure(`app GET ${path}`, `${app}${path}`, headers, load);
       rows.push(
-        { ...base, ratio: '1.00×' },
-        { ...real, ratio: `${(real.reqPerSec / base.reqPerSec).toFixed(3)}×` },
+        ...(await compareInRounds(
+          { name: `bare node:http ${path}`, url: `${bare}${path}` },
+          { name: `app GET ${path}`, url: `${app}${path}` },
+          headers,
+          load,
+        )),
       );
       console.log(`  measured ${path}`);
     }

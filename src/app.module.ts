@@ -77,9 +77,10 @@ import { SchedulingModule } from './modules/scheduling/scheduling.module';
   ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
-    // Order matters: authentication first, so rate limits can key by user.
-    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    // Rate limits first (they verify the token themselves to key by user), so requests that fail
+    // authentication are limited too; then authentication and roles.
     { provide: APP_GUARD, useClass: CategoryThrottlerGuard },
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
 })
 export class AppModule {}

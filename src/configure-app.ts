@@ -1,15 +1,16 @@
 import { Logger as NestLogger, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/config.token';
 import { httpMetricsMiddleware } from './common/metrics/http-metrics.middleware';
+import { setupApiDocs } from './common/http/api-docs';
 import { bodyParserErrors } from './common/http/body-parser-errors';
 import { requestIdMiddleware } from './common/http/request-id';
 import { SocketIoAdapter } from './common/realtime/socket-io.adapter';
+import { drainAndClose, drainTracking } from './common/shutdown/drain';
 import { ShutdownState } from './common/shutdown/shutdown-state';
 
 /** Everything main.ts and the e2e tests both need, so tests run the app exactly as production does. */
@@ -19,6 +20,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.set('trust proxy', cfg.app.trustedProxies.length > 0 ? cfg.app.trustedProxies : false);
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
+  app.use(drainTracking(app.get(ShutdownState)));
   app.use(httpMetricsMiddleware);
   app.use(
     helmet({
@@ -65,21 +67,6 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   return app;
 }
 
-function setupApiDocs(app: NestExpressApplication, cfg: AppConfig): void {
-  const doc = new DocumentBuilder()
-    .setTitle('iAyos Payments')
-    .setDescription(
-      'Wallets on a double-entry ledger, gateway deposits and webhooks, escrow and payouts. Money is integer centavos.',
-    )
-    .setVersion(cfg.app.version)
-    .addBearerAuth()
-    .addCookieAuth('access')
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), {
-    jsonDocumentUrl: 'docs-json',
-  });
-}
-
 /**
  * SIGTERM/SIGINT: readiness turns 503, the server stops accepting connections and lets in-flight
  * requests finish, then pools close — all within the configured grace period.
@@ -94,15 +81,15 @@ export function installGracefulShutdown(
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
-    log.log(`${signal} received: draining (grace ${cfg.app.shutdownGraceMs} ms)`);
-    app.get(ShutdownState).begin();
+    log.log(
+      `${signal} received: draining (readiness 503 for ${cfg.app.shutdownDrainMs} ms, grace ${cfg.app.shutdownGraceMs} ms)`,
+    );
     const force = setTimeout(() => {
       log.warn('Grace period over: exiting with requests still open');
       process.exit(1);
     }, cfg.app.shutdownGraceMs);
     force.unref();
-    app
-      .close()
+    drainAndClose(app, cfg.app.shutdownDrainMs)
       .then(onClosed)
       .then(() => process.exit(0))
       .catch((err: unknown) => {

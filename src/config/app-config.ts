@@ -122,6 +122,7 @@ const EnvSchema = z.object({
   QUERY_CACHE_DISABLED: bool(false),
   CRON_DISABLED: bool(false),
   SHUTDOWN_GRACE_MS: int(10_000, 0, 300_000),
+  SHUTDOWN_DRAIN_MS: int(-1, 0, 120_000),
   BODY_LIMIT: z.string().optional().default('100kb'),
   LEDGER_TEST_API: bool(false),
 });
@@ -152,6 +153,8 @@ export interface AppConfig {
     trustedProxies: string[];
     bodyLimit: string;
     shutdownGraceMs: number;
+    /** After SIGTERM, readiness is 503 for this long before the server stops accepting connections. */
+    shutdownDrainMs: number;
   };
   log: { level: Env['LOG_LEVEL']; json: boolean };
   database: {
@@ -277,6 +280,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       trustedProxies: split(env.TRUSTED_PROXIES),
       bodyLimit: env.BODY_LIMIT,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+      // Behind a load balancer, give it a few probe periods to see readiness 503 first.
+      shutdownDrainMs:
+        env.SHUTDOWN_DRAIN_MS >= 0 ? env.SHUTDOWN_DRAIN_MS : isProduction ? 5_000 : 0,
     },
     log: {
       level: env.LOG_LEVEL,

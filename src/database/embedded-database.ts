@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Client } from 'pg';
 
 /**
  * Local mode: when DATABASE_URL is unset outside production, run a real PostgreSQL from the
@@ -15,7 +16,15 @@ export async function startEmbeddedDatabaseIfNeeded(
   const port = Number(process.env.EMBEDDED_DB_PORT ?? 54329);
   const dataDir = join(baseDir, 'pg');
   mkdirSync(baseDir, { recursive: true, mode: 0o755 });
-  clearStalePidFile(dataDir, log);
+  const running = recoverPidFile(dataDir, log);
+  if (running) {
+    // Another local process (the app, or admin:create next to it) owns this database: share it.
+    process.env.DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${running.port}/iayos`;
+    log(
+      `DATABASE_URL is not set: using the embedded PostgreSQL already running in ${baseDir} (pid ${running.pid}, port ${running.port})`,
+    );
+    return async () => {};
+  }
 
   // ESM-only package, loaded lazily so production images never need it.
   const EmbeddedPostgres = await importWithoutSignalHooks();
@@ -36,19 +45,39 @@ export async function startEmbeddedDatabaseIfNeeded(
     onError: (e: unknown) =>
       log(`embedded postgres: ${e instanceof Error ? e.message : String(e)}`),
   });
-  const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
-  if (fresh) await pg.initialise();
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    // No cluster yet. Leftovers of a first start killed during initdb hold no data: clear them.
+    if (existsSync(dataDir)) {
+      rmSync(dataDir, { recursive: true, force: true });
+      log('removed an incomplete embedded database folder left by an interrupted first start');
+    }
+    await pg.initialise();
+  }
   // The package rejects with no reason when postgres exits early: surface its last log lines.
   await pg.start().catch((err: unknown) => {
     const why = err instanceof Error ? err.message : recentLog.join(' | ');
     throw new Error(`embedded PostgreSQL did not start on port ${port}: ${why || 'no output'}`);
   });
-  if (fresh) await pg.createDatabase('iayos');
+  await ensureDatabase(port, 'iayos');
   process.env.DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${port}/iayos`;
   log(
     `DATABASE_URL is not set: using an embedded PostgreSQL in ${baseDir} on 127.0.0.1:${port} (local mode only)`,
   );
   return () => pg.stop();
+}
+
+/** Creates the app database unless it exists (a first start may have stopped right after initdb). */
+async function ensureDatabase(port: number, name: string): Promise<void> {
+  const client = new Client({
+    connectionString: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+  });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
 }
 
 /**
@@ -66,16 +95,29 @@ async function importWithoutSignalHooks() {
 }
 
 /**
- * A crash (SIGKILL of this process) leaves postmaster.pid behind, and possibly the orphaned postmaster
- * still running. Stop the orphan if it really is PostgreSQL serving this data directory; otherwise the
- * pid was recycled by an unrelated process (common in containers), which must never be signalled.
- * Either way the stale file is removed so the next start succeeds.
+ * Reads a leftover postmaster.pid. A crash (SIGKILL of the owning process) leaves it behind, possibly
+ * with the orphaned postmaster still running:
+ * - postgres on this data directory whose parent process is still a live node process → it belongs
+ *   to another local process; returned so the caller shares it;
+ * - postgres on this data directory with its parent gone (an orphan) → stopped;
+ * - any other process under that pid (recycled, common in containers) → never signalled.
+ * Whatever is stale is removed so the next start succeeds.
  */
-function clearStalePidFile(dataDir: string, log: (msg: string) => void): void {
+function recoverPidFile(
+  dataDir: string,
+  log: (msg: string) => void,
+): { pid: number; port: number } | undefined {
   const pidFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && isPostmasterOf(pid, dataDir)) {
+  if (!existsSync(pidFile)) return undefined;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  const postmaster =
+    Number.isInteger(pid) && pid > 0 && isAlive(pid) ? processInfo(pid) : undefined;
+  if (postmaster && /postgres/.test(postmaster.cmdline) && postmaster.cmdline.includes(dataDir)) {
+    const parent = postmaster.ppid > 1 ? processInfo(postmaster.ppid) : undefined;
+    if (parent && /node/.test(parent.cmdline) && Number.isInteger(port) && port > 0)
+      return { pid, port };
     try {
       process.kill(pid, 'SIGINT'); // PostgreSQL's "fast" shutdown
       for (let i = 0; i < 100 && isAlive(pid); i++) sleepSync(100);
@@ -83,27 +125,34 @@ function clearStalePidFile(dataDir: string, log: (msg: string) => void): void {
     } catch {
       /* exited in the meantime */
     }
-    if (isAlive(pid)) return; // still shutting down: leave its lock file alone
+    if (isAlive(pid)) return undefined; // still shutting down: leave its lock file alone
   }
   if (existsSync(pidFile)) {
     rmSync(pidFile, { force: true });
     log('removed a stale postmaster.pid left by an earlier crash');
   }
+  return undefined;
 }
 
-/** True when `pid` runs a postgres binary on `dataDir` (Linux /proc, else `ps`). */
-function isPostmasterOf(pid: number, dataDir: string): boolean {
-  let cmdline = '';
+/** Command line and parent pid of a live process (Linux /proc, else `ps`). */
+function processInfo(pid: number): { cmdline: string; ppid: number } | undefined {
   try {
-    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid ...": comm may contain spaces and parentheses.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return { cmdline, ppid };
   } catch {
     try {
-      cmdline = execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8' });
+      const out = execFileSync('ps', ['-p', String(pid), '-o', 'ppid=,command='], {
+        encoding: 'utf8',
+      }).trim();
+      const m = /^(\d+)\s+(.*)$/.exec(out);
+      return m ? { ppid: Number(m[1]), cmdline: m[2] } : undefined;
     } catch {
-      return false;
+      return undefined;
     }
   }
-  return /postgres/.test(cmdline) && cmdline.includes(dataDir);
 }
 
 function isAlive(pid: number): boolean {

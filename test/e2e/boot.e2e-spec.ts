@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -12,6 +20,8 @@ import {
   waitForStatus,
 } from '../support/processes';
 import { freePort } from '../support/test-app';
+
+jest.setTimeout(120_000); // first boot runs initdb; a busy CI machine can take a while
 
 /** The real `node dist/main.js`, started the way an operator or a container starts it. */
 const MAIN = distFile('main.js');
@@ -115,7 +125,8 @@ describe('Boot: local mode with no environment (e2e)', () => {
     if (existsSync(pidFile())) {
       const pid = Number(readFileSync(pidFile(), 'utf8').split('\n')[0]);
       try {
-        process.kill(pid, 'SIGINT');
+        // Only a postgres on this test's folder (the file may name a fake pid from the last test).
+        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir)) process.kill(pid, 'SIGINT');
       } catch {
         /* already gone */
       }
@@ -165,6 +176,80 @@ describe('Boot: local mode with no environment (e2e)', () => {
     expect(second.proc.output().stderr).toContain('stopped an orphaned embedded PostgreSQL');
     expect(await stop(second.proc)).toEqual({ code: 0, signal: null });
     expect(await databaseAnswers()).toBe(false);
+  });
+
+  it('should let admin:create share the running local database instead of stopping it', async () => {
+    const { proc, url } = await boot();
+    const password = 'local admin password';
+    const res = await runNode(
+      distFile('cli/admin-create.js'),
+      ['--email', 'admin@local.test', '--password', password],
+      env(await freePort()),
+    );
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain('using the embedded PostgreSQL already running');
+    expect((await fetch(`${url}/health/ready`)).status).toBe(200);
+    const login = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@local.test', password }),
+    });
+    expect(login.status).toBe(200);
+    expect(((await login.json()) as { user: { role: string } }).user.role).toBe('ADMIN');
+    expect(await stop(proc)).toEqual({ code: 0, signal: null });
+    expect(await databaseAnswers()).toBe(false);
+  });
+
+  it('should recover from a first start that was interrupted during initdb or before the database existed', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'boot-localdb-'));
+    chmodSync(other, 0o755);
+    const otherDbPort = await freePort();
+    const otherEnv = (port: number) =>
+      bareEnv({
+        EMBEDDED_DB_DIR: other,
+        EMBEDDED_DB_PORT: String(otherDbPort),
+        PORT: String(port),
+      });
+    let proc: Started | undefined;
+    try {
+      // Killed during initdb: a data folder without PG_VERSION.
+      mkdirSync(join(other, 'pg'));
+      writeFileSync(join(other, 'pg', 'postgresql.conf'), '# half-written\n');
+      const port1 = await freePort();
+      proc = startNode(MAIN, [], otherEnv(port1));
+      await waitForStatus(`http://127.0.0.1:${port1}/health/ready`, 200, proc, 60_000);
+      expect(proc.output().stderr).toContain('removed an incomplete embedded database folder');
+
+      // Killed after initdb, before the app database was created.
+      const admin = new Client({
+        connectionString: `postgres://postgres:postgres@127.0.0.1:${otherDbPort}/postgres`,
+      });
+      await admin.connect();
+      await admin.query('DROP DATABASE iayos WITH (FORCE)');
+      await admin.end();
+      proc.child.kill('SIGTERM');
+      await proc.exited;
+
+      const port2 = await freePort();
+      proc = startNode(MAIN, [], otherEnv(port2));
+      await waitForStatus(`http://127.0.0.1:${port2}/health/ready`, 200, proc, 60_000);
+      expect(await stop(proc)).toEqual({ code: 0, signal: null });
+      proc = undefined;
+    } finally {
+      proc?.child.kill('SIGKILL');
+      const stale = join(other, 'pg', 'postmaster.pid');
+      if (existsSync(stale)) {
+        const pid = Number(readFileSync(stale, 'utf8').split('\n')[0]);
+        try {
+          if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(other))
+            process.kill(pid, 'SIGINT');
+        } catch {
+          /* already gone */
+        }
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('should start when postmaster.pid names a dead pid or an unrelated live process, and leave that process alone', async () => {

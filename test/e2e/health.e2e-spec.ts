@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import request from 'supertest';
 import { QueryCacheService } from '../../src/common/cache/query-cache.service';
+import { drainAndClose } from '../../src/common/shutdown/drain';
 import { ShutdownState } from '../../src/common/shutdown/shutdown-state';
 import { registerUser } from '../support/auth-helpers';
 import { createTestApp, freePort, TestApp } from '../support/test-app';
@@ -107,6 +108,51 @@ describe('Health (e2e)', () => {
       expect((await request(s.url).get('/health/status')).body.status).toBe('unhealthy');
     } finally {
       await s.close();
+    }
+  });
+});
+
+describe('Graceful shutdown (e2e)', () => {
+  it('should stop accepting connections, finish the in-flight request, then close the pools', async () => {
+    const s = await createTestApp();
+    const locker = new Client({ connectionString: s.databaseUrl });
+    await locker.connect();
+    let closed = false;
+    try {
+      // Hold the users table so a registration is provably in flight when shutdown starts.
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE users IN EXCLUSIVE MODE');
+      const inFlight = request(s.url)
+        .post('/api/auth/register')
+        .send({ email: 'late@example.com', password: 'long enough pw', name: 'L', role: 'CLIENT' })
+        .then((r) => r);
+      const dbName = new URL(s.databaseUrl).pathname.slice(1);
+      for (;;) {
+        const { rows } = await locker.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'",
+          [dbName],
+        );
+        if (rows[0].n > 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const state = s.app.get(ShutdownState);
+      expect(state.inFlightRequests).toBe(1);
+      const closing = drainAndClose(s.app, 0).then(() => {
+        closed = true;
+      });
+      expect(state.isShuttingDown).toBe(true);
+      await expect(request(s.url).get('/health/live')).rejects.toThrow(/ECONNREFUSED/);
+      expect(closed).toBe(false);
+      await locker.query('COMMIT');
+      const res = await inFlight;
+      expect(res.status).toBe(201);
+      expect(res.headers.connection).toBe('close');
+      await closing;
+      expect(closed).toBe(true);
+      expect(s.db.isInitialized).toBe(false);
+    } finally {
+      await locker.end();
+      if (!closed) await s.close();
     }
   });
 });

@@ -92,6 +92,10 @@ describe('Logs and metrics (e2e)', () => {
     const after = (await request(t.url).get('/metrics')).text;
     expect(after).not.toContain('/no/such/path');
     expect(after).toMatch(/route="unmatched",status="404"/);
+    // @Timed operations (auth.register/login use it) with their outcome.
+    expect(text).toMatch(
+      /^operation_duration_seconds_count\{name="auth.register",outcome="ok"\} [1-9]\d*$/m,
+    );
     expect(text).toMatch(/^process_cpu_seconds_total \d/m);
     expect(text).toMatch(/^nodejs_heap_size_used_bytes \d/m);
     expect(text).toMatch(/^db_pool_connections\{state="total"\} [1-9]\d*$/m);

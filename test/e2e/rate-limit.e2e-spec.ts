@@ -106,6 +106,32 @@ describe('Rate limits (e2e)', () => {
     }
   });
 
+  it('should limit requests that fail authentication by IP, without touching users on that IP', async () => {
+    const e = await createTestApp({ env: LIMITED });
+    try {
+      const u = await registerUser(e.url);
+      const bad = await Promise.all(
+        Array.from({ length: 100 }, () =>
+          request(e.url)
+            .get('/api/auth/me')
+            .set('Authorization', 'Bearer forged.token.value')
+            .then((r) => r.status),
+        ),
+      );
+      expect(bad.filter((s) => s === 401)).toHaveLength(100);
+      const over = await request(e.url)
+        .get('/api/auth/me')
+        .set('Authorization', 'Bearer forged.token.value')
+        .expect(429);
+      expect(over.body.code).toBe('RATE_LIMITED');
+      await request(e.url).get('/api/auth/me').expect(429);
+      // A signed-in user behind the same IP has a budget of their own.
+      await request(e.url).get('/api/auth/me').set(bearer(u)).expect(200);
+    } finally {
+      await e.close();
+    }
+  });
+
   it('should not limit health and metrics routes', async () => {
     const statuses = await Promise.all(
       Array.from({ length: 110 }, (_, i) =>

@@ -1,5 +1,5 @@
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
 import type { Keyv } from 'keyv';
 import type { AppConfig } from '../../config/app-config';
@@ -21,7 +21,7 @@ const SCAN_COUNT = 500;
  * callers get the same shape on a miss as on a hit.
  */
 @Injectable()
-export class QueryCacheService implements OnModuleInit {
+export class QueryCacheService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('QueryCache');
   private readonly keyv: Keyv;
   private readonly namespace: string;
@@ -31,6 +31,7 @@ export class QueryCacheService implements OnModuleInit {
   private storeErrors = 0;
   private unavailableUntil = 0;
   private degraded = false;
+  private purgeTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
@@ -48,6 +49,29 @@ export class QueryCacheService implements OnModuleInit {
     setCacheKeysSource(() => this.keysCount());
     if (this.cfg.switches.queryCacheDisabled)
       this.logger.warn('QUERY_CACHE_DISABLED: every cached query goes to the database');
+    // The in-memory store only drops expired entries when they are read again; sweep it.
+    if (!this.redis) {
+      this.purgeTimer = setInterval(() => this.purgeExpiredMemory(), 60_000);
+      this.purgeTimer.unref();
+    }
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.purgeTimer);
+  }
+
+  /** Removes expired entries from the in-memory store; returns how many are left in the namespace. */
+  purgeExpiredMemory(now = Date.now()): number {
+    const prefix = `${this.namespace}:`;
+    let left = 0;
+    for (const [k, raw] of [...this.memoryStore()]) {
+      if (!k.startsWith(prefix)) continue;
+      const entry =
+        typeof raw === 'string' ? deserializeCacheEntry<{ expires?: number }>(raw) : undefined;
+      if (entry?.expires && entry.expires <= now) this.memoryStore().delete(k);
+      else left++;
+    }
+    return left;
   }
 
   get enabled(): boolean {
@@ -107,10 +131,12 @@ export class QueryCacheService implements OnModuleInit {
         }
         return removed;
       }
-      const re = globToRegExp(`${this.namespace}:${pattern}`);
+      const prefix = `${this.namespace}:`;
+      const re = globToRegExp(pattern);
       let removed = 0;
       for (const k of [...this.memoryStore().keys()])
-        if (re.test(k) && this.memoryStore().delete(k)) removed++;
+        if (k.startsWith(prefix) && re.test(k.slice(prefix.length)) && this.memoryStore().delete(k))
+          removed++;
       return removed;
     } catch (err) {
       this.onStoreError(err);
@@ -126,16 +152,7 @@ export class QueryCacheService implements OnModuleInit {
         for await (const batch of this.scanRedis('*')) n += batch.length;
         return n;
       }
-      const now = Date.now();
-      const prefix = `${this.namespace}:`;
-      let n = 0;
-      for (const [k, raw] of this.memoryStore()) {
-        if (!k.startsWith(prefix)) continue;
-        const entry =
-          typeof raw === 'string' ? deserializeCacheEntry<{ expires?: number }>(raw) : undefined;
-        if (!entry?.expires || entry.expires > now) n++;
-      }
-      return n;
+      return this.purgeExpiredMemory();
     } catch (err) {
       this.onStoreError(err);
       return 0;
@@ -155,7 +172,8 @@ export class QueryCacheService implements OnModuleInit {
   private async *scanRedis(pattern: string): AsyncGenerator<string[]> {
     const redis = this.redis;
     if (!redis) return;
-    const match = `${this.namespace}::${pattern}`;
+    // The namespace is literal (escape glob characters); the caller's pattern is a glob.
+    const match = `${this.namespace.replace(/[*?[\]\\]/g, '\\$&')}::${pattern}`;
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);

@@ -9,6 +9,7 @@ import {
 import * as Sentry from '@sentry/nestjs';
 import type { Request, Response } from 'express';
 import { requestIdOf } from '../http/request-id';
+import { routeTemplate } from '../http/route-template';
 import { AppError } from './app-error';
 import { DEFAULT_CODES, ErrorResponse } from './error-response';
 
@@ -39,7 +40,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
         {
           err: exception,
           requestId,
-          route: req.route ? String((req.route as { path: string }).path) : req.path,
+          route: routeTemplate(req),
         },
         'Unhandled error',
       );

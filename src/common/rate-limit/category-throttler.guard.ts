@@ -1,20 +1,41 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
-import { normalizeIp, ThrottlerGuard, ThrottlerRequest } from '@nestjs/throttler';
+import { ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  normalizeIp,
+  ThrottlerGuard,
+  ThrottlerModuleOptions,
+  ThrottlerRequest,
+  ThrottlerStorage,
+} from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { AppError } from '../errors/app-error';
 import type { AuthedRequest } from '../decorators/current-user.decorator';
 import { rateLimitedTotal } from '../metrics/metrics.registry';
 import { RATE_LIMIT_CATEGORY, RateLimitCategory } from './rate-limit.decorator';
+import { REQUEST_IDENTITY, RequestIdentity } from './request-identity';
 
 /**
  * One named throttler per category is registered; this guard enforces only the one matching the route
  * (its @RateLimit category, else api_read for GET/HEAD and api_write otherwise). The budget is per
  * category and caller — all `auth` routes share one counter — so it holds whichever route is hit.
- * Callers are tracked by user id when authenticated, else by client IP (X-Forwarded-For honoured only
- * from TRUSTED_PROXIES, through Express's `trust proxy`). Per-route limits: `@Throttle({ auth: {...} })`.
+ * Callers are tracked by user id when they present a valid access token, else by client IP
+ * (X-Forwarded-For honoured only from TRUSTED_PROXIES, through Express's `trust proxy`). It runs
+ * before the auth guard, so requests failing authentication are limited too.
+ * Per-route limits: `@Throttle({ auth: {...} })`.
  */
 @Injectable()
 export class CategoryThrottlerGuard extends ThrottlerGuard {
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    @Optional() @Inject(REQUEST_IDENTITY) private readonly identity?: RequestIdentity,
+  ) {
+    super(options, storage, reflector);
+  }
+
   protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {
     const { context, limit, ttl, blockDuration, throttler } = props;
     const category = this.categoryOf(context);
@@ -42,7 +63,8 @@ export class CategoryThrottlerGuard extends ThrottlerGuard {
 
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
     const r = req as unknown as AuthedRequest;
-    if (r.user) return `user:${r.user.id}`;
+    const user = r.user ?? this.identity?.(r);
+    if (user) return `user:${user.id}`;
     // `req.ip` already resolves X-Forwarded-For through trusted proxies only; IPv6 grouped by /64.
     const ip = r.ip ?? r.socket?.remoteAddress ?? 'unknown';
     return `ip:${normalizeIp(ip.startsWith('::ffff:') ? ip.slice(7) : ip)}`;

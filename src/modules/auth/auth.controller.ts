@@ -1,5 +1,16 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { ErrorResponseDto } from '../../common/http/api-docs';
+import { AuthResultDto, UserResponseDto } from './dto/auth-responses.dto';
 import type { Request, Response } from 'express';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
@@ -22,6 +33,8 @@ export class AuthController {
   @RateLimit('auth')
   @Post('register')
   @ApiOperation({ summary: 'Create a CLIENT, WORKER or AGENCY account' })
+  @ApiCreatedResponse({ type: AuthResultDto, description: 'Also sets `access`/`refresh` cookies' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'EMAIL_TAKEN' })
   async register(
     @Body() dto: RegisterDto,
     @Res({ passthrough: true }) res: Response,
@@ -34,6 +47,8 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with email and password' })
+  @ApiOkResponse({ type: AuthResultDto, description: 'Also sets `access`/`refresh` cookies' })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Wrong email or password' })
   async login(
     @Body() dto: LoginDto,
     @Res({ passthrough: true }) res: Response,
@@ -46,6 +61,11 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   @ApiOperation({ summary: 'Rotate the refresh token (body or `refresh` cookie) for a new pair' })
+  @ApiOkResponse({ type: AuthResultDto })
+  @ApiUnauthorizedResponse({
+    type: ErrorResponseDto,
+    description: 'Unknown, expired or reused refresh token (reuse revokes the whole family)',
+  })
   async refresh(
     @Body() dto: RefreshDto,
     @Req() req: Request,
@@ -59,6 +79,7 @@ export class AuthController {
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Revoke the refresh token family and clear cookies' })
+  @ApiNoContentResponse({ description: 'Logged out' })
   async logout(
     @CurrentUser() user: AuthUser,
     @Body() dto: RefreshDto,
@@ -72,6 +93,7 @@ export class AuthController {
   @Get('me')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The signed-in account' })
+  @ApiOkResponse({ type: UserResponseDto })
   me(@CurrentUser() user: AuthUser) {
     return this.auth.me(user.id);
   }

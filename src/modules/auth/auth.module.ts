@@ -6,6 +6,8 @@ import { APP_CONFIG } from '../../config/config.token';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { REQUEST_IDENTITY, RequestIdentity } from '../../common/rate-limit/request-identity';
+import { extractAccessToken } from './jwt-auth.guard';
 import { TokenService } from './token.service';
 
 @Module({
@@ -26,7 +28,20 @@ import { TokenService } from './token.service';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, TokenService],
-  exports: [TokenService],
+  providers: [
+    AuthService,
+    TokenService,
+    {
+      provide: REQUEST_IDENTITY,
+      inject: [TokenService],
+      useFactory:
+        (tokens: TokenService): RequestIdentity =>
+        (req) => {
+          const token = extractAccessToken(req);
+          return token ? tokens.verifyAccess(token) : null;
+        },
+    },
+  ],
+  exports: [TokenService, REQUEST_IDENTITY],
 })
 export class AuthModule {}

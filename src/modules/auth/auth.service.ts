@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error';
+import { Timed } from '../../common/metrics/timed.decorator';
 import { toUserResponse, UserResponse } from '../users/user.entity';
 import { hashPassword, UsersService, verifyPassword } from '../users/users.service';
 import type { LoginDto, RegisterDto } from './dto/auth.dto';
@@ -19,11 +20,13 @@ export class AuthService {
     private readonly tokens: TokenService,
   ) {}
 
+  @Timed('auth.register')
   async register(dto: RegisterDto): Promise<AuthResult> {
     const user = await this.users.create(dto);
     return { user: toUserResponse(user), ...(await this.tokens.issue(user)) };
   }
 
+  @Timed('auth.login')
   async login(dto: LoginDto): Promise<AuthResult> {
     const user = await this.users.findByEmailWithHash(dto.email);
     this.dummyHash ??= hashPassword(`unknown-account-${Date.now()}`);
@@ -33,6 +36,7 @@ export class AuthService {
     return { user: toUserResponse(user), ...(await this.tokens.issue(user)) };
   }
 
+  @Timed('auth.refresh')
   async refresh(refreshToken: string | undefined): Promise<AuthResult> {
     if (!refreshToken)
       throw AppError.unauthorized('INVALID_REFRESH_TOKEN', 'Refresh token is missing');

@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
-  HealthCheck,
-  HealthCheckResult,
-  HealthCheckService,
-  TypeOrmHealthIndicator,
-} from '@nestjs/terminus';
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ErrorResponseDto } from '../../common/http/api-docs';
+import { HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { AppError } from '../../common/errors/app-error';
 import { Public } from '../../common/decorators/public.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
@@ -28,14 +29,35 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness: 200 while the process runs' })
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   live() {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @HealthCheck()
   @ApiOperation({
     summary: 'Readiness: database (and Redis when configured) answer; 503 while shutting down',
+  })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        status: 'ok',
+        info: { database: { status: 'up' }, redis: { status: 'up', latency_ms: 0.4 } },
+        error: {},
+        details: { database: { status: 'up' }, redis: { status: 'up', latency_ms: 0.4 } },
+      },
+    },
+  })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description: 'NOT_READY (details name the dependency) or SHUTTING_DOWN',
+    example: {
+      statusCode: 503,
+      code: 'NOT_READY',
+      message: 'A required dependency is unavailable',
+      requestId: 'req-123',
+      details: [{ dependency: 'database', status: 'down' }],
+    },
   })
   async ready(): Promise<HealthCheckResult> {
     if (this.shutdown.isShuttingDown)
@@ -59,6 +81,23 @@ export class HealthController {
   @Get('status')
   @ApiOperation({
     summary: 'Detailed status: dependencies, latency, cache stats, circuit breakers',
+  })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        status: 'healthy',
+        checks: {
+          database: 'up',
+          database_latency_ms: 1.2,
+          cache: 'up',
+          cache_latency_ms: 0.4,
+          cache_stats: { hits: 120, misses: 30, hit_rate: 0.8, keys_count: 42 },
+          circuit_breakers: [{ name: 'paymongo', state: 'closed', failure_count: 0 }],
+        },
+        version: '0.1.0',
+        uptime_s: 3600,
+      },
+    },
   })
   detailed() {
     return this.status.snapshot();
