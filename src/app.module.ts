@@ -28,6 +28,11 @@ import { PaymentsModule } from './modules/payments/payments.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
 import { SandboxModule } from './modules/sandbox/sandbox.module';
 import { SchedulingModule } from './modules/scheduling/scheduling.module';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
+import { LedgerOpsModule } from './modules/ledger/admin/ledger-ops.module';
+import { LedgerHarnessModule } from './modules/ledger/harness/ledger-harness.module';
+import { LedgerModule } from './modules/ledger/ledger.module';
+import { WalletModule } from './modules/wallet/wallet.module';
 
 @Module({
   imports: [
@@ -74,6 +79,11 @@ import { SchedulingModule } from './modules/scheduling/scheduling.module';
     ...(process.env.NODE_ENV === 'production' ? [] : [SandboxModule]),
     AuditModule,
     SchedulingModule,
+    IdempotencyModule,
+    LedgerModule,
+    WalletModule,
+    LedgerOpsModule,
+    LedgerHarnessModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -82,3 +82,24 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('LEDGER_TEST_API', () => {
+  const base = { NODE_ENV: 'test' as const };
+  it('should only allow the test harness against scratch databases', () => {
+    expect(
+      loadConfig({ ...base, LEDGER_TEST_API: '1', DATABASE_URL: 'postgres://h/test_abc' }).switches
+        .ledgerTestApi,
+    ).toBe(true);
+    expect(
+      loadConfig({ ...base, LEDGER_TEST_API: '1', DATABASE_URL: 'postgres://h/scratch1' }).switches
+        .ledgerTestApi,
+    ).toBe(true);
+    expect(() =>
+      loadConfig({ ...base, LEDGER_TEST_API: '1', DATABASE_URL: 'postgres://h/iayos' }),
+    ).toThrow(/LEDGER_TEST_API: needs a scratch database/);
+    expect(() => loadConfig({ ...base, LEDGER_TEST_API: '1' })).toThrow(/scratch database/);
+    expect(loadConfig({ ...base, DATABASE_URL: 'postgres://h/iayos' }).switches.ledgerTestApi).toBe(
+      false,
+    );
+  });
+});

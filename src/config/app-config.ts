@@ -161,6 +161,8 @@ export interface AppConfig {
     url: string | undefined;
     poolMax: number;
     idleTimeoutMs: number;
+    /** How long a request may wait for a pooled connection (longer under the ledger test harness). */
+    connectTimeoutMs: number;
     healthChecks: boolean;
   };
   /** keyPrefix namespaces every key (cache, rate limits, locks) so apps can share one Redis. */
@@ -235,6 +237,22 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
   return problems;
 }
 
+/** The ledger test harness can erase the ledger: only against scratch databases (`test*`, `scratch*`). */
+function harnessProblems(env: NodeJS.ProcessEnv): string[] {
+  if (!['1', 'true', 'yes'].includes(env.LEDGER_TEST_API ?? '')) return [];
+  let name = '';
+  try {
+    name = decodeURIComponent(new URL(env.DATABASE_URL ?? '').pathname.replace(/^\//, ''));
+  } catch {
+    name = '';
+  }
+  return /^(test|scratch)/.test(name)
+    ? []
+    : [
+        `LEDGER_TEST_API: needs a scratch database (name starting with "test" or "scratch"), not "${name}"`,
+      ];
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -250,6 +268,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
   // Semantic checks read the raw strings so one message can name every problem at once.
   problems.push(...productionProblems(source));
+  problems.push(...harnessProblems(source));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
   const isProduction = env.NODE_ENV === 'production';
@@ -296,6 +315,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       url: env.DATABASE_URL,
       poolMax: env.DB_POOL_MAX,
       idleTimeoutMs: env.DB_CONN_MAX_AGE * 1000,
+      // The harness must absorb 500 simultaneous requests queueing for the pool.
+      connectTimeoutMs: env.LEDGER_TEST_API ? 60_000 : 5_000,
       healthChecks: env.DB_CONN_HEALTH_CHECKS,
     },
     redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX ?? '' },

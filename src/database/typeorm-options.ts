@@ -28,7 +28,7 @@ export function buildTypeOrmOptions(
     extra: {
       max: db.poolMax,
       idleTimeoutMillis: db.idleTimeoutMs,
-      connectionTimeoutMillis: 5_000,
+      connectionTimeoutMillis: db.connectTimeoutMs ?? 5_000,
       keepAlive: db.healthChecks,
     },
   };

@@ -1,5 +1,14 @@
 import { CreateUsers1764100000000 } from './1764100000000-CreateUsers';
 import { CreateAuditAndScheduling1764150000000 } from './1764150000000-CreateAuditAndScheduling';
+import { CreateLedger1764200000000 } from './1764200000000-CreateLedger';
+import { CreateTransactions1764200000001 } from './1764200000001-CreateTransactions';
+import { CreateIdempotencyKeys1764200000002 } from './1764200000002-CreateIdempotencyKeys';
 
 /** Every migration, in order. Append new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS = [CreateUsers1764100000000, CreateAuditAndScheduling1764150000000];
+export const MIGRATIONS = [
+  CreateUsers1764100000000,
+  CreateAuditAndScheduling1764150000000,
+  CreateLedger1764200000000,
+  CreateTransactions1764200000001,
+  CreateIdempotencyKeys1764200000002,
+];

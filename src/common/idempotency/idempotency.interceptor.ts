@@ -1,0 +1,122 @@
+import {
+  CallHandler,
+  ExecutionContext,
+  HttpStatus,
+  Injectable,
+  Logger,
+  NestInterceptor,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Response } from 'express';
+import { from, mergeMap, Observable } from 'rxjs';
+import type { AuthedRequest } from '../decorators/current-user.decorator';
+import { AppError } from '../errors/app-error';
+import { requestFingerprint } from './canonical-json';
+import { IdempotencyStore } from './idempotency.store';
+import { IdempotentReplay } from './idempotent-replay';
+import type { IdempotentOptions } from './idempotent.decorator';
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const KEY_FORMAT = /^[\x20-\x7e]{1,255}$/;
+const DEFAULT_IN_FLIGHT_TTL_SECONDS = 60;
+/** Outcomes worth replaying: successes and deterministic business refusals. Others free the key. */
+const STORED_CLIENT_ERRORS = new Set([402, 409, 410, 422]);
+
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('Idempotency');
+
+  constructor(
+    private readonly store: IdempotencyStore,
+    private readonly reflector: Reflector,
+  ) {}
+
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const options =
+      this.reflector.get<IdempotentOptions | undefined>('idempotency:options', ctx.getHandler()) ??
+      {};
+    const req = ctx.switchToHttp().getRequest<AuthedRequest>();
+    const res = ctx.switchToHttp().getResponse<Response>();
+    const raw = req.headers[IDEMPOTENCY_HEADER];
+    if (raw === undefined) {
+      if (options.required)
+        throw AppError.badRequest(
+          'IDEMPOTENCY_KEY_MISSING',
+          'The Idempotency-Key header is required',
+        );
+      return next.handle();
+    }
+    if (typeof raw !== 'string' || !KEY_FORMAT.test(raw))
+      throw AppError.badRequest(
+        'IDEMPOTENCY_KEY_INVALID',
+        'Idempotency-Key must be 1–255 printable characters',
+      );
+    const scope = req.user ? `user:${req.user.id}` : 'anonymous';
+    const routePath = (req.route as { path?: string } | undefined)?.path ?? req.path;
+    const route = `${req.method} ${routePath}`;
+    const fingerprint = requestFingerprint(req.method, req.path, req.body);
+    const ttlMs = (options.inFlightTtlSeconds ?? DEFAULT_IN_FLIGHT_TTL_SECONDS) * 1000;
+
+    return from(this.store.begin(scope, route, raw, fingerprint, ttlMs)).pipe(
+      mergeMap((outcome) => {
+        switch (outcome.kind) {
+          case 'replay':
+            throw new IdempotentReplay(outcome.response);
+          case 'mismatch':
+            throw AppError.unprocessable(
+              'IDEMPOTENCY_KEY_REUSED',
+              'This Idempotency-Key was already used with a different request',
+            );
+          case 'in_progress':
+            throw new AppError(
+              HttpStatus.CONFLICT,
+              'IDEMPOTENCY_REQUEST_IN_PROGRESS',
+              'A request with this Idempotency-Key is still being processed',
+              undefined,
+              { 'Retry-After': '1' },
+            );
+          case 'proceed':
+            this.captureResponse(res, outcome.id);
+            return next.handle();
+        }
+      }),
+    );
+  }
+
+  /**
+   * Stores the response exactly as it is about to be sent (success or error), before it leaves, so a
+   * retry that arrives after the client saw the answer always finds it.
+   */
+  private captureResponse(res: Response, id: string): void {
+    const originalSend = res.send.bind(res) as (body?: unknown) => Response;
+    res.send = ((body?: unknown): Response => {
+      res.send = originalSend as Response['send'];
+      const status = res.statusCode;
+      const store = (status >= 200 && status < 300) || STORED_CLIENT_ERRORS.has(status);
+      const text =
+        typeof body === 'string'
+          ? body
+          : Buffer.isBuffer(body)
+            ? body.toString('utf8')
+            : body === undefined
+              ? ''
+              : JSON.stringify(body);
+      const contentType = res.getHeader('content-type');
+      const persist = store
+        ? this.store.complete(id, {
+            status,
+            contentType: typeof contentType === 'string' ? contentType : null,
+            body: text,
+          })
+        : this.store.release(id);
+      void persist
+        .catch((err: unknown) =>
+          this.logger.error(
+            `could not record idempotent response: ${err instanceof Error ? err.message : String(err)}`,
+          ),
+        )
+        .finally(() => originalSend(body));
+      return res;
+    }) as Response['send'];
+  }
+}

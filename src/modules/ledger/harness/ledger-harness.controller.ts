@@ -1,0 +1,82 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Injectable,
+  Post,
+  Query,
+  UseGuards,
+  CanActivate,
+} from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { AppConfig } from '../../../config/app-config';
+import { APP_CONFIG } from '../../../config/config.token';
+import { AppError } from '../../../common/errors/app-error';
+import { Public } from '../../../common/decorators/public.decorator';
+import { RateLimit } from '../../../common/rate-limit/rate-limit.decorator';
+import { LedgerInputError } from '../ledger.types';
+import {
+  HarnessJournalLine,
+  HarnessPostResult,
+  LedgerHarnessService,
+} from './ledger-harness.service';
+
+/** The harness routes answer 404, as if absent, unless LEDGER_TEST_API is on (never in production). */
+@Injectable()
+export class LedgerHarnessEnabledGuard implements CanActivate {
+  constructor(@Inject(APP_CONFIG) private readonly cfg: AppConfig) {}
+  canActivate(): boolean {
+    if (!this.cfg.switches.ledgerTestApi || this.cfg.app.isProduction)
+      throw AppError.notFound('NOT_FOUND', 'Not found');
+    return true;
+  }
+}
+
+/** Test-only ledger API for conformance suites (`/_lck/*`), see the contract. */
+@ApiExcludeController()
+@Public()
+@RateLimit('none')
+@UseGuards(LedgerHarnessEnabledGuard)
+@Controller('_lck')
+export class LedgerHarnessController {
+  constructor(private readonly harness: LedgerHarnessService) {}
+
+  @Post('reset')
+  @HttpCode(200)
+  async reset(): Promise<{ ok: true }> {
+    await this.harness.reset();
+    return { ok: true };
+  }
+
+  @Post('post')
+  @HttpCode(200)
+  async post(@Body() body: unknown): Promise<HarnessPostResult> {
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw AppError.badRequest('VALIDATION_FAILED', 'body must be a JSON object');
+    try {
+      return await this.harness.post(body);
+    } catch (err) {
+      if (err instanceof LedgerInputError)
+        throw AppError.badRequest('VALIDATION_FAILED', err.message);
+      throw err;
+    }
+  }
+
+  @Get('balance')
+  async balance(
+    @Query('account') account?: string,
+    @Query('currency') currency?: string,
+  ): Promise<{ subunits: number }> {
+    if (typeof account !== 'string' || account.length === 0)
+      throw AppError.badRequest('VALIDATION_FAILED', 'account is required');
+    const cur = typeof currency === 'string' && currency.length > 0 ? currency : 'PHP';
+    return { subunits: await this.harness.balance(account, cur) };
+  }
+
+  @Get('journal')
+  journal(): Promise<HarnessJournalLine[]> {
+    return this.harness.journal();
+  }
+}
