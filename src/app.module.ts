@@ -33,6 +33,7 @@ import { LedgerOpsModule } from './modules/ledger/admin/ledger-ops.module';
 import { LedgerHarnessModule } from './modules/ledger/harness/ledger-harness.module';
 import { LedgerModule } from './modules/ledger/ledger.module';
 import { WalletModule } from './modules/wallet/wallet.module';
+import { VerificationModule } from './modules/verification/verification.module';
 
 @Module({
   imports: [
@@ -84,6 +85,7 @@ import { WalletModule } from './modules/wallet/wallet.module';
     WalletModule,
     LedgerOpsModule,
     LedgerHarnessModule,
+    VerificationModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
