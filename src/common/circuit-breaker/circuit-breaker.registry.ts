@@ -26,7 +26,7 @@ export class CircuitBreakerRegistry implements OnApplicationShutdown {
 
   constructor(health: HealthRegistry) {
     health.addBreakerSource(() =>
-      [...this.breakers.values()].map((b) => {
+      this.list().map((b) => {
         const s = b.status();
         return { name: s.name, state: s.state, failure_count: s.failure_count };
       }),

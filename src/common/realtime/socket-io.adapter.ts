@@ -26,13 +26,28 @@ export class SocketIoAdapter extends IoAdapter {
   ) {
     super(app);
     if (opts.redisUrl) {
+      // Publisher: no offline queue, so a Redis outage drops realtime events at once instead of queueing
+      // them in memory; the adapter does not await publish(), so failures are swallowed here (realtime is
+      // best-effort and must never crash the process). Subscriber: queues its SUBSCRIBE until Redis is up.
       const pub = new Redis(opts.redisUrl, {
         connectionName: 'iayos-payments:io-pub',
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+      });
+      const original: (c: string, m: string) => Promise<number> = pub.publish.bind(pub);
+      (pub as unknown as { publish: (c: string, m: string) => Promise<number> }).publish = (c, m) =>
+        original(c, m).catch(() => 0);
+      const sub = new Redis(opts.redisUrl, {
+        connectionName: 'iayos-payments:io-sub',
         maxRetriesPerRequest: null,
       });
-      const sub = pub.duplicate({ connectionName: 'iayos-payments:io-sub' });
+      let lastLog = 0;
       for (const c of [pub, sub]) {
-        c.on('error', (err: Error) => this.log.warn(`Redis (socket.io) error: ${err.message}`));
+        c.on('error', (err: Error) => {
+          if (Date.now() - lastLog < 30_000) return;
+          lastLog = Date.now();
+          this.log.warn(`Redis (socket.io) error: ${err.message}`);
+        });
         this.clients.push(c);
       }
       this.redisAdapter = createAdapter(pub, sub, { key: `${opts.keyPrefix}socket.io` });
@@ -52,6 +67,7 @@ export class SocketIoAdapter extends IoAdapter {
   }
 
   override async dispose(): Promise<void> {
-    await Promise.all(this.clients.map((c) => c.quit().catch(() => c.disconnect())));
+    // disconnect(), not quit(): quit() would wait forever for a Redis that never came up.
+    for (const c of this.clients) c.disconnect();
   }
 }
