@@ -123,6 +123,31 @@ describe.each<Provider>(['paymongo', 'xendit'])(
       expect(statuses.filter((s) => s === 'PROCESSED')).toHaveLength(1);
     });
 
+    it('should never credit a payment reported after the checkout expired (held, released in reverse)', async () => {
+      const u = await newUser();
+      const d = await startDeposit(t.url, u, 9_100);
+      await sandboxControls(t.url, { holdWebhooks: true });
+      await sandboxAct(t.url, d.checkoutId, 'pay');
+      await sandboxAct(t.url, d.checkoutId, 'expire', { force: true });
+      const released = await request(t.url)
+        .post('/sandbox/_control/webhooks/release')
+        .send({ order: 'reverse' })
+        .expect(200);
+      const order = (released.body.deliveries as Array<{ eventType: string }>).map(
+        (x) => x.eventType,
+      );
+      expect(order[0]).toMatch(/expired/);
+      expect(order).toHaveLength(paidEvents + 1);
+      expect((await transactionOf(t.url, u, d.transaction.id)).status).toBe('EXPIRED');
+      expect((await walletOf(t.url, u)).balance).toBe(0);
+      const events = await eventsFor(d.transaction.id);
+      if (provider === 'paymongo')
+        // A signed "paid" after EXPIRED is real money that arrived late: a person must look at it.
+        expect(events.filter((e) => e.status === 'FLAGGED')).toHaveLength(2);
+      // Xendit is asked before money moves, and it reports the invoice expired: nothing to flag.
+      else expect(events.map((e) => e.status).sort()).toEqual(['NO_OP', 'PROCESSED']);
+    });
+
     it('should flag a paid amount that differs from the transaction and credit nothing', async () => {
       const u = await newUser();
       const d = await startDeposit(t.url, u, 10_000);

@@ -27,20 +27,20 @@ export class SocketIoAdapter extends IoAdapter {
     super(app);
     if (opts.redisUrl) {
       // Publisher: no offline queue, so a Redis outage drops realtime events at once instead of queueing
-      // them in memory; the adapter does not await publish(), so failures are swallowed here (realtime is
-      // best-effort and must never crash the process). Subscriber: queues its SUBSCRIBE until Redis is up.
+      // them in memory. Subscriber: queues its SUBSCRIBE until Redis is up. The adapter awaits none of
+      // these commands, so their rejections (Redis down, or closed during shutdown) are swallowed:
+      // realtime is best-effort and must never crash the process.
       const pub = new Redis(opts.redisUrl, {
         connectionName: 'iayos-payments:io-pub',
         enableOfflineQueue: false,
         maxRetriesPerRequest: 1,
       });
-      const original: (c: string, m: string) => Promise<number> = pub.publish.bind(pub);
-      (pub as unknown as { publish: (c: string, m: string) => Promise<number> }).publish = (c, m) =>
-        original(c, m).catch(() => 0);
       const sub = new Redis(opts.redisUrl, {
         connectionName: 'iayos-payments:io-sub',
         maxRetriesPerRequest: null,
       });
+      swallowRejections(pub, ['publish']);
+      swallowRejections(sub, ['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe']);
       let lastLog = 0;
       for (const c of [pub, sub]) {
         c.on('error', (err: Error) => {
@@ -69,5 +69,18 @@ export class SocketIoAdapter extends IoAdapter {
   override async dispose(): Promise<void> {
     // disconnect(), not quit(): quit() would wait forever for a Redis that never came up.
     for (const c of this.clients) c.disconnect();
+  }
+}
+
+/** Replaces promise-returning client methods with versions whose rejections are ignored. */
+function swallowRejections(client: Redis, methods: string[]): void {
+  const target = client as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const name of methods) {
+    const original = target[name].bind(client);
+    target[name] = (...args: unknown[]) => {
+      const out = original(...args);
+      if (out instanceof Promise) out.catch(() => undefined);
+      return out;
+    };
   }
 }
