@@ -490,3 +490,68 @@ describe('Webhook verification (e2e)', () => {
     expect((await from('198.51.100.1')).status).toBe(401);
   });
 });
+
+describe('Webhooks across two instances (e2e)', () => {
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    a = await createTestApp();
+    b = await createTestApp({ databaseUrl: a.databaseUrl, redisPrefix: a.redisPrefix });
+  });
+  afterAll(async () => {
+    await b.close();
+    await a.close();
+  });
+
+  it('should credit once when the same signed event hits both instances 25 times each, concurrently', async () => {
+    const u = await registerUser(a.url, 'CLIENT');
+    const d = await startDeposit(a.url, u, 45_600);
+    const now = Math.floor(Date.now() / 1000);
+    const body = JSON.stringify({
+      data: {
+        id: 'evt_two_instances',
+        type: 'event',
+        attributes: {
+          type: 'checkout_session.payment.paid',
+          livemode: false,
+          data: {
+            id: d.checkoutId,
+            type: 'checkout_session',
+            attributes: {
+              line_items: [
+                { amount: 45_600, currency: 'PHP', name: 'Wallet deposit', quantity: 1 },
+              ],
+              payments: [
+                {
+                  id: 'pay_x',
+                  type: 'payment',
+                  attributes: { amount: 45_600, currency: 'PHP', status: 'paid' },
+                },
+              ],
+              reference_number: d.transaction.id,
+              metadata: { payment_type: 'wallet_deposit', transaction_id: d.transaction.id },
+            },
+          },
+          created_at: now,
+          updated_at: now,
+        },
+      },
+    });
+    const sig = signPaymongoWebhook('whsk_sandbox_local', body, { t: now, livemode: false });
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        request(i % 2 ? a.url : b.url)
+          .post('/api/accounts/wallet/paymongo-webhook')
+          .set('Content-Type', 'application/json')
+          .set('Paymongo-Signature', sig)
+          .send(body),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(50).fill(200));
+    expect((await walletOf(a.url, u)).balance).toBe(45_600);
+    const rows = await a.db.query<Array<{ n: string }>>(
+      `SELECT count(*) AS n FROM webhook_events WHERE event_id = 'evt_two_instances'`,
+    );
+    expect(rows[0].n).toBe('1');
+  });
+});
