@@ -3,6 +3,7 @@
  *   (a) LedgerService transfers between distinct wallet pairs,
  *   (b) LedgerService transfers that all credit one hot account,
  *   (c) the same SQL statement issued with bare `pg` (the floor), distinct pairs and hot,
+ *   (d) LedgerService.postBatch, 100 distinct-pair transfers per call (one round trip, one commit),
  * and the ratios. History rows are seeded first (empty tables mislead). Not a test: numbers only.
  * Scenarios alternate floor/framework in BENCH_ROUNDS rounds; each ratio is the median of the
  * per-round ratios. Env: BENCH_DATABASE_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres),
@@ -26,6 +27,7 @@ const WORKERS = Number(process.env.BENCH_WORKERS ?? 64);
 const POOL = Number(process.env.BENCH_POOL ?? 16);
 const SEED_ENTRIES = Number(process.env.BENCH_SEED_ENTRIES ?? 20000);
 const WALLETS = 2000;
+const BATCH = 100;
 const POST_SQL = 'SELECT * FROM ledger_post($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)';
 
 interface Result {
@@ -39,13 +41,20 @@ interface Result {
 
 const wallet = (i: number) => `wallet:bench-${i}:available`;
 
-async function measure(name: string, op: (i: number) => Promise<void>): Promise<Result> {
+/** Runs `calls` operations on WORKERS workers; each call posts `perCall` entries. */
+async function measure(
+  name: string,
+  op: (i: number) => Promise<void>,
+  perCall = 1,
+  workers = WORKERS,
+): Promise<Result> {
+  const calls = Math.ceil(OPS / perCall);
   const latencies: number[] = [];
   let next = 0;
   const started = process.hrtime.bigint();
   await Promise.all(
-    Array.from({ length: WORKERS }, async () => {
-      while (next < OPS) {
+    Array.from({ length: workers }, async () => {
+      while (next < calls) {
         const i = next++;
         const t0 = process.hrtime.bigint();
         await op(i);
@@ -57,7 +66,15 @@ async function measure(name: string, op: (i: number) => Promise<void>): Promise<
   latencies.sort((a, b) => a - b);
   const pct = (p: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-  return { name, ops: OPS, seconds, perSecond: OPS / seconds, p50: pct(0.5), p99: pct(0.99) };
+  const postings = calls * perCall;
+  return {
+    name,
+    ops: postings,
+    seconds,
+    perSecond: postings / seconds,
+    p50: pct(0.5),
+    p99: pct(0.99),
+  };
 }
 
 function legsParams(entryId: string, from: string, to: string, amount: number): unknown[] {
@@ -196,6 +213,29 @@ async function main(): Promise<void> {
           if (r.status !== 'APPLIED') throw new Error(`unexpected ${r.status}`);
         }),
       );
+      results.push(
+        await measure(
+          'd_batched (postBatch x100)',
+          async (k) => {
+            const rs = await ledger.postBatch(
+              Array.from({ length: BATCH }, (_, j) => {
+                const [from, to] = pair(k * BATCH + j);
+                return {
+                  entryId: `d-${tag}-${k}-${j}`,
+                  type: 'TRANSFER',
+                  legs: [
+                    { account: from, direction: 'DEBIT' as const, amount: 1 },
+                    { account: to, direction: 'CREDIT' as const, amount: 1 },
+                  ],
+                };
+              }),
+            );
+            if (rs.some((r) => r.status !== 'APPLIED')) throw new Error('unexpected batch outcome');
+          },
+          BATCH,
+          8,
+        ),
+      );
       rounds.push(results);
     }
     const pick = (rs: Result[], prefix: string) =>
@@ -216,7 +256,7 @@ async function main(): Promise<void> {
     const med = (name: string, f: (r: Result) => number) =>
       median(rounds.map((rs) => f(pick(rs, name))));
     console.log('\nmedians    postings/s   p99 ms');
-    for (const name of ['floor_distinct', 'a_distinct', 'floor_hot', 'b_hot'])
+    for (const name of ['floor_distinct', 'a_distinct', 'floor_hot', 'b_hot', 'd_batched'])
       console.log(
         `${name.padEnd(16)} ${med(name, (r) => r.perSecond)
           .toFixed(0)
@@ -229,6 +269,7 @@ async function main(): Promise<void> {
     );
     console.log(`ratio (b)/(c) hot / floor               ${ratio('b_hot', 'floor_distinct')}`);
     console.log(`ratio (b)/(c hot) hot / hot floor       ${ratio('b_hot', 'floor_hot')}`);
+    console.log(`ratio (d)/(c) batched / floor           ${ratio('d_batched', 'floor_distinct')}`);
     const audit = await ds.query<{ n: string }[]>(
       `SELECT count(*) AS n FROM ledger_balances b JOIN ledger_accounts a ON a.id = b.account_id
        WHERE a.code LIKE 'wallet:%' AND b.posted < 0`,

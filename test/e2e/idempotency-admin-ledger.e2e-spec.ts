@@ -417,5 +417,43 @@ describe('Idempotency-Key and admin ledger routes (e2e)', () => {
         expect([name, r.body.outcome]).toEqual([name, 'succeeded']);
       }
     });
+
+    it('should never take a wallet negative under concurrent debit adjustments', async () => {
+      const u = await registerUser(t.url);
+      await adjust({
+        account: walletAccount(u.id),
+        direction: 'CREDIT',
+        amount: 1000,
+        reason: 'fund',
+      }).expect(201);
+      const agent = manySocketsAgent(50);
+      try {
+        const results = await Promise.all(
+          Array.from({ length: 25 }, (_, i) =>
+            httpJson(
+              t.url,
+              'POST',
+              PATH,
+              {
+                account: walletAccount(u.id),
+                direction: 'DEBIT',
+                amount: 100,
+                reason: `debit ${i}`,
+              },
+              { agent, headers: { ...bearer(admin), 'Idempotency-Key': `drain-${u.id}-${i}` } },
+            ),
+          ),
+        );
+        expect(results.filter((r) => r.status === 201)).toHaveLength(10);
+        expect(results.filter((r) => r.status === 409)).toHaveLength(15);
+      } finally {
+        agent.destroy();
+      }
+      expect(await ledger.balance(walletAccount(u.id))).toEqual({
+        posted: 0,
+        pending: 0,
+        available: 0,
+      });
+    });
   });
 });

@@ -158,6 +158,66 @@ describe('LedgerService (e2e, real PostgreSQL)', () => {
       ]).toEqual(before);
     });
 
+    it('should post a batch in one call, each entry with its own outcome, in order', async () => {
+      const a = w(uid());
+      const b = w(uid());
+      const dupId = `dup-${uid()}`;
+      await ledger.post({
+        entryId: dupId,
+        type: 'DEPOSIT',
+        legs: [
+          { account: 'gateway:paymongo:clearing', direction: 'DEBIT', amount: 10 },
+          { account: a, direction: 'CREDIT', amount: 10 },
+        ],
+      });
+      const move = (entryId: string, from: string, to: string, amount: number) => ({
+        entryId,
+        type: 'PAYMENT',
+        legs: [
+          { account: from, direction: 'DEBIT' as const, amount },
+          { account: to, direction: 'CREDIT' as const, amount },
+        ],
+      });
+      const r = await ledger.postBatch([
+        move(`b1-${uid()}`, 'gateway:paymongo:clearing', a, 100),
+        move(dupId, 'gateway:paymongo:clearing', a, 10),
+        move(`b3-${uid()}`, a, b, 1000),
+        move(`b4-${uid()}`, a, b, 60),
+      ]);
+      expect(r.map((x) => x.status)).toEqual(['APPLIED', 'DUPLICATE', 'REJECTED', 'APPLIED']);
+      expect((await ledger.balance(a)).posted).toBe(50);
+      expect((await ledger.balance(b)).posted).toBe(60);
+      await expect(ledger.postBatch([])).rejects.toMatchObject({ status: 400 });
+      await expect(
+        ledger.postBatch([move('same', a, b, 1), move('same', a, b, 1)]),
+      ).rejects.toMatchObject({ status: 400 });
+    });
+
+    it('should run concurrent batches over the same accounts in opposite orders without deadlock', async () => {
+      const accts = Array.from({ length: 6 }, () => w(uid()));
+      for (const a of accts) await fund(a, 10_000);
+      const batch = (k: number) =>
+        ledger.postBatch(
+          Array.from({ length: 30 }, (_, i) => {
+            const from = accts[(k % 2 ? i : 30 - i) % 6];
+            const to = accts[(k % 2 ? i + 1 : 31 - i) % 6];
+            return {
+              entryId: `cb-${k}-${i}-${uid()}`,
+              type: 'PAYMENT',
+              legs: [
+                { account: from, direction: 'DEBIT' as const, amount: 1 },
+                { account: to, direction: 'CREDIT' as const, amount: 1 },
+              ],
+            };
+          }),
+        );
+      const results = await Promise.all(Array.from({ length: 12 }, (_, k) => batch(k)));
+      expect(results.flat().every((r) => r.status === 'APPLIED')).toBe(true);
+      let total = 0;
+      for (const a of accts) total += (await ledger.balance(a)).posted;
+      expect(total).toBe(60_000);
+    });
+
     it('should join the caller’s transaction: a rollback undoes the posting entirely', async () => {
       const a = w(uid());
       const id = `joined-${uid()}`;
@@ -284,6 +344,17 @@ describe('LedgerService (e2e, real PostgreSQL)', () => {
       expect(await ledger.expireHolds()).toBeGreaterThanOrEqual(1);
       const row = await t.db.query(`SELECT status FROM ledger_holds WHERE hold_id = $1`, [other]);
       expect(row[0].status).toBe('EXPIRED');
+    });
+
+    it('should release a hold when its timeout passes on the database clock', async () => {
+      const a = w(uid());
+      await fund(a, 500);
+      const id = `h-${uid()}`;
+      await hold(a, id, 200, 1);
+      expect((await ledger.balance(a)).available).toBe(300);
+      await t.db.query('SELECT pg_sleep(1.2)');
+      expect(await ledger.balance(a)).toEqual({ posted: 500, pending: 0, available: 500 });
+      expect(await ledger.postHold({ holdId: id })).toMatchObject({ status: 'EXPIRED' });
     });
 
     it('should refuse to post more than was held and keep the hold pending', async () => {

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { walletAccount, walletPendingAccount } from '../../src/modules/ledger/account-policy';
 import { LedgerService } from '../../src/modules/ledger/ledger.service';
 import { TransactionsService } from '../../src/modules/wallet/transactions.service';
+import { WalletService } from '../../src/modules/wallet/wallet.service';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -275,6 +276,55 @@ describe('Wallet (e2e)', () => {
           },
         ],
       });
+    });
+  });
+
+  describe('WalletService.completeWithEntry', () => {
+    it('should credit once and complete, however many concurrent confirmations arrive', async () => {
+      const u = await registerUser(t.url);
+      const tx = await txs.createPending({
+        userId: u.id,
+        type: 'DEPOSIT',
+        amount: 25_000,
+        provider: 'paymongo',
+      });
+      const wallet = t.app.get(WalletService);
+      const confirm = () =>
+        wallet.completeWithEntry(tx.id, {
+          entryId: `deposit:${tx.id}`,
+          type: 'DEPOSIT',
+          legs: [
+            { account: 'gateway:paymongo:clearing', direction: 'DEBIT', amount: 25_000 },
+            { account: walletAccount(u.id), direction: 'CREDIT', amount: 25_000 },
+          ],
+        });
+      const results = await Promise.all(Array.from({ length: 20 }, confirm));
+      expect(results.filter((r) => !r.alreadyCompleted)).toHaveLength(1);
+      expect(results.every((r) => r.transaction.status === 'COMPLETED')).toBe(true);
+      expect((await ledger.balance(walletAccount(u.id))).posted).toBe(25_000);
+      const view = await request(t.url)
+        .get(`/api/wallet/transactions/${tx.id}`)
+        .set(bearer(u))
+        .expect(200);
+      expect(view.body).toMatchObject({ status: 'COMPLETED', completedAt: expect.any(String) });
+    });
+
+    it('should refuse an overdrawing payment with 409 and leave the transaction pending', async () => {
+      const u = await registerUser(t.url);
+      await deposit(u.id, 100);
+      const tx = await txs.createPending({ userId: u.id, type: 'PAYMENT', amount: 500 });
+      await expect(
+        t.app.get(WalletService).completeWithEntry(tx.id, {
+          entryId: `payment:${tx.id}`,
+          type: 'PAYMENT',
+          legs: [
+            { account: walletAccount(u.id), direction: 'DEBIT', amount: 500 },
+            { account: 'escrow:job-x', direction: 'CREDIT', amount: 500 },
+          ],
+        }),
+      ).rejects.toMatchObject({ status: 409, code: 'INSUFFICIENT_FUNDS' });
+      expect((await txs.findById(tx.id))?.status).toBe('PENDING');
+      expect((await ledger.balance(walletAccount(u.id))).posted).toBe(100);
     });
   });
 });

@@ -51,7 +51,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
         'IDEMPOTENCY_KEY_INVALID',
         'Idempotency-Key must be 1–255 printable characters',
       );
-    const scope = req.user ? `user:${req.user.id}` : 'anonymous';
+    // Keys never cross callers: the user, or for public routes the client address.
+    const scope = req.user ? `user:${req.user.id}` : `ip:${req.ip ?? 'unknown'}`;
     const routePath = (req.route as { path?: string } | undefined)?.path ?? req.path;
     const route = `${req.method} ${routePath}`;
     const fingerprint = requestFingerprint(req.method, req.path, req.body);

@@ -356,6 +356,38 @@ export class CreateLedger1764200000000 implements MigrationInterface {
         o_seq := ledger_apply(p_entry_id, p_type, p_reference, p_metadata, v_ids, p_dirs, p_amounts);
         o_status := 'APPLIED'; o_reference := p_reference;
       END $$`);
+    // Many independent entries in one transaction and one round trip (each APPLIED, DUPLICATE or
+    // REJECTED on its own). Every entry-id lock and every balance row is taken up front in a fixed
+    // order, so concurrent batches cannot deadlock; ledger_post then finds them already held.
+    await q.query(`
+      CREATE FUNCTION ledger_post_batch(p_entries jsonb, p_strict boolean)
+      RETURNS TABLE (o_status text, o_reason text, o_reference text, o_seq bigint)
+      LANGUAGE plpgsql AS $$
+      DECLARE e jsonb;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(hashtextextended('ledger-entry:' || id, 0))
+          FROM (SELECT DISTINCT x->>'e' AS id FROM jsonb_array_elements(p_entries) x ORDER BY 1) s;
+        PERFORM ledger_ensure_accounts(
+          ARRAY(SELECT l->>'c' FROM jsonb_array_elements(p_entries) x, jsonb_array_elements(x->'l') l),
+          ARRAY(SELECT l->>'u' FROM jsonb_array_elements(p_entries) x, jsonb_array_elements(x->'l') l),
+          ARRAY(SELECT l->>'s' FROM jsonb_array_elements(p_entries) x, jsonb_array_elements(x->'l') l),
+          ARRAY(SELECT (l->>'n')::boolean FROM jsonb_array_elements(p_entries) x, jsonb_array_elements(x->'l') l));
+        PERFORM 1 FROM ledger_balances b WHERE b.account_id IN (
+          SELECT a.id FROM jsonb_array_elements(p_entries) x, jsonb_array_elements(x->'l') l
+          JOIN ledger_accounts a ON a.code = l->>'c' AND a.currency = l->>'u')
+        ORDER BY b.account_id FOR UPDATE;
+        FOR e IN SELECT x FROM jsonb_array_elements(p_entries) x LOOP
+          RETURN QUERY SELECT r.o_status, r.o_reason, r.o_reference, r.o_seq FROM ledger_post(
+            e->>'e', e->>'t', e->>'r', e->'m',
+            ARRAY(SELECT l->>'c' FROM jsonb_array_elements(e->'l') l),
+            ARRAY(SELECT l->>'u' FROM jsonb_array_elements(e->'l') l),
+            ARRAY(SELECT l->>'d' FROM jsonb_array_elements(e->'l') l),
+            ARRAY(SELECT (l->>'a')::bigint FROM jsonb_array_elements(e->'l') l),
+            ARRAY(SELECT l->>'s' FROM jsonb_array_elements(e->'l') l),
+            ARRAY(SELECT (l->>'n')::boolean FROM jsonb_array_elements(e->'l') l),
+            p_strict) r;
+        END LOOP;
+      END $$`);
     // Records a refusal decided before the database was reached (e.g. an invalid entry in the test
     // harness), unless the id already has an outcome; returns that outcome.
     await q.query(`
@@ -489,6 +521,7 @@ export class CreateLedger1764200000000 implements MigrationInterface {
       'ledger_resolve_hold(text, text, bigint, text, text, jsonb)',
       'ledger_hold(text, text, text, jsonb, text, text, boolean, text, text, boolean, text, bigint, integer, boolean)',
       'ledger_reject(text, text, text, text)',
+      'ledger_post_batch(jsonb, boolean)',
       'ledger_post(text, text, text, jsonb, text[], text[], text[], bigint[], text[], boolean[], boolean)',
       'ledger_seal(integer)',
       'ledger_entry_hash(text, bigint)',

@@ -29,14 +29,20 @@ export class LedgerRepository {
   }
 
   async one<T>(name: string, text: string, values: unknown[], manager?: EntityManager): Promise<T> {
-    if (manager) {
-      const rows = await manager.query<T[]>(text, values);
-      return rows[0];
-    }
+    return (await this.all<T>(name, text, values, manager))[0];
+  }
+
+  async all<T>(
+    name: string,
+    text: string,
+    values: unknown[],
+    manager?: EntityManager,
+  ): Promise<T[]> {
+    if (manager) return manager.query<T[]>(text, values);
     for (let attempt = 1; ; attempt++) {
       try {
         const res = await this.pool.query({ name, text, values });
-        return res.rows[0] as T;
+        return res.rows as T[];
       } catch (err) {
         const code = pgErrorCode(err);
         if (!code || !RETRYABLE.has(code) || attempt >= MAX_ATTEMPTS) throw err;

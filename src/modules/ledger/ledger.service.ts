@@ -34,6 +34,7 @@ const ledgerOps = new Counter({
   registers: [metricsRegistry],
 });
 
+const MAX_BATCH = 1000;
 const POST_SQL = 'SELECT * FROM ledger_post($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)';
 const REJECT_SQL = 'SELECT * FROM ledger_reject($1, $2, $3, $4)';
 const HOLD_SQL =
@@ -103,6 +104,56 @@ export class LedgerService {
     );
     ledgerOps.inc({ op: 'post', outcome: row.o_status });
     return toPostResult(input.entryId, row);
+  }
+
+  /**
+   * Posts up to 1,000 independent entries in one transaction and one round trip (each gets its own
+   * APPLIED / DUPLICATE / REJECTED, in input order). For bulk work: imports, batch releases.
+   */
+  async postBatch(
+    inputs: PostInput[],
+    manager?: EntityManager,
+    opts: PostOptions = {},
+  ): Promise<PostResult[]> {
+    if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > MAX_BATCH)
+      throw AppError.badRequest('LEDGER_INVALID_ENTRY', `a batch holds 1 to ${MAX_BATCH} entries`);
+    if (new Set(inputs.map((i) => i.entryId)).size !== inputs.length)
+      throw AppError.badRequest('LEDGER_INVALID_ENTRY', 'entry ids in a batch must be distinct');
+    const entries = inputs.map((input) => {
+      const legs = this.validOrThrow(() => validateEntry(input));
+      return {
+        e: input.entryId,
+        t: input.type,
+        r: input.reference ?? null,
+        m: input.metadata ?? {},
+        l: legs.map((l) => {
+          const p = accountPolicy(l.account);
+          return {
+            c: l.account,
+            u: l.currency,
+            d: l.direction,
+            a: l.amount,
+            s: p.normalSide,
+            n: p.noNegative,
+          };
+        }),
+      };
+    });
+    if (inputs.some((i) => i.allowOverdraft === true) && opts.strict)
+      throw AppError.badRequest(
+        'LEDGER_INVALID_ENTRY',
+        'allowOverdraft is per batch in strict mode',
+      );
+    const rows = await this.repo.all<PostRow>(
+      'ledger_post_batch',
+      'SELECT * FROM ledger_post_batch($1, $2)',
+      [JSON.stringify(entries), opts.strict === true],
+      manager,
+    );
+    return rows.map((row, i) => {
+      ledgerOps.inc({ op: 'post', outcome: row.o_status });
+      return toPostResult(inputs[i].entryId, row);
+    });
   }
 
   /**

@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppError } from '../../common/errors/app-error';
 import { walletAccount, walletPendingAccount } from '../ledger/account-policy';
 import { LedgerService } from '../ledger/ledger.service';
+import type { PostInput, PostResult } from '../ledger/ledger.types';
+import type { Transaction } from './transaction.entity';
 import { TransactionsService } from './transactions.service';
 
 export interface WalletView {
@@ -35,7 +39,40 @@ export class WalletService {
   constructor(
     private readonly ledger: LedgerService,
     private readonly transactions: TransactionsService,
+    private readonly ds: DataSource,
   ) {}
+
+  /**
+   * Moves the money of a PENDING transaction and marks it COMPLETED, atomically: locks the row, posts
+   * the entry (`entry.entryId` should be derived from the transaction, e.g. `deposit:<id>`), completes
+   * it. Repeating is safe: an already COMPLETED transaction is returned as is (`alreadyCompleted`);
+   * a refused posting (insufficient funds) throws 409 INSUFFICIENT_FUNDS and changes nothing; a
+   * transaction in another terminal state throws 409 TRANSACTION_NOT_PENDING.
+   */
+  async completeWithEntry(
+    transactionId: string,
+    entry: PostInput,
+    manager?: EntityManager,
+  ): Promise<{ transaction: Transaction; ledger: PostResult | null; alreadyCompleted: boolean }> {
+    const run = async (m: EntityManager) => {
+      const tx = await this.transactions.lockById(transactionId, m);
+      if (!tx) throw AppError.notFound('TRANSACTION_NOT_FOUND', 'Transaction not found');
+      if (tx.status === 'COMPLETED')
+        return { transaction: tx, ledger: null, alreadyCompleted: true };
+      if (tx.status !== 'PENDING')
+        throw AppError.conflict('TRANSACTION_NOT_PENDING', `Transaction is already ${tx.status}`);
+      const result = await this.ledger.post({ reference: transactionId, ...entry }, m);
+      if (result.status === 'REJECTED')
+        throw AppError.conflict('INSUFFICIENT_FUNDS', 'Insufficient available funds');
+      const done = await this.transactions.complete(
+        transactionId,
+        { ledgerEntryId: entry.entryId },
+        m,
+      );
+      return { transaction: done, ledger: result, alreadyCompleted: false };
+    };
+    return manager ? run(manager) : this.ds.transaction(run);
+  }
 
   async getWallet(userId: string): Promise<WalletView> {
     const main = walletAccount(userId);
