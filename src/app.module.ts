@@ -21,6 +21,7 @@ import { AppConfigModule } from './config/config.module';
 import { APP_CONFIG } from './config/config.token';
 import { buildTypeOrmOptions } from './database/typeorm-options';
 import { AdminModule } from './modules/admin/admin.module';
+import { WithdrawalsModule } from './modules/withdrawals/withdrawals.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { JwtAuthGuard } from './modules/auth/jwt-auth.guard';
@@ -92,6 +93,7 @@ import { VerificationModule } from './modules/verification/verification.module';
     PlatformSettingsModule,
     JobsModule,
     AdminModule,
+    WithdrawalsModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },

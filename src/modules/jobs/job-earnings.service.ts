@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { AuditLogService } from '../audit/audit-log.service';
+import { DepositService } from '../payments/deposits/deposit.service';
 import { JobEscrowService } from './job-escrow.service';
 import { isUuid } from './job-id';
 import { JobListCache } from './job-list.cache';
@@ -34,6 +35,7 @@ export class JobEarningsService {
     private readonly escrow: JobEscrowService,
     private readonly audit: AuditLogService,
     private readonly listCache: JobListCache,
+    private readonly deposits: DepositService,
   ) {}
 
   /**
@@ -153,9 +155,10 @@ export class JobEarningsService {
     return toJobResponse(job);
   }
 
-  /** After commit: both participants' job lists show the change. */
+  /** After commit: both participants' job lists show the change; the worker gets wallet.updated. */
   private async afterChange(job: Job): Promise<void> {
     await this.listCache.invalidate(job.clientId, job.workerId);
+    await this.deposits.publishWallet(job.workerId);
   }
 
   private async releaseLocked(

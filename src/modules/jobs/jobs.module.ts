@@ -1,12 +1,14 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { LedgerModule } from '../ledger/ledger.module';
+import { PaymentsModule } from '../payments/payments.module';
 import { PlatformSettingsModule } from '../platform-settings/platform-settings.module';
 import { ScheduledJobsService } from '../scheduling/scheduled-jobs.service';
 import { SchedulingModule } from '../scheduling/scheduling.module';
 import { UsersModule } from '../users/users.module';
 import { WalletModule } from '../wallet/wallet.module';
 import { AdminJobsController } from './admin-jobs.controller';
+import { JobCheckoutsService } from './job-checkouts.service';
 import { JobEarningsService } from './job-earnings.service';
 import { JobEscrowService } from './job-escrow.service';
 import { JobListCache } from './job-list.cache';
@@ -16,7 +18,7 @@ import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
 
-/** Jobs and escrow. Graph: jobs → wallet → ledger; jobs → settings, scheduling, audit, users. */
+/** Jobs and escrow. Graph: jobs → payments → wallet → ledger; jobs → settings, scheduling, audit. */
 @Module({
   imports: [
     UsersModule,
@@ -25,6 +27,7 @@ import { JobsService } from './jobs.service';
     SchedulingModule,
     LedgerModule,
     WalletModule,
+    PaymentsModule,
   ],
   controllers: [JobsController, AdminJobsController],
   providers: [
@@ -33,6 +36,7 @@ import { JobsService } from './jobs.service';
     JobEscrowService,
     JobMilestonesService,
     JobPaymentsService,
+    JobCheckoutsService,
     JobEarningsService,
     JobListCache,
   ],

@@ -6,6 +6,10 @@ import { isUuid } from './job-id';
 import { PlatformSettingsService } from '../platform-settings/platform-settings.service';
 import { UsersService } from '../users/users.service';
 import { computeJobAmounts } from './job-amounts';
+import { DepositService } from '../payments/deposits/deposit.service';
+import type { AfterCommit } from '../payments/settlement/settlement.types';
+import { TransactionsService } from '../wallet/transactions.service';
+import { JobCheckoutsService } from './job-checkouts.service';
 import { JobEscrowService } from './job-escrow.service';
 import { JobListCache } from './job-list.cache';
 import type { TimelineEvent } from './job-events';
@@ -30,6 +34,9 @@ export class JobsService {
     private readonly settings: PlatformSettingsService,
     private readonly listCache: JobListCache,
     private readonly escrow: JobEscrowService,
+    private readonly checkouts: JobCheckoutsService,
+    private readonly transactions: TransactionsService,
+    private readonly deposits: DepositService,
   ) {}
 
   async create(
@@ -112,9 +119,25 @@ export class JobsService {
     });
   }
 
-  /** Client or worker cancels before the work is reported done. */
+  /**
+   * Client or worker cancels before the work is reported done: a paid downpayment returns to the
+   * client (fee kept); an open GCASH downpayment checkout is closed and expired at the gateway.
+   * Lock order as in webhooks: that checkout's transaction row first, then the job row.
+   */
   async cancel(user: AuthUser, id: string, reason: string): Promise<JobResponse> {
-    return this.inJobTransaction(user, id, async (job, m) => {
+    if (!isUuid(id)) throw jobNotFound();
+    const peek = await this.jobs.findById(id);
+    if (!peek || !isParticipant(peek, user.id)) throw jobNotFound();
+    const afterCommit: AfterCommit[] = [];
+    const job = await this.ds.transaction(async (m) => {
+      const open = await this.checkouts.openTransaction(peek, 'downpayment', m);
+      const checkoutTxn = open ? await this.transactions.lockById(open.id, m) : null;
+      const job = await this.jobs.lockById(id, m);
+      if (!job) throw jobNotFound();
+      // A checkout opened between the peek and the lock is not locked by us: let the caller retry.
+      const nowOpen = await this.checkouts.openTransaction(job, 'downpayment', m);
+      if (nowOpen && nowOpen.id !== checkoutTxn?.id)
+        throw AppError.conflict('JOB_CHANGED', 'The job changed meanwhile; retry');
       assertTransition(job.status, 'CANCELLED');
       const updated = await this.jobs.update(
         job.id,
@@ -130,6 +153,8 @@ export class JobsService {
         { jobId: job.id, type: 'JOB_CANCELLED', actorId: user.id, detail: { reason } },
         m,
       );
+      if (checkoutTxn?.status === 'PENDING')
+        afterCommit.push(await this.checkouts.closeForCancel(checkoutTxn, m));
       // Before completion the only money in escrow is the downpayment + fee: the downpayment goes
       // back to the client, the fee stays with the platform (ADR 0044).
       if (job.downpaymentPaidAt) {
@@ -144,9 +169,13 @@ export class JobsService {
           },
           m,
         );
+        afterCommit.push(() => this.deposits.publishWallet(job.clientId));
       }
       return updated;
     });
+    await this.listCache.invalidate(job.clientId, job.workerId);
+    for (const fn of afterCommit) await fn();
+    return toJobResponse(job);
   }
 
   /**
