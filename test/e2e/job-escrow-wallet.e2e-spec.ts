@@ -6,6 +6,7 @@ import { JobEarningsService } from '../../src/modules/jobs/job-earnings.service'
 import { createAdmin } from '../support/admin-helpers';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
 import { createJob, JobBody } from '../support/job-helpers';
+import { connectSocket, nextEvent } from '../support/socket-helpers';
 import { createTestApp, TestApp } from '../support/test-app';
 
 interface Balances {
@@ -119,8 +120,18 @@ describe('Jobs and escrow, WALLET path (e2e)', () => {
     await request(t.url).post(`/api/jobs/${job.id}/complete`).set(bearer(worker)).expect(200);
     expect((await balances(client, worker, job.id)).escrow).toBe(60_000);
 
+    const socket = await connectSocket(t.url, { token: worker.accessToken });
+    const pushed = nextEvent<{ pendingEarnings: number }>(socket, 'wallet.updated');
     const before = Date.now();
     const ok = await pay(client, job.id, 'approve-completion').expect(200);
+    // The worker is told after commit: the earnings are pending, not yet in the balance.
+    expect(await pushed).toEqual({
+      balance: 0,
+      reserved: 0,
+      available: 0,
+      pendingEarnings: 100_001,
+    });
+    socket.close();
     expect(ok.body.job).toMatchObject({ status: 'COMPLETED', remainingMethod: 'WALLET' });
     const releaseAt = new Date(ok.body.job.earningsReleaseAt as string).getTime();
     expect(releaseAt).toBeGreaterThanOrEqual(before + 7 * 86_400_000 - 1000);

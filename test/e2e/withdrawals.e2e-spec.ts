@@ -212,4 +212,37 @@ describe('Withdrawals and payouts (e2e)', () => {
       adapter.createPayout = original;
     }
   });
+  it('should enforce the daily limits from platform settings, and keep the payout account while pending', async () => {
+    const u = await registerUser(t.url, 'WORKER');
+    await fund(u, 100_000);
+    const pm = await account(u);
+    await sandboxControls(t.url, { holdWebhooks: true });
+    await request(t.url)
+      .put('/api/admin/settings')
+      .set(bearer(admin))
+      .send({ withdrawalDailyMaxCount: 2 })
+      .expect(200);
+    try {
+      await withdraw(u, 10_000, pm).expect(201);
+      await withdraw(u, 10_000, pm).expect(201);
+      const third = await withdraw(u, 10_000, pm).expect(409);
+      expect(third.body.code).toBe('WITHDRAWAL_LIMIT_EXCEEDED');
+    } finally {
+      await request(t.url)
+        .put('/api/admin/settings')
+        .set(bearer(admin))
+        .send({ withdrawalDailyMaxCount: 10 })
+        .expect(200);
+    }
+    expect(await wallet(u)).toMatchObject({
+      balance: 100_000,
+      reserved: 20_000,
+      available: 80_000,
+    });
+    const del = await request(t.url)
+      .delete(`/api/payment-methods/${pm}`)
+      .set(bearer(u))
+      .expect(409);
+    expect(del.body.code).toEqual(expect.any(String));
+  });
 });
