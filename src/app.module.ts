@@ -6,6 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { SentryModule } from '@sentry/nestjs/setup';
 import { LoggerModule } from 'nestjs-pino';
+import { CircuitBreakerModule } from './common/circuit-breaker/circuit-breaker.module';
 import { QueryCacheModule } from './common/cache/query-cache.module';
 import { CommonModule } from './common/common.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
@@ -19,16 +20,24 @@ import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { APP_CONFIG } from './config/config.token';
 import { buildTypeOrmOptions } from './database/typeorm-options';
+import { AdminModule } from './modules/admin/admin.module';
+import { WithdrawalsModule } from './modules/withdrawals/withdrawals.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { JwtAuthGuard } from './modules/auth/jwt-auth.guard';
+import { JobsModule } from './modules/jobs/jobs.module';
 import { HealthModule } from './modules/health/health.module';
+import { PaymentsModule } from './modules/payments/payments.module';
+import { RealtimeModule } from './modules/realtime/realtime.module';
+import { SandboxModule } from './modules/sandbox/sandbox.module';
+import { PlatformSettingsModule } from './modules/platform-settings/platform-settings.module';
 import { SchedulingModule } from './modules/scheduling/scheduling.module';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { LedgerOpsModule } from './modules/ledger/admin/ledger-ops.module';
 import { LedgerHarnessModule } from './modules/ledger/harness/ledger-harness.module';
 import { LedgerModule } from './modules/ledger/ledger.module';
 import { WalletModule } from './modules/wallet/wallet.module';
+import { VerificationModule } from './modules/verification/verification.module';
 
 @Module({
   imports: [
@@ -70,6 +79,11 @@ import { WalletModule } from './modules/wallet/wallet.module';
     MetricsModule,
     HealthModule,
     AuthModule,
+    CircuitBreakerModule,
+    PaymentsModule,
+    RealtimeModule,
+    // The gateway sandbox is never part of a production process.
+    ...(process.env.NODE_ENV === 'production' ? [] : [SandboxModule]),
     AuditModule,
     SchedulingModule,
     IdempotencyModule,
@@ -77,6 +91,11 @@ import { WalletModule } from './modules/wallet/wallet.module';
     WalletModule,
     LedgerOpsModule,
     LedgerHarnessModule,
+    VerificationModule,
+    PlatformSettingsModule,
+    JobsModule,
+    AdminModule,
+    WithdrawalsModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },

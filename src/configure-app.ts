@@ -10,6 +10,7 @@ import { setupApiDocs } from './common/http/api-docs';
 import { bodyParserErrors } from './common/http/body-parser-errors';
 import { composeMiddleware, type Middleware } from './common/http/compose-middleware';
 import { requestIdMiddleware } from './common/http/request-id';
+import { SocketIoAdapter } from './common/realtime/socket-io.adapter';
 import { drainAndClose, drainTracking } from './common/shutdown/drain';
 import { ShutdownState } from './common/shutdown/shutdown-state';
 
@@ -55,6 +56,14 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
       forbidNonWhitelisted: true,
       transform: true,
       transformOptions: { enableImplicitConversion: false },
+    }),
+  );
+  // Socket.IO on the same port; the Redis adapter fans events out across instances when configured.
+  app.useWebSocketAdapter(
+    new SocketIoAdapter(app, {
+      redisUrl: cfg.redis.url,
+      keyPrefix: process.env.REDIS_KEY_PREFIX ?? '',
+      corsOrigins: cfg.app.corsOrigins,
     }),
   );
   setupApiDocs(app, cfg);

@@ -37,6 +37,22 @@ describe('Query cache on Redis (e2e)', () => {
     expect(loads).toBe(1);
   });
 
+  it('should serve concurrent first calls of a freshly booted instance from Redis without errors', async () => {
+    const c = await createTestApp({ databaseUrl: a.databaseUrl, redisPrefix: a.redisPrefix });
+    try {
+      const cache = c.app.get(QueryCacheService);
+      let loads = 0;
+      const keys = Array.from({ length: 20 }, (_, i) => `fresh:${i}`);
+      await Promise.all(keys.map((k) => cache.wrap(k, async () => ++loads, 'short')));
+      expect(loads).toBe(20);
+      // Every entry reached Redis: a cold-start failure would have switched the store off.
+      const stored = await Promise.all(keys.map((k) => raw.exists(`${a.redisPrefix}cache::${k}`)));
+      expect(stored).toEqual(keys.map(() => 1));
+    } finally {
+      await c.close();
+    }
+  });
+
   it('should invalidate by key and by pattern across instances', async () => {
     const cacheA = a.app.get(QueryCacheService);
     const cacheB = b.app.get(QueryCacheService);

@@ -36,7 +36,11 @@ const STATUS_SHAPE = {
       hit_rate: expect.any(Number),
       keys_count: expect.any(Number),
     },
-    circuit_breakers: [],
+    // One breaker per payment gateway, closed while nothing failed.
+    circuit_breakers: [
+      { name: 'paymongo', state: 'closed', failure_count: 0 },
+      { name: 'xendit', state: 'closed', failure_count: 0 },
+    ],
   },
   version: expect.any(String),
   uptime_s: expect.any(Number),

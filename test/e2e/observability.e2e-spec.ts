@@ -101,6 +101,6 @@ describe('Logs and metrics (e2e)', () => {
     expect(text).toMatch(/^db_pool_connections\{state="total"\} [1-9]\d*$/m);
     expect(text).toMatch(/^db_pool_connections\{state="idle"\} \d+$/m);
     expect(text).toMatch(/^db_pool_connections\{state="waiting"\} 0$/m);
-    expect(text).toMatch(/^db_pool_connections\{state="max"\} 20$/m);
+    expect(text).toMatch(/^db_pool_connections\{state="max"\} 10$/m);
   });
 });

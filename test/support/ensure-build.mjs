@@ -30,5 +30,6 @@ export function ensureBuild() {
   const r = spawnSync('npx', ['nest', 'build'], { cwd: root, stdio: 'inherit' });
   // Type errors still emit JavaScript; `npm run typecheck` reports them. Only the tests that spawn
   // dist/ depend on this build, so the rest of the e2e run goes on.
-  if (r.status !== 0) console.warn('[e2e] nest build reported errors: tests that run dist/ may fail');
+  if (r.status !== 0)
+    console.warn('[e2e] nest build reported errors: tests that run dist/ may fail');
 }

@@ -73,7 +73,9 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     PORT: String(port),
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     DATABASE_URL: databaseUrl,
-    DB_POOL_MAX: '20',
+    // Small pools: two test files run at once, some with two app instances, under PostgreSQL's default
+    // max_connections (100).
+    DB_POOL_MAX: '10',
     REDIS_URL: opts.noRedis
       ? undefined
       : (process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0'),

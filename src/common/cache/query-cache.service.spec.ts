@@ -138,7 +138,7 @@ describe('QueryCacheService (memory store)', () => {
       null,
       registry,
     );
-    svc.onModuleInit();
+    await svc.onModuleInit();
     await svc.wrap('h', async () => 1);
     expect(await registry.cacheStats()).toEqual({
       hits: 0,

@@ -44,7 +44,7 @@ export class QueryCacheService implements OnModuleInit, OnModuleDestroy {
     this.keyv.on('error', (err: unknown) => this.onStoreError(err));
   }
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     this.health.setCacheStatsSource(() => this.stats());
     setCacheKeysSource(() => this.keysCount());
     if (this.cfg.switches.queryCacheDisabled)
@@ -53,6 +53,14 @@ export class QueryCacheService implements OnModuleInit, OnModuleDestroy {
     if (!this.redis) {
       this.purgeTimer = setInterval(() => this.purgeExpiredMemory(), 60_000);
       this.purgeTimer.unref();
+      return;
+    }
+    // Connect before the first request: concurrent first calls on a still-connecting client fail
+    // (the offline queue is off) and would switch the cache off for a backoff period.
+    try {
+      await (this.keyv.store as { getClient?: () => Promise<unknown> }).getClient?.();
+    } catch (err) {
+      this.onStoreError(err);
     }
   }
 

@@ -3,6 +3,11 @@ import { CreateAuditAndScheduling1764150000000 } from './1764150000000-CreateAud
 import { CreateLedger1764200000000 } from './1764200000000-CreateLedger';
 import { CreateTransactions1764200000001 } from './1764200000001-CreateTransactions';
 import { CreateIdempotencyKeys1764200000002 } from './1764200000002-CreateIdempotencyKeys';
+import { CreateWebhookEvents1764400000000 } from './1764400000000-CreateWebhookEvents';
+import { CreatePaymentMethods1764400000001 } from './1764400000001-CreatePaymentMethods';
+import { CreatePlatformSettings1764500000000 } from './1764500000000-CreatePlatformSettings';
+import { CreateJobs1764500001000 } from './1764500001000-CreateJobs';
+import { AddJobPaymentLinks1764500002000 } from './1764500002000-AddJobPaymentLinks';
 
 /** Every migration, in order. Append new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -11,4 +16,9 @@ export const MIGRATIONS = [
   CreateLedger1764200000000,
   CreateTransactions1764200000001,
   CreateIdempotencyKeys1764200000002,
+  CreateWebhookEvents1764400000000,
+  CreatePaymentMethods1764400000001,
+  CreatePlatformSettings1764500000000,
+  CreateJobs1764500001000,
+  AddJobPaymentLinks1764500002000,
 ];

@@ -1,0 +1,137 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { AuthUser } from '../../common/decorators/current-user.decorator';
+import { AppError } from '../../common/errors/app-error';
+import { DepositService } from '../payments/deposits/deposit.service';
+import type { Transaction } from '../wallet/transaction.entity';
+import { JobCheckout, JobCheckoutsService, JobCheckoutStep } from './job-checkouts.service';
+import { JobEscrowService } from './job-escrow.service';
+import { isUuid } from './job-id';
+import { JobListCache } from './job-list.cache';
+import { JobMilestonesService } from './job-milestones.service';
+import { assertTransition } from './job-status';
+import { Job, JobPaymentMethod, JobResponse, toJobResponse } from './job.model';
+import { JobsRepository } from './jobs.repository';
+import { isParticipant, jobNotFound } from './jobs.service';
+
+export interface JobPaymentResult {
+  job: JobResponse;
+  /** GCASH: where the client pays; the paid webhook funds escrow. Null for WALLET. */
+  checkout: JobCheckout | null;
+}
+
+/** The client's two payments (downpayment, remaining at approval) and the settlement they trigger. */
+@Injectable()
+export class JobPaymentsService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly jobs: JobsRepository,
+    private readonly escrow: JobEscrowService,
+    private readonly milestones: JobMilestonesService,
+    private readonly checkouts: JobCheckoutsService,
+    private readonly listCache: JobListCache,
+    private readonly deposits: DepositService,
+  ) {}
+
+  async payDownpayment(
+    user: AuthUser,
+    id: string,
+    method: JobPaymentMethod,
+  ): Promise<JobPaymentResult> {
+    if (method === 'GCASH') return this.viaGateway(user, id, 'downpayment');
+    const job = await this.asClient(user, id, async (job, m) => {
+      assertTransition(job.status, 'IN_PROGRESS');
+      await this.refuseIfCheckoutOpen(job, 'downpayment', m);
+      const funded = await this.escrow.fundDownpayment(job, { kind: 'WALLET' }, m);
+      return this.milestones.downpaymentPaid(
+        job,
+        'WALLET',
+        user.id,
+        m,
+        funded.paymentTransactionId,
+      );
+    });
+    await this.deposits.publishWallet(job.clientId);
+    return { job: toJobResponse(job), checkout: null };
+  }
+
+  async approveCompletion(
+    user: AuthUser,
+    id: string,
+    method: JobPaymentMethod,
+  ): Promise<JobPaymentResult> {
+    if (method === 'GCASH') return this.viaGateway(user, id, 'remaining');
+    const job = await this.asClient(user, id, async (job, m) => {
+      assertTransition(job.status, 'COMPLETED');
+      await this.refuseIfCheckoutOpen(job, 'remaining', m);
+      await this.markApproved(job, user.id, m);
+      return this.milestones.remainingPaid(job, { kind: 'WALLET' }, user.id, m);
+    });
+    await this.deposits.publishWallet(job.clientId);
+    await this.deposits.publishWallet(job.workerId);
+    return { job: toJobResponse(job), checkout: null };
+  }
+
+  /**
+   * GCASH: under the job lock, reuse the open checkout of this step or prepare a new PENDING
+   * transaction; the gateway is called after commit (never inside a DB transaction).
+   */
+  private async viaGateway(
+    user: AuthUser,
+    id: string,
+    step: JobCheckoutStep,
+  ): Promise<JobPaymentResult> {
+    this.checkouts.assertGatewayAvailable();
+    let prepared: { existing: JobCheckout | null; transaction: Transaction | null } | undefined;
+    const job = await this.asClient(user, id, async (job, m) => {
+      assertTransition(job.status, step === 'downpayment' ? 'IN_PROGRESS' : 'COMPLETED');
+      if (step === 'remaining') await this.markApproved(job, user.id, m);
+      prepared = await this.checkouts.prepare(job, step, m);
+      return job;
+    });
+    if (!prepared) throw new Error('checkout was not prepared');
+    const checkout =
+      prepared.existing ??
+      (await this.checkouts.open(job, step, prepared.transaction as Transaction));
+    const fresh = (await this.jobs.findById(job.id)) ?? job;
+    return { job: toJobResponse(fresh), checkout };
+  }
+
+  /** The client approved the work (once; a GCASH approval may be retried while its checkout is open). */
+  private async markApproved(job: Job, actorId: string, m: EntityManager): Promise<void> {
+    if (job.approvedAt) return;
+    await this.jobs.update(job.id, { approvedAt: new Date() }, m);
+    await this.jobs.addEvent({ jobId: job.id, type: 'COMPLETION_APPROVED', actorId }, m);
+  }
+
+  /** Paying by wallet while a gateway checkout for the same step is open could charge twice. */
+  private async refuseIfCheckoutOpen(
+    job: Job,
+    step: JobCheckoutStep,
+    m: EntityManager,
+  ): Promise<void> {
+    if (await this.checkouts.openTransaction(job, step, m))
+      throw AppError.conflict(
+        'PAYMENT_IN_PROGRESS',
+        'A GCash checkout for this payment is open: pay it, or wait until it expires',
+      );
+  }
+
+  /** The client's job under its row lock; others → 404, the worker → 403. */
+  private async asClient(
+    user: AuthUser,
+    id: string,
+    fn: (job: Job, m: EntityManager) => Promise<Job>,
+  ): Promise<Job> {
+    if (!isUuid(id)) throw jobNotFound();
+    const job = await this.ds.transaction(async (m) => {
+      const locked = await this.jobs.lockById(id, m);
+      if (!locked || !isParticipant(locked, user.id)) throw jobNotFound();
+      if (locked.clientId !== user.id)
+        throw AppError.forbidden('NOT_JOB_CLIENT', "Only the job's client can do this");
+      return fn(locked, m);
+    });
+    await this.listCache.invalidate(job.clientId, job.workerId);
+    return job;
+  }
+}

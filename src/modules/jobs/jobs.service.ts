@@ -1,0 +1,226 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { AuthUser } from '../../common/decorators/current-user.decorator';
+import { AppError } from '../../common/errors/app-error';
+import { isUuid } from './job-id';
+import { PlatformSettingsService } from '../platform-settings/platform-settings.service';
+import { UsersService } from '../users/users.service';
+import { computeJobAmounts } from './job-amounts';
+import { DepositService } from '../payments/deposits/deposit.service';
+import type { AfterCommit } from '../payments/settlement/settlement.types';
+import { TransactionsService } from '../wallet/transactions.service';
+import { JobCheckoutsService } from './job-checkouts.service';
+import { JobEscrowService } from './job-escrow.service';
+import { JobListCache } from './job-list.cache';
+import type { TimelineEvent } from './job-events';
+import { assertTransition, JobStatus } from './job-status';
+import { Job, JobResponse, toJobResponse } from './job.model';
+import { JobsRepository } from './jobs.repository';
+
+const DEFAULT_PAGE = 20;
+
+export interface JobPage {
+  data: JobResponse[];
+  nextCursor: string | null;
+}
+
+/** Job lifecycle: creation with fixed amounts, participant-only reads, the status machine. */
+@Injectable()
+export class JobsService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly jobs: JobsRepository,
+    private readonly users: UsersService,
+    private readonly settings: PlatformSettingsService,
+    private readonly listCache: JobListCache,
+    private readonly escrow: JobEscrowService,
+    private readonly checkouts: JobCheckoutsService,
+    private readonly transactions: TransactionsService,
+    private readonly deposits: DepositService,
+  ) {}
+
+  async create(
+    client: AuthUser,
+    input: { title: string; budget: number; workerId: string },
+  ): Promise<JobResponse> {
+    const worker = await this.users.findById(input.workerId);
+    if (!worker) throw AppError.notFound('WORKER_NOT_FOUND', 'No such worker');
+    if (worker.role !== 'WORKER' && worker.role !== 'AGENCY')
+      throw AppError.badRequest('INVALID_WORKER', 'workerId must be a WORKER or AGENCY user');
+    const job = await this.ds.transaction(async (m) => {
+      // Snapshot the settings in force: later changes apply to new jobs only.
+      const s = await this.settings.current(m);
+      const amounts = computeJobAmounts(input.budget, s.platformFeeBps);
+      const created = await this.jobs.insert(
+        {
+          clientId: client.id,
+          workerId: worker.id,
+          title: input.title,
+          ...amounts,
+          platformFeeBps: s.platformFeeBps,
+          paymentBufferDays: s.paymentBufferDays,
+        },
+        m,
+      );
+      await this.jobs.addEvent(
+        {
+          jobId: created.id,
+          type: 'JOB_CREATED',
+          amount: created.budget,
+          actorId: client.id,
+          detail: {
+            platformFee: created.platformFee,
+            downpaymentAmount: created.downpaymentAmount,
+            remainingAmount: created.remainingAmount,
+          },
+        },
+        m,
+      );
+      return created;
+    });
+    await this.listCache.invalidate(job.clientId, job.workerId);
+    return toJobResponse(job);
+  }
+
+  /** Served from the query cache; every job change invalidates both participants after commit. */
+  async list(
+    user: AuthUser,
+    q: { status?: JobStatus; limit?: number; cursor?: string },
+  ): Promise<JobPage> {
+    const limit = q.limit ?? DEFAULT_PAGE;
+    const query = `${q.status ?? 'ALL'}:${limit}:${q.cursor ?? ''}`;
+    return this.listCache.wrap(user.id, query, async () => {
+      const rows = await this.jobs.listForUser(user.id, { ...q, limit: limit + 1 });
+      const page = rows.slice(0, limit);
+      return {
+        data: page.map(toJobResponse),
+        nextCursor: rows.length > limit ? page[page.length - 1].id : null,
+      };
+    });
+  }
+
+  async get(user: AuthUser, id: string): Promise<JobResponse> {
+    return toJobResponse(await this.findForParticipant(user, id));
+  }
+
+  /** The assigned worker reports the work done: IN_PROGRESS → AWAITING_APPROVAL. */
+  async complete(user: AuthUser, id: string): Promise<JobResponse> {
+    return this.inJobTransaction(user, id, async (job, m) => {
+      if (job.workerId !== user.id)
+        throw AppError.forbidden('NOT_ASSIGNED_WORKER', 'Only the assigned worker can do this');
+      assertTransition(job.status, 'AWAITING_APPROVAL');
+      const updated = await this.jobs.update(
+        job.id,
+        { status: 'AWAITING_APPROVAL', workCompletedAt: new Date() },
+        m,
+      );
+      await this.jobs.addEvent({ jobId: job.id, type: 'WORK_COMPLETED', actorId: user.id }, m);
+      return updated;
+    });
+  }
+
+  /**
+   * Client or worker cancels before the work is reported done: a paid downpayment returns to the
+   * client (fee kept); an open GCASH downpayment checkout is closed and expired at the gateway.
+   * Lock order as in webhooks: that checkout's transaction row first, then the job row.
+   */
+  async cancel(user: AuthUser, id: string, reason: string): Promise<JobResponse> {
+    if (!isUuid(id)) throw jobNotFound();
+    const peek = await this.jobs.findById(id);
+    if (!peek || !isParticipant(peek, user.id)) throw jobNotFound();
+    const afterCommit: AfterCommit[] = [];
+    const job = await this.ds.transaction(async (m) => {
+      const open = await this.checkouts.openTransaction(peek, 'downpayment', m);
+      const checkoutTxn = open ? await this.transactions.lockById(open.id, m) : null;
+      const job = await this.jobs.lockById(id, m);
+      if (!job) throw jobNotFound();
+      // A checkout opened between the peek and the lock is not locked by us: let the caller retry.
+      const nowOpen = await this.checkouts.openTransaction(job, 'downpayment', m);
+      if (nowOpen && nowOpen.id !== checkoutTxn?.id)
+        throw AppError.conflict('JOB_CHANGED', 'The job changed meanwhile; retry');
+      assertTransition(job.status, 'CANCELLED');
+      const updated = await this.jobs.update(
+        job.id,
+        {
+          status: 'CANCELLED',
+          cancelledAt: new Date(),
+          cancelledBy: user.id,
+          cancelReason: reason,
+        },
+        m,
+      );
+      await this.jobs.addEvent(
+        { jobId: job.id, type: 'JOB_CANCELLED', actorId: user.id, detail: { reason } },
+        m,
+      );
+      if (checkoutTxn?.status === 'PENDING')
+        afterCommit.push(await this.checkouts.closeForCancel(checkoutTxn, m));
+      // Before completion the only money in escrow is the downpayment + fee: the downpayment goes
+      // back to the client, the fee stays with the platform (ADR 0044).
+      if (job.downpaymentPaidAt) {
+        await this.escrow.refundDownpayment(job, m);
+        await this.jobs.addEvent(
+          {
+            jobId: job.id,
+            type: 'DOWNPAYMENT_REFUNDED',
+            amount: job.downpaymentAmount,
+            actorId: user.id,
+            detail: { platformFeeKept: job.platformFee },
+          },
+          m,
+        );
+        afterCommit.push(() => this.deposits.publishWallet(job.clientId));
+      }
+      return updated;
+    });
+    await this.listCache.invalidate(job.clientId, job.workerId);
+    for (const fn of afterCommit) await fn();
+    return toJobResponse(job);
+  }
+
+  /**
+   * Recorded milestones in order, then — while earnings are still pending — the scheduled release
+   * as the last, future-dated entry.
+   */
+  async timeline(user: AuthUser, id: string): Promise<{ events: TimelineEvent[] }> {
+    const job = await this.findForParticipant(user, id);
+    const events = await this.jobs.events(job.id);
+    if (job.earningsReleaseAt && !job.earningsReleasedAt)
+      events.push({
+        type: 'EARNINGS_RELEASE_SCHEDULED',
+        at: job.earningsReleaseAt.toISOString(),
+        amount: job.budget,
+        detail: { held: job.earningsHeld },
+      });
+    return { events };
+  }
+
+  /** Others' jobs (and malformed ids) are 404: existence is never revealed. */
+  private async findForParticipant(user: AuthUser, id: string): Promise<Job> {
+    const job = isUuid(id) ? await this.jobs.findById(id) : null;
+    if (!job || !isParticipant(job, user.id)) throw jobNotFound();
+    return job;
+  }
+
+  /** Locks the job row for the whole change so concurrent requests serialise on it. */
+  private async inJobTransaction(
+    user: AuthUser,
+    id: string,
+    fn: (job: Job, m: EntityManager) => Promise<Job>,
+  ): Promise<JobResponse> {
+    if (!isUuid(id)) throw jobNotFound();
+    const job = await this.ds.transaction(async (m) => {
+      const locked = await this.jobs.lockById(id, m);
+      if (!locked || !isParticipant(locked, user.id)) throw jobNotFound();
+      return fn(locked, m);
+    });
+    await this.listCache.invalidate(job.clientId, job.workerId);
+    return toJobResponse(job);
+  }
+}
+
+export function isParticipant(job: Job, userId: string): boolean {
+  return job.clientId === userId || job.workerId === userId;
+}
+
+export const jobNotFound = () => AppError.notFound('JOB_NOT_FOUND', 'Job not found');

@@ -1,0 +1,54 @@
+import { Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CircuitBreakerRegistry } from '../../common/circuit-breaker/circuit-breaker.registry';
+import {
+  AuthedRequest,
+  AuthUser,
+  CurrentUser,
+} from '../../common/decorators/current-user.decorator';
+import { Roles } from '../../common/decorators/roles.decorator';
+import { AppError } from '../../common/errors/app-error';
+import { requestIdOf } from '../../common/http/request-id';
+import { AuditLogService } from '../audit/audit-log.service';
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Roles('ADMIN')
+@Controller('api/admin/circuit-breakers')
+export class CircuitBreakersController {
+  constructor(
+    private readonly breakers: CircuitBreakerRegistry,
+    private readonly audit: AuditLogService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every circuit breaker with its state and failure counts' })
+  list() {
+    return { data: this.breakers.list().map((b) => b.status()) };
+  }
+
+  @Post(':name/reset')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Close a circuit breaker now (audit-logged)' })
+  async reset(
+    @Param('name') name: string,
+    @CurrentUser() user: AuthUser,
+    @Req() req: AuthedRequest,
+  ) {
+    const b = this.breakers.find(name);
+    if (!b) throw AppError.notFound('CIRCUIT_BREAKER_NOT_FOUND', 'No circuit breaker by that name');
+    const before = b.status();
+    b.reset();
+    const after = b.status();
+    await this.audit.record({
+      actorId: user.id,
+      action: 'circuit_breaker.reset',
+      targetType: 'circuit_breaker',
+      targetId: name,
+      before: { state: before.state, failure_count: before.failure_count },
+      after: { state: after.state, failure_count: after.failure_count },
+      requestId: requestIdOf(req),
+    });
+    return { before: { state: before.state, failure_count: before.failure_count }, ...after };
+  }
+}

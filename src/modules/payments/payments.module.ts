@@ -1,0 +1,58 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { RealtimeModule } from '../realtime/realtime.module';
+import { SchedulingModule } from '../scheduling/scheduling.module';
+import { UsersModule } from '../users/users.module';
+import { WalletModule } from '../wallet/wallet.module';
+import { CircuitBreakersController } from './circuit-breakers.controller';
+import { DepositController } from './deposits/deposit.controller';
+import { DepositService } from './deposits/deposit.service';
+import {
+  paymentProviderFactory,
+  PaymentProviderRegistry,
+} from './providers/payment-provider.token';
+import { PaymongoProvider } from './providers/paymongo.provider';
+import { XenditProvider } from './providers/xendit.provider';
+import { ReconciliationService } from './reconciliation/reconciliation.service';
+import { PaymentHandlerRegistry } from './settlement/payment-handler.registry';
+import { SettlementService } from './settlement/settlement.service';
+import { WebhookAdminController } from './webhooks/webhook-admin.controller';
+import { WebhookAttemptLimiter } from './webhooks/webhook-attempt-limiter';
+import { WebhookEventsRepository } from './webhooks/webhook-events.repository';
+import { WebhookProcessor } from './webhooks/webhook-processor.service';
+import { WebhooksController } from './webhooks/webhooks.controller';
+
+/**
+ * Gateways behind one interface, deposits, signed webhooks and reconciliation. Other modules plug their
+ * payment purposes in through PaymentHandlerRegistry and create checkouts through PAYMENT_PROVIDER.
+ * Graph: payments → wallet → ledger; payments → realtime → auth.
+ */
+@Module({
+  imports: [AuditModule, SchedulingModule, WalletModule, UsersModule, RealtimeModule],
+  controllers: [
+    CircuitBreakersController,
+    DepositController,
+    WebhooksController,
+    WebhookAdminController,
+  ],
+  providers: [
+    PaymongoProvider,
+    XenditProvider,
+    PaymentProviderRegistry,
+    paymentProviderFactory,
+    PaymentHandlerRegistry,
+    SettlementService,
+    WebhookEventsRepository,
+    WebhookProcessor,
+    WebhookAttemptLimiter,
+    DepositService,
+    ReconciliationService,
+  ],
+  exports: [
+    PaymentProviderRegistry,
+    paymentProviderFactory,
+    PaymentHandlerRegistry,
+    DepositService,
+  ],
+})
+export class PaymentsModule {}

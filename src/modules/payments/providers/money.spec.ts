@@ -1,0 +1,34 @@
+import fc from 'fast-check';
+import { centavosToPesos, pesosToCentavos } from './money';
+
+describe('peso/centavo conversion', () => {
+  it('should convert known values exactly', () => {
+    expect(centavosToPesos(1999)).toBe(19.99);
+    expect(JSON.stringify({ amount: centavosToPesos(1999) })).toBe('{"amount":19.99}');
+    expect(centavosToPesos(100)).toBe(1);
+    expect(centavosToPesos(5)).toBe(0.05);
+    expect(centavosToPesos(10_000_000)).toBe(100000);
+    expect(pesosToCentavos(19.99)).toBe(1999);
+    expect(pesosToCentavos('1500.5')).toBe(150050);
+    expect(pesosToCentavos(1500)).toBe(150000);
+  });
+
+  it('should refuse inexact or invalid amounts', () => {
+    expect(pesosToCentavos(1.234)).toBeNull();
+    expect(pesosToCentavos(-1)).toBeNull();
+    expect(pesosToCentavos('1e3')).toBeNull();
+    expect(pesosToCentavos(null)).toBeNull();
+    expect(() => centavosToPesos(1.5)).toThrow(RangeError);
+    expect(() => centavosToPesos(-1)).toThrow(RangeError);
+  });
+
+  it('should round-trip every centavo amount up to 10^11 through JSON', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 100_000_000_000 }), (c) => {
+        const wire = JSON.parse(JSON.stringify({ a: centavosToPesos(c) })) as { a: number };
+        return pesosToCentavos(wire.a) === c;
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});

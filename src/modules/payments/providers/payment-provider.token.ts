@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '../../../common/errors/app-error';
+import type { AppConfig } from '../../../config/app-config';
+import { APP_CONFIG } from '../../../config/config.token';
+import type { PaymentProvider, PaymentProviderName } from './payment-provider';
+import { PaymongoProvider } from './paymongo.provider';
+import { XenditProvider } from './xendit.provider';
+
+/** The gateway new checkouts and payouts go to, chosen by `PAYMENT_PROVIDER`. */
+export const PAYMENT_PROVIDER = Symbol('PAYMENT_PROVIDER');
+
+/**
+ * Every adapter by name. Webhooks and status polls use the provider recorded on the transaction, so
+ * switching `PAYMENT_PROVIDER` (a rollback) never strands payments made under the other gateway.
+ */
+@Injectable()
+export class PaymentProviderRegistry {
+  constructor(
+    private readonly paymongo: PaymongoProvider,
+    private readonly xendit: XenditProvider,
+  ) {}
+
+  get(name: PaymentProviderName): PaymentProvider {
+    return selectProvider(name, { paymongo: this.paymongo, xendit: this.xendit });
+  }
+
+  /** For names read from storage or a URL. */
+  byName(name: string): PaymentProvider {
+    if (name === 'paymongo' || name === 'xendit') return this.get(name);
+    throw AppError.badRequest('UNKNOWN_PROVIDER', 'Unknown payment provider');
+  }
+}
+
+/** Exhaustive: adding a name to PaymentProviderName fails to compile until it is handled here. */
+export function selectProvider(
+  name: PaymentProviderName,
+  adapters: { paymongo: PaymentProvider; xendit: PaymentProvider },
+): PaymentProvider {
+  switch (name) {
+    case 'paymongo':
+      return adapters.paymongo;
+    case 'xendit':
+      return adapters.xendit;
+    default: {
+      const unhandled: never = name;
+      throw new Error(`Unhandled payment provider: ${String(unhandled)}`);
+    }
+  }
+}
+
+export const paymentProviderFactory = {
+  provide: PAYMENT_PROVIDER,
+  inject: [APP_CONFIG, PaymentProviderRegistry],
+  useFactory: (cfg: AppConfig, registry: PaymentProviderRegistry): PaymentProvider =>
+    registry.get(cfg.payments.provider),
+};

@@ -1,0 +1,71 @@
+import { HttpStatus } from '@nestjs/common';
+import { AppError } from '../../../common/errors/app-error';
+import type { PaymentProviderName } from './payment-provider';
+
+/**
+ * How a gateway call failed, which decides what the caller may do next:
+ * - `unavailable`: the gateway did not process it (5xx, 429, connection refused, breaker open) — safe to
+ *   report failure; nothing was created.
+ * - `ambiguous`: the request may have reached the gateway (timeout or reset after sending) — never
+ *   retried blindly; the local record stays pending and reconciliation resolves it.
+ * - `rejected`: the gateway refused the request (4xx validation) — a caller or configuration problem.
+ * - `not_found`: the resource does not exist at the gateway.
+ * - `auth`: our credentials were refused — an operator problem.
+ */
+export type ProviderFailureKind = 'unavailable' | 'ambiguous' | 'rejected' | 'not_found' | 'auth';
+
+export class ProviderError extends AppError {
+  constructor(
+    readonly provider: PaymentProviderName,
+    readonly kind: ProviderFailureKind,
+    /** The gateway's machine code, e.g. `parameter_below_minimum`; for logs, never shown raw. */
+    readonly providerCode: string | null,
+    message: string,
+    retryAfterSeconds?: number,
+  ) {
+    const [status, code] = ProviderError.mapping(kind);
+    super(
+      status,
+      code,
+      message,
+      providerCode ? [{ provider, providerCode }] : undefined,
+      retryAfterSeconds === undefined ? undefined : { 'Retry-After': String(retryAfterSeconds) },
+    );
+    this.name = 'ProviderError';
+  }
+
+  private static mapping(kind: ProviderFailureKind): [HttpStatus, string] {
+    switch (kind) {
+      case 'unavailable':
+      case 'ambiguous':
+        return [HttpStatus.SERVICE_UNAVAILABLE, 'PROVIDER_UNAVAILABLE'];
+      case 'rejected':
+        return [HttpStatus.UNPROCESSABLE_ENTITY, 'PROVIDER_REJECTED'];
+      case 'not_found':
+        return [HttpStatus.NOT_FOUND, 'PROVIDER_RESOURCE_NOT_FOUND'];
+      case 'auth':
+        return [HttpStatus.BAD_GATEWAY, 'PROVIDER_MISCONFIGURED'];
+    }
+  }
+
+  /** Whether this failure says something about the gateway's health (counts toward its breaker). */
+  get countsAsBreakerFailure(): boolean {
+    return this.kind === 'unavailable' || this.kind === 'ambiguous';
+  }
+}
+
+/** 401: bad/missing signature or token, stale timestamp, or mode mismatch. Nothing is stored. */
+export class WebhookRejectedError extends AppError {
+  constructor(readonly reason: string) {
+    super(HttpStatus.UNAUTHORIZED, 'INVALID_WEBHOOK_SIGNATURE', 'Webhook signature is invalid');
+    this.name = 'WebhookRejectedError';
+  }
+}
+
+/** 400: the (authentic) body is not something we can parse. */
+export class WebhookPayloadError extends AppError {
+  constructor(reason: string) {
+    super(HttpStatus.BAD_REQUEST, 'INVALID_WEBHOOK_PAYLOAD', reason);
+    this.name = 'WebhookPayloadError';
+  }
+}

@@ -1,0 +1,142 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Transaction } from '../../wallet/transaction.entity';
+import { TransactionsService } from '../../wallet/transactions.service';
+import { PaymentHandlerRegistry } from './payment-handler.registry';
+import type { AfterCommit, SettlementEvent, SettlementOutcome } from './settlement.types';
+import { RealtimePublisher } from '../../realtime/realtime.publisher';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const outcome = (
+  status: SettlementOutcome['status'],
+  txn: Transaction | null,
+  reason: string | null,
+  afterCommit: AfterCommit[] = [],
+): SettlementOutcome => ({ status, transactionId: txn?.id ?? null, reason, afterCommit });
+
+/**
+ * Applies one gateway finding to our records, inside the caller's database transaction. The transaction
+ * row is locked first, so concurrent deliveries (the same event N times, or `payment.paid` next to
+ * `checkout_session.payment.paid`) serialise and the second one sees COMPLETED: money moves once.
+ * Webhooks and reconciliation both come through here, so a missed webhook has the same effect.
+ */
+@Injectable()
+export class SettlementService {
+  constructor(
+    private readonly transactions: TransactionsService,
+    private readonly handlers: PaymentHandlerRegistry,
+    private readonly realtime: RealtimePublisher,
+  ) {}
+
+  async apply(event: SettlementEvent, m: EntityManager): Promise<SettlementOutcome> {
+    const isPayout = event.type === 'payout_succeeded' || event.type === 'payout_failed';
+    // Our id from the metadata we set (locked straight away), else fallback routing.
+    let txn =
+      event.transactionHint && UUID.test(event.transactionHint)
+        ? await this.transactions.lockById(event.transactionHint, m)
+        : null;
+    if (!txn) {
+      const id = await this.route(event, isPayout, m);
+      txn = id ? await this.transactions.lockById(id, m) : null;
+    }
+    if (!txn) return outcome('IGNORED', null, 'no matching transaction');
+    if (txn.provider !== event.provider)
+      return outcome('FLAGGED', txn, 'provider does not match the transaction');
+    const ref = isPayout ? event.payoutId : event.checkoutId;
+    if (ref && txn.providerReference && ref !== txn.providerReference)
+      return outcome('FLAGGED', txn, 'gateway reference does not match the transaction');
+    return isPayout ? this.applyPayout(txn, event, m) : this.applyCheckout(txn, event, m);
+  }
+
+  /** When the event names no transaction of ours: the stored checkout/payout id, else the intent. */
+  private async route(
+    event: SettlementEvent,
+    isPayout: boolean,
+    m: EntityManager,
+  ): Promise<string | null> {
+    const ref = isPayout ? event.payoutId : event.checkoutId;
+    if (ref) {
+      const t = await this.transactions.findByProviderReference(event.provider, ref, m);
+      if (t) return t.id;
+    }
+    if (!isPayout && event.paymentIntentId) {
+      const rows = await m.query<Array<{ id: string }>>(
+        `SELECT id FROM transactions WHERE provider = $1 AND metadata->>'paymentIntentId' = $2 LIMIT 1`,
+        [event.provider, event.paymentIntentId],
+      );
+      if (rows[0]) return rows[0].id;
+    }
+    return null;
+  }
+
+  private async applyCheckout(
+    txn: Transaction,
+    event: SettlementEvent,
+    m: EntityManager,
+  ): Promise<SettlementOutcome> {
+    const purpose =
+      typeof txn.metadata.paymentType === 'string' ? txn.metadata.paymentType : undefined;
+    const handler = this.handlers.checkoutHandler(purpose);
+    if (!handler)
+      return outcome('IGNORED', txn, `no handler for payment type ${purpose ?? '(none)'}`);
+
+    if (event.type === 'paid') {
+      if (txn.status === 'COMPLETED') return outcome('NO_OP', txn, 'already completed');
+      if (txn.status !== 'PENDING')
+        return outcome(
+          'FLAGGED',
+          txn,
+          `paid after the transaction became ${txn.status}; review and refund`,
+        );
+      if (event.amount !== txn.amount || (event.currency ?? '').toUpperCase() !== txn.currency)
+        return outcome(
+          'FLAGGED',
+          txn,
+          `paid ${event.amount ?? '?'} ${event.currency ?? '?'} but the transaction is ${txn.amount} ${txn.currency}`,
+        );
+      const after = await handler.onPaid({ txn, event, manager: m });
+      return outcome('PROCESSED', txn, null, [...after, this.transactionUpdated(txn, 'COMPLETED')]);
+    }
+
+    const status = event.type === 'expired' ? 'EXPIRED' : 'FAILED';
+    if (txn.status !== 'PENDING') return outcome('NO_OP', txn, `already ${txn.status}`);
+    await this.transactions.setStatus(txn.id, status, m);
+    const after = handler.onClosed
+      ? await handler.onClosed({ txn, event, manager: m, status })
+      : [];
+    return outcome('PROCESSED', txn, null, [...after, this.transactionUpdated(txn, status)]);
+  }
+
+  private async applyPayout(
+    txn: Transaction,
+    event: SettlementEvent,
+    m: EntityManager,
+  ): Promise<SettlementOutcome> {
+    const handler = this.handlers.payoutHandler();
+    if (!handler || txn.type !== 'WITHDRAWAL') return outcome('IGNORED', txn, 'no payout handler');
+    if (txn.status !== 'PENDING') return outcome('NO_OP', txn, `already ${txn.status}`);
+    if (event.amount !== null && event.amount !== txn.amount)
+      return outcome(
+        'FLAGGED',
+        txn,
+        `payout of ${event.amount} but the withdrawal is ${txn.amount}`,
+      );
+    const ctx = { txn, event, manager: m };
+    const after =
+      event.type === 'payout_succeeded'
+        ? await handler.onSucceeded(ctx)
+        : await handler.onFailed(ctx);
+    return outcome('PROCESSED', txn, null, after);
+  }
+
+  private transactionUpdated(txn: Transaction, status: string): AfterCommit {
+    return () =>
+      this.realtime.publish(txn.userId, 'transaction.updated', {
+        id: txn.id,
+        type: txn.type,
+        status,
+        amount: txn.amount,
+      });
+  }
+}

@@ -1,0 +1,53 @@
+import type { EntityManager } from 'typeorm';
+import type { Transaction } from '../../wallet/transaction.entity';
+import type { PaymentProviderName } from '../providers/payment-provider';
+
+/** A gateway finding about one checkout or payout, from a webhook or from reconciliation. */
+export interface SettlementEvent {
+  provider: PaymentProviderName;
+  /** Webhook event id, or `reconcile:…` for a reconciliation finding. */
+  eventId: string;
+  type: 'paid' | 'failed' | 'expired' | 'payout_succeeded' | 'payout_failed';
+  checkoutId: string | null;
+  payoutId: string | null;
+  paymentIntentId: string | null;
+  paymentId: string | null;
+  /** Our transaction id if the gateway echoed it (metadata / reference). */
+  transactionHint: string | null;
+  /** Centavos charged according to the gateway. */
+  amount: number | null;
+  currency: string | null;
+}
+
+/** Work that must happen only after the database commit (realtime events). */
+export type AfterCommit = () => void | Promise<void>;
+
+export interface HandlerContext {
+  txn: Transaction;
+  event: SettlementEvent;
+  manager: EntityManager;
+}
+
+/**
+ * What a payment purpose does when its checkout settles. The transaction row is locked (FOR UPDATE) and
+ * still PENDING when `onPaid` runs; `onClosed` runs after it became FAILED/EXPIRED.
+ */
+export interface CheckoutHandler {
+  onPaid(ctx: HandlerContext): Promise<AfterCommit[]>;
+  onClosed?(ctx: HandlerContext & { status: 'FAILED' | 'EXPIRED' }): Promise<AfterCommit[]>;
+}
+
+/** For withdrawals (payout callbacks): the transaction is locked and PENDING. */
+export interface PayoutHandler {
+  onSucceeded(ctx: HandlerContext): Promise<AfterCommit[]>;
+  onFailed(ctx: HandlerContext): Promise<AfterCommit[]>;
+}
+
+export type SettlementStatus = 'PROCESSED' | 'NO_OP' | 'IGNORED' | 'FLAGGED';
+
+export interface SettlementOutcome {
+  status: SettlementStatus;
+  transactionId: string | null;
+  reason: string | null;
+  afterCommit: AfterCommit[];
+}

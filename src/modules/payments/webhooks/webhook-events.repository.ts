@@ -1,0 +1,217 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppError } from '../../../common/errors/app-error';
+import type { PaymentProviderName } from '../providers/payment-provider';
+
+export type WebhookEventStatus =
+  'PROCESSED' | 'NO_OP' | 'IGNORED' | 'FLAGGED' | 'UNCONFIRMED' | 'ERROR';
+export const WEBHOOK_EVENT_STATUSES: WebhookEventStatus[] = [
+  'PROCESSED',
+  'NO_OP',
+  'IGNORED',
+  'FLAGGED',
+  'UNCONFIRMED',
+  'ERROR',
+];
+
+export interface NewWebhookEvent {
+  provider: PaymentProviderName;
+  eventId: string;
+  eventType: string;
+  kind: string;
+  source: 'webhook' | 'reconciliation';
+  checkoutId: string | null;
+  payoutId: string | null;
+  amount: number | null;
+  currency: string | null;
+  livemode: boolean;
+  rawBody: string | null;
+  payload: unknown;
+  normalised: unknown;
+}
+
+interface Row {
+  id: string;
+  provider: PaymentProviderName;
+  event_id: string;
+  event_type: string;
+  kind: string;
+  source: string;
+  status: WebhookEventStatus;
+  reason: string | null;
+  transaction_id: string | null;
+  checkout_id: string | null;
+  payout_id: string | null;
+  amount: string | null;
+  currency: string | null;
+  livemode: boolean;
+  normalised: unknown;
+  payload: unknown;
+  replay_count: number;
+  received_at: Date;
+  processed_at: Date | null;
+}
+
+export interface WebhookEventView {
+  id: string;
+  provider: PaymentProviderName;
+  eventId: string;
+  eventType: string;
+  kind: string;
+  source: string;
+  status: WebhookEventStatus;
+  reason: string | null;
+  transactionId: string | null;
+  checkoutId: string | null;
+  payoutId: string | null;
+  amount: number | null;
+  currency: string | null;
+  livemode: boolean;
+  replayCount: number;
+  receivedAt: string;
+  processedAt: string | null;
+}
+
+export interface StoredWebhookEvent extends WebhookEventView {
+  normalised: unknown;
+  payload: unknown;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** SQL for `webhook_events`; the (provider, event_id) unique constraint is the dedupe. */
+@Injectable()
+export class WebhookEventsRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  /**
+   * Inserts the event, or returns null when it is already stored. A concurrent insert of the same key
+   * waits for the first transaction and then returns null, so exactly one delivery gets to apply it.
+   */
+  async insert(
+    e: NewWebhookEvent,
+    status: WebhookEventStatus,
+    m: EntityManager,
+  ): Promise<string | null> {
+    const rows = await m.query<Array<{ id: string }>>(
+      `INSERT INTO webhook_events (provider, event_id, event_type, kind, source, status, checkout_id, payout_id,
+                                   amount, currency, livemode, raw_body, payload, normalised)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)
+       ON CONFLICT (provider, event_id) DO NOTHING RETURNING id`,
+      [
+        e.provider,
+        e.eventId,
+        e.eventType,
+        e.kind,
+        e.source,
+        status,
+        e.checkoutId,
+        e.payoutId,
+        e.amount,
+        e.currency,
+        e.livemode,
+        e.rawBody,
+        e.payload === undefined ? null : JSON.stringify(e.payload),
+        JSON.stringify(e.normalised),
+      ],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  async exists(provider: PaymentProviderName, eventId: string): Promise<boolean> {
+    const rows = await this.ds.query<unknown[]>(
+      `SELECT 1 FROM webhook_events WHERE provider = $1 AND event_id = $2`,
+      [provider, eventId],
+    );
+    return rows.length > 0;
+  }
+
+  async setOutcome(
+    id: string,
+    o: { status: WebhookEventStatus; reason: string | null; transactionId: string | null },
+    m: EntityManager,
+    replay = false,
+  ): Promise<void> {
+    await m.query(
+      `UPDATE webhook_events SET status = $2, reason = $3, transaction_id = coalesce($4, transaction_id),
+              processed_at = now(), replay_count = replay_count + $5
+       WHERE id = $1`,
+      [id, o.status, o.reason, o.transactionId, replay ? 1 : 0],
+    );
+  }
+
+  async lock(id: string, m: EntityManager): Promise<StoredWebhookEvent | null> {
+    if (!UUID.test(id)) return null;
+    const rows = await m.query<Row[]>(`SELECT * FROM webhook_events WHERE id = $1 FOR UPDATE`, [
+      id,
+    ]);
+    return rows[0]
+      ? { ...toView(rows[0]), normalised: rows[0].normalised, payload: rows[0].payload }
+      : null;
+  }
+
+  async findById(id: string): Promise<WebhookEventView | null> {
+    if (!UUID.test(id)) return null;
+    const rows = await this.ds.query<Row[]>(`SELECT * FROM webhook_events WHERE id = $1`, [id]);
+    return rows[0] ? toView(rows[0]) : null;
+  }
+
+  /** Newest first; cursor = id of the last item of the previous page. */
+  async list(q: {
+    provider?: string;
+    status?: string;
+    transactionId?: string;
+    limit: number;
+    cursor?: string;
+  }): Promise<{ data: WebhookEventView[]; nextCursor: string | null }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, v: unknown) => {
+      params.push(v);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (q.provider) add('provider = ?', q.provider);
+    if (q.status) add('status = ?', q.status);
+    if (q.transactionId) add('transaction_id = ?', q.transactionId);
+    if (q.cursor) {
+      if (!UUID.test(q.cursor)) throw AppError.badRequest('INVALID_CURSOR', 'cursor is not valid');
+      params.push(q.cursor);
+      where.push(
+        `(received_at, id) < (SELECT received_at, id FROM webhook_events WHERE id = $${params.length})`,
+      );
+    }
+    params.push(q.limit + 1);
+    const rows = await this.ds.query<Row[]>(
+      `SELECT * FROM webhook_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY received_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, q.limit);
+    return {
+      data: page.map(toView),
+      nextCursor: rows.length > q.limit ? page[page.length - 1].id : null,
+    };
+  }
+}
+
+function toView(r: Row): WebhookEventView {
+  return {
+    id: r.id,
+    provider: r.provider,
+    eventId: r.event_id,
+    eventType: r.event_type,
+    kind: r.kind,
+    source: r.source,
+    status: r.status,
+    reason: r.reason,
+    transactionId: r.transaction_id,
+    checkoutId: r.checkout_id,
+    payoutId: r.payout_id,
+    amount: r.amount === null ? null : Number(r.amount),
+    currency: r.currency,
+    livemode: r.livemode,
+    replayCount: r.replay_count,
+    receivedAt: r.received_at.toISOString(),
+    processedAt: r.processed_at ? r.processed_at.toISOString() : null,
+  };
+}

@@ -1,0 +1,76 @@
+import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { RawBodyRequest } from '@nestjs/common';
+import type { Request } from 'express';
+import { Public } from '../../../common/decorators/public.decorator';
+import { AppError } from '../../../common/errors/app-error';
+import { RateLimit } from '../../../common/rate-limit/rate-limit.decorator';
+import type { PaymentProviderName, WebhookHeaders } from '../providers/payment-provider';
+import { WebhookPayloadError, WebhookRejectedError } from '../providers/provider-errors';
+import { WebhookAttemptLimiter } from './webhook-attempt-limiter';
+import { WebhookProcessor } from './webhook-processor.service';
+import { webhookOutcomes } from './webhook.metrics';
+
+/**
+ * Gateway callbacks. No user auth: each delivery is verified against the raw body bytes (never a
+ * re-serialised body). 200 `{received: true}` once the event is durably recorded (applied, duplicate, or
+ * stored-and-ignored); 401 unverified; 400 unparsable; 503 only if we could not record it.
+ */
+@ApiTags('webhooks')
+@Public()
+@RateLimit('none')
+@Controller('api/accounts/wallet')
+export class WebhooksController {
+  constructor(
+    private readonly processor: WebhookProcessor,
+    private readonly limiter: WebhookAttemptLimiter,
+  ) {}
+
+  @Post('paymongo-webhook')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'PayMongo events (Paymongo-Signature t/te/li over the raw body)' })
+  paymongo(@Req() req: RawBodyRequest<Request>, @Headers() headers: WebhookHeaders) {
+    return this.handle('paymongo', req, headers);
+  }
+
+  @Post('xendit-webhook')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Xendit invoice and payout callbacks (x-callback-token)' })
+  xendit(@Req() req: RawBodyRequest<Request>, @Headers() headers: WebhookHeaders) {
+    return this.handle('xendit', req, headers);
+  }
+
+  private async handle(
+    provider: PaymentProviderName,
+    req: RawBodyRequest<Request>,
+    headers: WebhookHeaders,
+  ) {
+    const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const wait = await this.limiter.blockedFor(ip);
+    if (wait > 0)
+      throw new AppError(429, 'RATE_LIMITED', 'Too many unverified webhook attempts', undefined, {
+        'Retry-After': String(wait),
+      });
+    const raw = req.rawBody;
+    if (!raw || raw.length === 0) {
+      await this.limiter.recordFailure(ip);
+      throw new WebhookPayloadError('Empty body');
+    }
+    try {
+      await this.processor.receive(provider, raw, headers);
+    } catch (err) {
+      if (err instanceof WebhookRejectedError || err instanceof WebhookPayloadError) {
+        webhookOutcomes.inc({ provider, outcome: 'REJECTED' });
+        await this.limiter.recordFailure(ip);
+        throw err;
+      }
+      // The event could not be recorded: the gateway must retry it.
+      throw AppError.unavailable(
+        'WEBHOOK_NOT_RECORDED',
+        'The event could not be recorded; retry later',
+        5,
+      );
+    }
+    return { received: true };
+  }
+}

@@ -1,0 +1,82 @@
+import { Logger } from '@nestjs/common';
+import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import type { Server, Socket } from 'socket.io';
+import { ACCESS_COOKIE } from '../auth/auth-cookies';
+import { TokenService } from '../auth/token.service';
+import {
+  ClientToServerEvents,
+  ServerToClientEvents,
+  SocketData,
+  userRoom,
+} from './realtime.events';
+import { RealtimePublisher } from './realtime.publisher';
+
+type AppServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+type AppSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+
+/** The access token from `auth: {token}` in the handshake, else from the `access` cookie. */
+export function handshakeToken(socket: {
+  handshake: { auth: unknown; headers: Record<string, unknown> };
+}): string | null {
+  const auth = socket.handshake.auth as { token?: unknown } | undefined;
+  if (typeof auth?.token === 'string' && auth.token !== '')
+    return auth.token.replace(/^Bearer\s+/i, '');
+  const cookie = socket.handshake.headers.cookie;
+  if (typeof cookie !== 'string') return null;
+  for (const part of cookie.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === ACCESS_COOKIE) {
+      try {
+        return decodeURIComponent(part.slice(i + 1).trim()) || null;
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * Socket.IO on the HTTP port (path /socket.io). Sockets authenticate at the handshake; a socket
+ * without a valid access token never connects. Each socket joins its user's room only.
+ */
+@WebSocketGateway({ path: '/socket.io', serveClient: false })
+export class RealtimeGateway implements OnGatewayInit<AppServer>, OnGatewayConnection<AppSocket> {
+  private readonly log = new Logger('Realtime');
+
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly publisher: RealtimePublisher,
+  ) {}
+
+  afterInit(server: AppServer): void {
+    server.use((socket, next) => {
+      const token = handshakeToken(socket);
+      const user = token ? this.tokens.verifyAccess(token) : null;
+      if (!user) return next(new Error('unauthorized'));
+      socket.data.userId = user.id;
+      next();
+    });
+    this.publisher.attach(server);
+  }
+
+  async handleConnection(socket: AppSocket): Promise<void> {
+    const userId = socket.data.userId;
+    if (!userId) {
+      socket.disconnect(true);
+      return;
+    }
+    await socket.join(userRoom(userId));
+    this.log.debug(`socket ${socket.id} joined ${userRoom(userId)}`);
+  }
+}

@@ -1,0 +1,60 @@
+import { Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../../common/decorators/public.decorator';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
+import { checkoutPage, notFoundPage, resultPage } from './checkout-page';
+import { SandboxGatewayService } from './sandbox-gateway.service';
+import { sendDisabled } from './sandbox-http';
+import type { DeliveryRecord } from './sandbox.types';
+
+/** How long the page waits for the webhook before answering (delivery continues afterwards). */
+const WAIT_FOR_WEBHOOK_MS = 15_000;
+
+/** The hosted checkout page a customer (or a browser test) uses: plain HTML forms, no script. */
+@ApiExcludeController()
+@Public()
+@RateLimit('none')
+@Controller('sandbox/checkout')
+export class CheckoutPageController {
+  constructor(private readonly gw: SandboxGatewayService) {}
+
+  @Get(':id')
+  show(@Param('id') id: string, @Res() res: Response): void {
+    if (!this.gw.enabled) return sendDisabled(res);
+    const c = this.gw.findCheckout(id);
+    res.type('html').setHeader('Cache-Control', 'no-store');
+    if (!c) {
+      res.status(404).send(notFoundPage());
+      return;
+    }
+    res.status(200).send(checkoutPage(c));
+  }
+
+  @Post(':id/:action')
+  async act(
+    @Param('id') id: string,
+    @Param('action') action: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    if (!this.gw.enabled) return sendDisabled(res);
+    const c = this.gw.findCheckout(id);
+    res.type('html').setHeader('Cache-Control', 'no-store');
+    if (!c || !['pay', 'fail', 'expire'].includes(action)) {
+      res.status(404).send(notFoundPage());
+      return;
+    }
+    const run =
+      action === 'pay'
+        ? this.gw.pay(id)
+        : action === 'fail'
+          ? this.gw.fail(id)
+          : this.gw.expire(id);
+    // Answer once the service acknowledged the webhook, so "Payment successful" means "credited".
+    const deliveries = await Promise.race<DeliveryRecord[] | null>([
+      run,
+      new Promise((r) => setTimeout(() => r(null), WAIT_FOR_WEBHOOK_MS).unref()),
+    ]);
+    res.status(200).send(resultPage(c, deliveries));
+  }
+}

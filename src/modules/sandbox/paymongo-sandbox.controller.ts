@@ -1,0 +1,52 @@
+import { Body, Controller, Get, Headers, Param, Post, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../../common/decorators/public.decorator';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
+import { GatewayReply, SandboxGatewayService } from './sandbox-gateway.service';
+import { headerOf, sendDisabled, sendReply } from './sandbox-http';
+
+type Headers = Record<string, string | string[] | undefined>;
+
+/** PayMongo's REST API as the adapters see it (`PAYMONGO_BASE_URL=<base>/sandbox/paymongo`). */
+@ApiExcludeController()
+@Public()
+@RateLimit('none')
+@Controller('sandbox/paymongo')
+export class PaymongoSandboxController {
+  constructor(private readonly gw: SandboxGatewayService) {}
+
+  private handle(res: Response, headers: Headers, op: () => GatewayReply): void {
+    if (!this.gw.enabled) return sendDisabled(res);
+    if (!this.gw.authorised('paymongo', headerOf(headers, 'authorization')))
+      return sendReply(res, this.gw.unauthorised('paymongo'));
+    sendReply(res, this.gw.injectedFailure('paymongo') ?? op());
+  }
+
+  @Post(['v1/checkout_sessions', 'v2/checkout_sessions'])
+  create(@Body() body: unknown, @Headers() h: Headers, @Res() res: Response): void {
+    this.handle(res, h, () => this.gw.paymongoCreate(body, headerOf(h, 'idempotency-key')));
+  }
+
+  @Get(['v1/checkout_sessions/:id', 'v2/checkout_sessions/:id'])
+  get(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): void {
+    this.handle(res, h, () => this.gw.paymongoGet(id));
+  }
+
+  @Post(['v1/checkout_sessions/:id/expire', 'v2/checkout_sessions/:id/expire'])
+  expire(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): void {
+    this.handle(res, h, () => this.gw.paymongoExpire(id));
+  }
+
+  @Post('v2/batch_transfers')
+  transfers(@Body() body: unknown, @Headers() h: Headers, @Res() res: Response): void {
+    this.handle(res, h, () =>
+      this.gw.paymongoCreateTransfers(body, headerOf(h, 'idempotency-key')),
+    );
+  }
+
+  @Get('v2/transfers/:id')
+  transfer(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): void {
+    this.handle(res, h, () => this.gw.paymongoGetTransfer(id));
+  }
+}

@@ -1,0 +1,115 @@
+/** In-memory records of the gateway imitation. Shapes follow the gateways' own resources. */
+export type SandboxProvider = 'paymongo' | 'xendit';
+
+export type SandboxCheckoutState = 'open' | 'paid' | 'failed' | 'expired';
+
+export interface SandboxCheckout {
+  provider: SandboxProvider;
+  id: string;
+  /** Centavos. */
+  amount: number;
+  currency: string;
+  description: string;
+  reference: string | null;
+  metadata: Record<string, string>;
+  successUrl: string | null;
+  cancelUrl: string | null;
+  billing: { name: string | null; email: string | null };
+  methods: string[];
+  state: SandboxCheckoutState;
+  clientKey: string;
+  paymentIntentId: string;
+  paymentId: string | null;
+  /** Centavos actually paid (may differ from `amount` when a test asks for a mismatch). */
+  paidAmount: number | null;
+  paidAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+  /** The request body as received (Xendit echoes most of it back). */
+  request: Record<string, unknown>;
+}
+
+export type SandboxPayoutState = 'pending' | 'succeeded' | 'failed';
+
+export interface SandboxPayout {
+  provider: SandboxProvider;
+  id: string;
+  reference: string;
+  /** Centavos. */
+  amount: number;
+  currency: string;
+  channel: string;
+  accountNumber: string;
+  accountName: string;
+  description: string;
+  metadata: Record<string, string>;
+  state: SandboxPayoutState;
+  failureCode: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Knobs a test (or a person demoing failure modes) can turn. All reset by `POST /sandbox/_control/reset`. */
+export interface SandboxControls {
+  /** Deliver every webhook this many times, concurrently (same event id, same bytes). */
+  duplicates: number;
+  /** Wait this long before each delivery. */
+  delayMs: number;
+  /** Sign the next N deliveries with a wrong signature/token. */
+  corruptNextSignatures: number;
+  /** Shift the PayMongo signature timestamp by this many seconds (stale/future `t`). */
+  signatureSkewSeconds: number;
+  /** Do not deliver the next N webhook events at all (the gateway "lost" them). */
+  dropNextWebhooks: number;
+  /** Remove our routing hints (`metadata`, `reference_number`, `external_id`) from the next N events. */
+  stripMetadataNext: number;
+  /** Hold webhooks until `POST /sandbox/_control/webhooks/release` (for out-of-order delivery). */
+  holdWebhooks: boolean;
+  /** Answer the next N gateway API calls with HTTP 500. */
+  failNextCalls: number;
+  /** PayMongo minimum checkout total in centavos (the real gateway enforces ₱20 or more). */
+  paymongoMinAmount: number;
+  /** Also send `payment.paid` / `payment.failed` next to the checkout_session events. */
+  paymongoPaymentEvents: boolean;
+  /** Delivery attempts per webhook (1 = no retries) and the first backoff step. */
+  maxAttempts: number;
+  retryBaseMs: number;
+  /** Payouts settle after this long. */
+  payoutDelayMs: number;
+  /** Fail the next N payouts at the channel. */
+  failNextPayouts: number;
+}
+
+export const DEFAULT_CONTROLS: SandboxControls = {
+  duplicates: 1,
+  delayMs: 0,
+  corruptNextSignatures: 0,
+  signatureSkewSeconds: 0,
+  dropNextWebhooks: 0,
+  stripMetadataNext: 0,
+  holdWebhooks: false,
+  failNextCalls: 0,
+  paymongoMinAmount: 100,
+  paymongoPaymentEvents: true,
+  maxAttempts: 8,
+  retryBaseMs: 250,
+  payoutDelayMs: 300,
+  failNextPayouts: 0,
+};
+
+export interface DeliveryAttempt {
+  at: string;
+  status: number | null;
+  error?: string;
+}
+
+export interface DeliveryRecord {
+  id: number;
+  provider: SandboxProvider;
+  eventId: string;
+  eventType: string;
+  /** Which copy of a duplicated delivery this is (1-based). */
+  copy: number;
+  state: 'held' | 'dropped' | 'pending' | 'delivered' | 'failed';
+  attempts: DeliveryAttempt[];
+}

@@ -1,0 +1,41 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuthUser, CurrentUser } from '../../common/decorators/current-user.decorator';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
+import { AddPaymentMethodDto, PaymentMethodResponse } from './payment-method.dto';
+import { AddResult, VerificationService } from './verification.service';
+
+/** Payout accounts, the same routes for clients, workers and agencies. */
+@ApiTags('payment-methods')
+@ApiBearerAuth()
+@Controller('api/payment-methods')
+export class PaymentMethodsController {
+  constructor(private readonly verification: VerificationService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Your verified payout accounts, primary first' })
+  list(@CurrentUser() user: AuthUser): Promise<PaymentMethodResponse[]> {
+    return this.verification.list(user.id);
+  }
+
+  @Post()
+  @RateLimit('payment')
+  @ApiOperation({ summary: 'Add an account; GCASH returns a verification checkout' })
+  add(@CurrentUser() user: AuthUser, @Body() body: AddPaymentMethodDto): Promise<AddResult> {
+    return this.verification.add(user.id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove an account (not while a withdrawal to it is pending)' })
+  async remove(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<void> {
+    await this.verification.remove(user.id, id);
+  }
+
+  @Post(':id/primary')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Make a verified account the primary one' })
+  primary(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<PaymentMethodResponse> {
+    return this.verification.makePrimary(user.id, id);
+  }
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { PaymentsModule } from '../payments/payments.module';
+import { RealtimeModule } from '../realtime/realtime.module';
+import { SchedulingModule } from '../scheduling/scheduling.module';
+import { UsersModule } from '../users/users.module';
+import { WalletModule } from '../wallet/wallet.module';
+import { PaymentMethodsController } from './payment-methods.controller';
+import { PaymentMethodsRepository } from './payment-methods.repository';
+import { VerificationService } from './verification.service';
+
+/** Payout accounts and their ₱1 GCash verification. Depends on payments (never the reverse). */
+@Module({
+  imports: [PaymentsModule, WalletModule, UsersModule, SchedulingModule, RealtimeModule],
+  controllers: [PaymentMethodsController],
+  providers: [PaymentMethodsRepository, VerificationService],
+  exports: [PaymentMethodsRepository],
+})
+export class VerificationModule {}

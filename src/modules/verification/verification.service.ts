@@ -1,0 +1,366 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CircuitBreakerRegistry } from '../../common/circuit-breaker/circuit-breaker.registry';
+import { providerUnavailable } from '../../common/circuit-breaker/circuit-breaker';
+import { AppError } from '../../common/errors/app-error';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.token';
+import { LedgerService } from '../ledger/ledger.service';
+import { checkoutReturnUrls } from '../payments/deposits/checkout-urls';
+import { DepositService, gatewayToWallet, postOrThrow } from '../payments/deposits/deposit.service';
+import type { PaymentProvider } from '../payments/providers/payment-provider';
+import {
+  PAYMENT_PROVIDER,
+  PaymentProviderRegistry,
+} from '../payments/providers/payment-provider.token';
+import { ProviderError } from '../payments/providers/provider-errors';
+import { PaymentHandlerRegistry } from '../payments/settlement/payment-handler.registry';
+import type { AfterCommit, HandlerContext } from '../payments/settlement/settlement.types';
+import { RealtimePublisher } from '../realtime/realtime.publisher';
+import { ScheduledJobsService } from '../scheduling/scheduled-jobs.service';
+import { UsersService } from '../users/users.service';
+import { TransactionsService } from '../wallet/transactions.service';
+import { maskAccount, normaliseBankAccount, normaliseMobileNumber } from './account-number';
+import type { AddPaymentMethodDto, PaymentMethodResponse } from './payment-method.dto';
+import { PaymentMethodsRepository, toPaymentMethodResponse } from './payment-methods.repository';
+
+/** Verification checkouts a user may start per rolling 24 h. */
+export const MAX_VERIFICATION_ATTEMPTS_PER_DAY = 5;
+export const UNVERIFIED_TTL_SECONDS = 24 * 3600;
+export const PURGE_JOB = 'verification-purge-unverified';
+
+export type AddResult =
+  | { paymentMethod: PaymentMethodResponse; verification: { required: false } }
+  | {
+      paymentMethod: PaymentMethodResponse;
+      verification: { required: true; amount: number; checkoutUrl: string; checkoutId: string };
+    };
+
+/**
+ * Payout accounts and the GCash ownership check: a checkout of VERIFICATION_AMOUNT centavos paid from
+ * the GCash account; once paid the method is verified and the amount goes back to the owner's wallet as
+ * VERIFICATION_BONUS (DEBIT gateway clearing, CREDIT wallet: the money the gateway collected), exactly once.
+ */
+@Injectable()
+export class VerificationService implements OnModuleInit {
+  private readonly log = new Logger('Verification');
+
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(APP_CONFIG) private readonly cfg: AppConfig,
+    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    private readonly providers: PaymentProviderRegistry,
+    private readonly breakers: CircuitBreakerRegistry,
+    private readonly methods: PaymentMethodsRepository,
+    private readonly transactions: TransactionsService,
+    private readonly ledger: LedgerService,
+    private readonly users: UsersService,
+    private readonly handlers: PaymentHandlerRegistry,
+    private readonly jobs: ScheduledJobsService,
+    private readonly realtime: RealtimePublisher,
+    private readonly deposits: DepositService,
+  ) {}
+
+  onModuleInit(): void {
+    this.handlers.registerCheckoutHandler('gcash_verification', {
+      onPaid: (ctx) => this.onPaid(ctx),
+      onClosed: (ctx) => this.onClosed(ctx),
+    });
+    this.jobs.register({
+      name: PURGE_JOB,
+      schedule: '17 * * * *',
+      description: 'Remove unverified payment methods older than 24 h and expire their checkouts',
+      handler: () => this.purgeUnverified(),
+    });
+  }
+
+  async list(userId: string): Promise<PaymentMethodResponse[]> {
+    return (await this.methods.listVerified(userId)).map(toPaymentMethodResponse);
+  }
+
+  async add(userId: string, dto: AddPaymentMethodDto): Promise<AddResult> {
+    const { number, bankCode } = this.normalise(dto);
+    if (await this.methods.verifiedExists(userId, dto.type, number, bankCode))
+      throw AppError.conflict(
+        'PAYMENT_METHOD_EXISTS',
+        'This account is already saved and verified',
+      );
+    const accountName = dto.accountName.trim();
+
+    if (dto.type !== 'GCASH') {
+      const row = await this.ds.transaction(async (m) => {
+        await this.methods.lockUser(userId, m);
+        if (await this.methods.verifiedExists(userId, dto.type, number, bankCode, m))
+          throw AppError.conflict(
+            'PAYMENT_METHOD_EXISTS',
+            'This account is already saved and verified',
+          );
+        const r = await this.methods.insert(
+          { userId, type: dto.type, accountName, accountNumber: number, bankCode, verified: true },
+          m,
+        );
+        await this.methods.setPrimaryIfNone(r.id, userId, m);
+        return (await this.methods.find(r.id, m)) ?? r;
+      });
+      return { paymentMethod: toPaymentMethodResponse(row), verification: { required: false } };
+    }
+    return this.addGcash(userId, accountName, number);
+  }
+
+  private async addGcash(userId: string, accountName: string, number: string): Promise<AddResult> {
+    const provider = this.provider;
+    const breaker = this.breakers.find(provider.name);
+    if (breaker?.state === 'open')
+      throw providerUnavailable(provider.name, breaker.retryAfterSeconds());
+    if ((await this.methods.verificationAttemptsToday(userId)) >= MAX_VERIFICATION_ATTEMPTS_PER_DAY)
+      throw new AppError(
+        429,
+        'VERIFICATION_LIMIT_REACHED',
+        'Too many verification attempts today; try again tomorrow',
+        undefined,
+        {
+          'Retry-After': '3600',
+        },
+      );
+    const user = await this.users.findById(userId);
+    if (!user) throw AppError.unauthorized();
+    const amount = this.cfg.business.verificationAmount;
+
+    const { method, txn } = await this.ds.transaction(async (m) => {
+      const method = await this.methods.insert(
+        {
+          userId,
+          type: 'GCASH',
+          accountName,
+          accountNumber: number,
+          bankCode: null,
+          verified: false,
+        },
+        m,
+      );
+      const txn = await this.transactions.createPending(
+        {
+          userId,
+          type: 'VERIFICATION_BONUS',
+          amount,
+          provider: provider.name,
+          description: `GCash verification - account ${maskAccount(number)}`,
+          paymentMethodId: method.id,
+          metadata: { paymentType: 'gcash_verification' },
+        },
+        m,
+      );
+      await this.methods.setVerificationTransaction(method.id, txn.id, m);
+      return { method, txn };
+    });
+
+    try {
+      const session = await provider.createCheckout({
+        amount,
+        currency: 'PHP',
+        description: `GCash account verification ${maskAccount(number)}`,
+        reference: txn.id,
+        idempotencyKey: `checkout:${txn.id}`,
+        // The payer is the account holder; PayMongo prefills GCash with these.
+        customer: { name: accountName, email: user.email },
+        methods: ['gcash'],
+        metadata: {
+          payment_type: 'gcash_verification',
+          payment_method_id: method.id,
+          transaction_id: txn.id,
+        },
+        ...checkoutReturnUrls(this.cfg, 'verification', method.id),
+      });
+      await this.transactions.attachProvider(txn.id, {
+        providerReference: session.checkoutId,
+        metadata: {
+          checkoutUrl: session.checkoutUrl,
+          ...(session.paymentIntentId ? { paymentIntentId: session.paymentIntentId } : {}),
+        },
+      });
+      return {
+        paymentMethod: toPaymentMethodResponse({ ...method, verification_transaction_id: txn.id }),
+        verification: {
+          required: true,
+          amount,
+          checkoutUrl: session.checkoutUrl,
+          checkoutId: session.checkoutId,
+        },
+      };
+    } catch (err) {
+      if (!(err instanceof ProviderError) || err.kind !== 'ambiguous') {
+        await this.ds.transaction(async (m) => {
+          await this.transactions.setStatus(txn.id, 'FAILED', m);
+          await this.methods.deleteUnverified(method.id, m);
+        });
+      }
+      throw err;
+    }
+  }
+
+  async remove(userId: string, id: string): Promise<void> {
+    await this.ds.transaction(async (m) => {
+      const mine = await this.methods.lockUser(userId, m);
+      const target = mine.find((r) => r.id === id);
+      if (!target) throw AppError.notFound('PAYMENT_METHOD_NOT_FOUND', 'Payment method not found');
+      if (await this.methods.hasPendingWithdrawal(id, m))
+        throw AppError.conflict(
+          'PAYMENT_METHOD_IN_USE',
+          'A withdrawal to this account is still pending',
+        );
+      if (target.verification_transaction_id) {
+        const t = await this.transactions.lockById(target.verification_transaction_id, m);
+        if (t?.status === 'PENDING') await this.transactions.setStatus(t.id, 'CANCELLED', m);
+      }
+      await this.methods.delete(id, m);
+      if (target.is_primary) await this.methods.promoteNewest(userId, m);
+    });
+  }
+
+  async makePrimary(userId: string, id: string): Promise<PaymentMethodResponse> {
+    return this.ds.transaction(async (m) => {
+      const mine = await this.methods.lockUser(userId, m);
+      const target = mine.find((r) => r.id === id);
+      if (!target) throw AppError.notFound('PAYMENT_METHOD_NOT_FOUND', 'Payment method not found');
+      if (!target.is_verified)
+        throw AppError.conflict(
+          'PAYMENT_METHOD_NOT_VERIFIED',
+          'Only verified payment methods can be primary',
+        );
+      return toPaymentMethodResponse(await this.methods.setPrimary(id, userId, m));
+    });
+  }
+
+  private normalise(dto: AddPaymentMethodDto): { number: string; bankCode: string | null } {
+    if (dto.type === 'BANK') {
+      if (!dto.bankCode)
+        throw AppError.badRequest('VALIDATION_FAILED', 'bankCode is required for BANK accounts');
+      const n = normaliseBankAccount(dto.accountNumber);
+      if (!n)
+        throw AppError.badRequest(
+          'INVALID_ACCOUNT_NUMBER',
+          'Bank account numbers have 8 to 20 digits',
+        );
+      return { number: n, bankCode: dto.bankCode };
+    }
+    if (dto.bankCode)
+      throw AppError.badRequest('VALIDATION_FAILED', 'bankCode is only for BANK accounts');
+    const n = normaliseMobileNumber(dto.accountNumber);
+    if (!n)
+      throw AppError.badRequest(
+        'INVALID_ACCOUNT_NUMBER',
+        'Mobile wallet numbers look like 09XXXXXXXXX',
+      );
+    return { number: n, bankCode: null };
+  }
+
+  // ---- settlement of the verification checkout --------------------------------------------
+
+  private async onPaid({ txn, event, manager }: HandlerContext): Promise<AfterCommit[]> {
+    const entryId = `verification:${txn.id}`;
+    await this.transactions.complete(txn.id, { ledgerEntryId: entryId }, manager);
+    const after: AfterCommit[] = [() => this.deposits.publishWallet(txn.userId)];
+    const methodId = txn.paymentMethodId;
+    const method = methodId ? await this.methods.find(methodId, manager) : null;
+    if (method && methodId) {
+      if (
+        await this.methods.verifiedExists(
+          method.user_id,
+          method.type,
+          method.account_number,
+          method.bank_code,
+          manager,
+        )
+      ) {
+        // Verified twice (two attempts both paid): keep the first, drop this copy.
+        await this.methods.deleteUnverified(methodId, manager);
+      } else {
+        await this.methods.markVerified(methodId, txn.userId, manager);
+        after.push(() =>
+          this.realtime.publish(txn.userId, 'payment-method.updated', {
+            id: methodId,
+            isVerified: true,
+          }),
+        );
+      }
+    }
+    // A purged method still gets its money back. Ledger last: the clearing account's lock is held briefly.
+    await postOrThrow(
+      this.ledger,
+      {
+        entryId,
+        type: 'VERIFICATION_BONUS',
+        reference: event.eventId,
+        metadata: {
+          transactionId: txn.id,
+          paymentMethodId: txn.paymentMethodId,
+          checkoutId: event.checkoutId,
+        },
+        legs: gatewayToWallet(event.provider, txn.userId, txn.amount, txn.currency),
+      },
+      manager,
+    );
+    return after;
+  }
+
+  private async onClosed({ txn, manager }: HandlerContext): Promise<AfterCommit[]> {
+    const methodId = txn.paymentMethodId;
+    if (!methodId || !(await this.methods.deleteUnverified(methodId, manager))) return [];
+    return [
+      () =>
+        this.realtime.publish(txn.userId, 'payment-method.updated', {
+          id: methodId,
+          isVerified: false,
+        }),
+    ];
+  }
+
+  /** Hourly: unverified methods older than 24 h are removed and their checkouts expired. */
+  async purgeUnverified(): Promise<Record<string, number>> {
+    const counts = { purged: 0, skipped: 0 };
+    const stale = await this.methods.staleUnverified(UNVERIFIED_TTL_SECONDS, 500);
+    for (const row of stale) {
+      const txn = row.verification_transaction_id
+        ? await this.transactions.findById(row.verification_transaction_id)
+        : null;
+      if (txn?.status === 'PENDING' && txn.providerReference && txn.provider) {
+        try {
+          await this.providers.byName(txn.provider).expireCheckout(txn.providerReference);
+        } catch (err) {
+          // Already paid/expired at the gateway, or the gateway is down: the webhook/reconciliation path
+          // settles it; never delete a method whose payment may have gone through.
+          if (!(err instanceof ProviderError) || err.kind !== 'rejected') {
+            counts.skipped++;
+            continue;
+          }
+          const st = await this.providers
+            .byName(txn.provider)
+            .getCheckoutStatus(txn.providerReference)
+            .catch(() => null);
+          if (!st || st.status === 'paid') {
+            counts.skipped++;
+            continue;
+          }
+        }
+      }
+      const removed = await this.ds.transaction(async (m) => {
+        if (txn) {
+          const locked = await this.transactions.lockById(txn.id, m);
+          if (locked?.status === 'COMPLETED') return false;
+          if (locked?.status === 'PENDING')
+            await this.transactions.setStatus(locked.id, 'EXPIRED', m);
+        }
+        return this.methods.deleteUnverified(row.id, m);
+      });
+      if (removed) {
+        counts.purged++;
+        this.realtime.publish(row.user_id, 'payment-method.updated', {
+          id: row.id,
+          isVerified: false,
+        });
+      } else counts.skipped++;
+    }
+    if (counts.purged > 0) this.log.log(`purged ${counts.purged} unverified payment methods`);
+    return counts;
+  }
+}

@@ -1,0 +1,63 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class WithdrawDto {
+  @ApiProperty({ description: 'Centavos, at least ₱100.00 (10000)', example: 50000 })
+  @IsInt()
+  @Min(10_000)
+  @Max(100_000_000_000)
+  amount: number;
+
+  @ApiProperty({ format: 'uuid', description: 'One of your verified payout accounts' })
+  @IsUUID()
+  paymentMethodId: string;
+}
+
+export class ApproveWithdrawalDto {
+  @ApiProperty({
+    description: 'The transfer reference from the bank/e-wallet',
+    example: 'GC-88231',
+  })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  reference: string;
+}
+
+export class RejectWithdrawalDto {
+  @ApiProperty({ example: 'Account name does not match' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  reason: string;
+}
+
+export class ListWithdrawalsQuery {
+  @ApiPropertyOptional({ enum: ['PENDING', 'COMPLETED', 'FAILED'], default: 'PENDING' })
+  @IsOptional()
+  @IsIn(['PENDING', 'COMPLETED', 'FAILED'])
+  status?: 'PENDING' | 'COMPLETED' | 'FAILED';
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}

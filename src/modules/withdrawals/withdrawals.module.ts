@@ -1,0 +1,32 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { PaymentsModule } from '../payments/payments.module';
+import { PlatformSettingsModule } from '../platform-settings/platform-settings.module';
+import { ScheduledJobsService } from '../scheduling/scheduled-jobs.service';
+import { SchedulingModule } from '../scheduling/scheduling.module';
+import { WalletModule } from '../wallet/wallet.module';
+import { AdminWithdrawalsController, WithdrawalsController } from './withdrawals.controller';
+import { WithdrawalsService } from './withdrawals.service';
+
+/** Withdrawals and payouts. Graph: withdrawals → payments → wallet → ledger; → settings, audit. */
+@Module({
+  imports: [PaymentsModule, WalletModule, PlatformSettingsModule, AuditModule, SchedulingModule],
+  controllers: [WithdrawalsController, AdminWithdrawalsController],
+  providers: [WithdrawalsService],
+  exports: [WithdrawalsService],
+})
+export class WithdrawalsModule implements OnModuleInit {
+  constructor(
+    private readonly scheduled: ScheduledJobsService,
+    private readonly withdrawals: WithdrawalsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.scheduled.register({
+      name: 'withdrawal-payouts-poll',
+      schedule: '*/2 * * * *',
+      description: 'Ask the gateway about pending payouts and settle or return them (each once)',
+      handler: async () => ({ ...(await this.withdrawals.pollPayouts()) }),
+    });
+  }
+}

@@ -1,0 +1,388 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { providerUnavailable } from '../../common/circuit-breaker/circuit-breaker';
+import { CircuitBreakerRegistry } from '../../common/circuit-breaker/circuit-breaker.registry';
+import { AppError } from '../../common/errors/app-error';
+import { AuditLogService } from '../audit/audit-log.service';
+import { walletAccount } from '../ledger/account-policy';
+import { LedgerService } from '../ledger/ledger.service';
+import { DepositService } from '../payments/deposits/deposit.service';
+import type { PaymentProvider, PayoutChannel } from '../payments/providers/payment-provider';
+import {
+  PAYMENT_PROVIDER,
+  PaymentProviderRegistry,
+} from '../payments/providers/payment-provider.token';
+import { ProviderError } from '../payments/providers/provider-errors';
+import { PaymentHandlerRegistry } from '../payments/settlement/payment-handler.registry';
+import type { AfterCommit } from '../payments/settlement/settlement.types';
+import { PlatformSettingsService } from '../platform-settings/platform-settings.service';
+import type { PaymentMethodRow } from '../verification/payment-methods.repository';
+import {
+  toTransactionResponse,
+  Transaction,
+  TransactionResponse,
+} from '../wallet/transaction.entity';
+import { TransactionsService } from '../wallet/transactions.service';
+
+export const PAYOUTS_IN_TRANSIT = 'payouts:in_transit';
+const holdIdOf = (txnId: string) => `withdrawal:${txnId}`;
+const LOCK_NAMESPACE = 7311;
+
+/** What the payout looked like when the request returned. */
+export type PayoutState = 'pending' | 'succeeded' | 'failed' | 'unknown';
+
+export interface WithdrawResult {
+  transaction: TransactionResponse;
+  payout: PayoutState;
+}
+
+interface PayoutDestination {
+  channel: PayoutChannel;
+  accountNumber: string;
+  accountName: string;
+  bankCode: string | null;
+}
+
+export interface AdminActor {
+  id: string;
+  requestId?: string;
+}
+
+/**
+ * Withdrawals (ADR 0046): the amount is held in the ledger at once (it leaves `available`, not yet
+ * `balance`), a PENDING WITHDRAWAL is written, and after commit one payout is requested with the
+ * transaction id as idempotency key. Success posts the hold to `payouts:in_transit`; failure or admin
+ * rejection voids it (money back, REFUND shown). An unknown outcome (timeout) is never re-sent: the
+ * withdrawal stays PENDING for the gateway's callback or an admin. Every resolution locks the
+ * withdrawal row, so a callback, an admin approve and an admin reject resolve it exactly once.
+ */
+@Injectable()
+export class WithdrawalsService implements OnModuleInit {
+  private readonly logger = new Logger('Withdrawals');
+
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    private readonly providers: PaymentProviderRegistry,
+    private readonly breakers: CircuitBreakerRegistry,
+    private readonly handlers: PaymentHandlerRegistry,
+    private readonly ledger: LedgerService,
+    private readonly transactions: TransactionsService,
+    private readonly settings: PlatformSettingsService,
+    private readonly audit: AuditLogService,
+    private readonly deposits: DepositService,
+  ) {}
+
+  onModuleInit(): void {
+    this.handlers.registerPayoutHandler({
+      onSucceeded: async ({ txn, manager }) => this.succeedLocked(txn, manager, {}),
+      onFailed: async ({ txn, manager }) => this.failLocked(txn, manager, 'payout failed'),
+    });
+  }
+
+  async withdraw(
+    userId: string,
+    input: { amount: number; paymentMethodId: string },
+  ): Promise<WithdrawResult> {
+    const breaker = this.breakers.find(this.provider.name);
+    if (breaker?.state === 'open')
+      throw providerUnavailable(this.provider.name, breaker.retryAfterSeconds());
+    const limits = await this.settings.current();
+    if (input.amount < limits.withdrawalMinAmount)
+      throw AppError.badRequest(
+        'AMOUNT_BELOW_MINIMUM',
+        `The smallest withdrawal is ${limits.withdrawalMinAmount} centavos`,
+      );
+    const txn = await this.ds.transaction(async (m) => {
+      // One withdrawal at a time per user, so the daily limits are checked exactly.
+      await m.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [LOCK_NAMESPACE, userId]);
+      const [method] = await m.query<PaymentMethodRow[]>(
+        `SELECT * FROM payment_methods WHERE id = $1 AND user_id = $2 AND is_verified FOR SHARE`,
+        [input.paymentMethodId, userId],
+      );
+      if (!method)
+        throw AppError.notFound('PAYMENT_METHOD_NOT_FOUND', 'No such verified payout account');
+      const [today] = await m.query<Array<{ n: string; total: string }>>(
+        `SELECT count(*) AS n, coalesce(sum(amount), 0) AS total FROM transactions
+         WHERE user_id = $1 AND type = 'WITHDRAWAL' AND status IN ('PENDING', 'COMPLETED')
+           AND created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`,
+        [userId],
+      );
+      if (
+        Number(today.n) + 1 > limits.withdrawalDailyMaxCount ||
+        Number(today.total) + input.amount > limits.withdrawalDailyMaxAmount
+      )
+        throw AppError.conflict(
+          'WITHDRAWAL_LIMIT_EXCEEDED',
+          `Daily limit: ${limits.withdrawalDailyMaxCount} withdrawals, ${limits.withdrawalDailyMaxAmount} centavos`,
+        );
+      const destination: PayoutDestination = {
+        channel: method.type,
+        accountNumber: method.account_number,
+        accountName: method.account_name,
+        bankCode: method.bank_code,
+      };
+      const created = await this.transactions.createPending(
+        {
+          userId,
+          type: 'WITHDRAWAL',
+          amount: input.amount,
+          provider: this.provider.name,
+          paymentMethodId: method.id,
+          description: `Withdrawal to ${method.type} ••••${method.account_number.slice(-4)}`,
+          metadata: { destination, payoutState: 'requested' },
+        },
+        m,
+      );
+      const hold = await this.ledger.hold(
+        {
+          holdId: holdIdOf(created.id),
+          type: 'WITHDRAWAL',
+          account: walletAccount(userId),
+          counterparty: PAYOUTS_IN_TRANSIT,
+          amount: input.amount,
+          reference: created.id,
+        },
+        m,
+      );
+      if (hold.status === 'REJECTED')
+        throw AppError.conflict('INSUFFICIENT_FUNDS', 'Not enough available balance');
+      return created;
+    });
+    await this.deposits.publishWallet(userId);
+    const payout = await this.requestPayout(txn);
+    const current = (await this.transactions.findById(txn.id)) ?? txn;
+    return { transaction: toTransactionResponse(current), payout };
+  }
+
+  /**
+   * Scheduled: asks the gateway about payouts still PENDING (PayMongo reports transfers by polling;
+   * Xendit also calls back). Each outcome is applied under the row lock, so a callback racing the poll
+   * settles it once. Payouts whose request had an unknown outcome have no gateway id and are left to
+   * an admin: they are never re-sent.
+   */
+  async pollPayouts(): Promise<{
+    succeeded: number;
+    failed: number;
+    pending: number;
+    errors: number;
+  }> {
+    const counts = { succeeded: 0, failed: 0, pending: 0, errors: 0 };
+    const rows = await this.ds.query<
+      Array<{ id: string; provider: string; provider_reference: string }>
+    >(
+      `SELECT id, provider, provider_reference FROM transactions
+       WHERE type = 'WITHDRAWAL' AND status = 'PENDING' AND provider_reference IS NOT NULL
+       ORDER BY created_at LIMIT 500`,
+    );
+    for (const r of rows) {
+      try {
+        const payout = await this.providers.byName(r.provider).getPayout(r.provider_reference);
+        if (payout.status === 'succeeded')
+          await this.resolve(r.id, (t, m) => this.succeedLocked(t, m, {}));
+        else if (payout.status === 'failed')
+          await this.resolve(r.id, (t, m) => this.failLocked(t, m, 'payout failed'));
+        counts[payout.status === 'pending' ? 'pending' : payout.status]++;
+      } catch (err) {
+        counts.errors++;
+        this.logger.warn(
+          `Polling payout of ${r.id} failed: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      }
+    }
+    return counts;
+  }
+
+  /** Admin queue: withdrawals by status, oldest first (FIFO settlement). */
+  async list(status: 'PENDING' | 'COMPLETED' | 'FAILED', limit: number) {
+    const rows = await this.ds.query<
+      Array<{
+        id: string;
+        user_id: string;
+        email: string;
+        amount: string;
+        status: string;
+        provider: string | null;
+        provider_reference: string | null;
+        payment_method_id: string | null;
+        metadata: Record<string, unknown>;
+        created_at: Date;
+        completed_at: Date | null;
+      }>
+    >(
+      `SELECT t.*, u.email FROM transactions t JOIN users u ON u.id = t.user_id
+       WHERE t.type = 'WITHDRAWAL' AND t.status = $1 ORDER BY t.created_at, t.id LIMIT $2`,
+      [status, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      userId: r.user_id,
+      userEmail: r.email,
+      amount: Number(r.amount),
+      currency: 'PHP',
+      status: r.status,
+      provider: r.provider,
+      providerReference: r.provider_reference,
+      paymentMethodId: r.payment_method_id,
+      destination: r.metadata.destination ?? null,
+      payoutState: r.metadata.payoutState ?? null,
+      adminReference: r.metadata.adminReference ?? null,
+      createdAt: r.created_at.toISOString(),
+      completedAt: r.completed_at ? r.completed_at.toISOString() : null,
+    }));
+  }
+
+  /** Admin: the payout was made by hand (or confirmed) — post the hold. Exactly once. */
+  approve(actor: AdminActor, id: string, reference: string): Promise<TransactionResponse> {
+    return this.resolveByAdmin(actor, id, 'withdrawal.approve', { reference }, (txn, m) =>
+      this.succeedLocked(txn, m, { adminReference: reference, approvedBy: actor.id }),
+    );
+  }
+
+  /** Admin: refuse the withdrawal — void the hold, the money returns (REFUND). Exactly once. */
+  reject(actor: AdminActor, id: string, reason: string): Promise<TransactionResponse> {
+    return this.resolveByAdmin(actor, id, 'withdrawal.reject', { reason }, (txn, m) =>
+      this.failLocked(txn, m, `rejected by admin: ${reason}`),
+    );
+  }
+
+  /** One request to the gateway, never repeated; its answer (or silence) decides the next step. */
+  private async requestPayout(txn: Transaction): Promise<PayoutState> {
+    const d = txn.metadata.destination as PayoutDestination;
+    try {
+      const result = await this.provider.createPayout({
+        reference: txn.id,
+        idempotencyKey: `payout:${txn.id}`,
+        amount: txn.amount,
+        currency: 'PHP',
+        channel: d.channel,
+        accountNumber: d.accountNumber,
+        accountName: d.accountName,
+        ...(d.bankCode ? { bankCode: d.bankCode } : {}),
+        description: 'iAyos withdrawal',
+        metadata: { transaction_id: txn.id },
+      });
+      await this.transactions.attachProvider(txn.id, {
+        providerReference: result.payoutId,
+        metadata: { payoutState: result.status },
+      });
+      if (result.status === 'succeeded')
+        await this.resolve(txn.id, (t, m) => this.succeedLocked(t, m, {}));
+      if (result.status === 'failed')
+        await this.resolve(txn.id, (t, m) => this.failLocked(t, m, 'payout failed'));
+      return result.status;
+    } catch (err) {
+      if (err instanceof ProviderError && err.kind === 'ambiguous') {
+        // Maybe sent: never send again. The callback or an admin resolves it.
+        await this.transactions.attachProvider(txn.id, { metadata: { payoutState: 'unknown' } });
+        this.logger.warn(`Payout of ${txn.id} has an unknown outcome; left PENDING`);
+        return 'unknown';
+      }
+      // Surely not sent (refused, gateway down): give the money back now.
+      this.logger.warn(
+        `Payout of ${txn.id} was not accepted: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      await this.resolve(txn.id, (t, m) => this.failLocked(t, m, 'payout not accepted'));
+      return 'failed';
+    }
+  }
+
+  private async resolve(
+    id: string,
+    fn: (txn: Transaction, m: EntityManager) => Promise<AfterCommit[]>,
+  ): Promise<void> {
+    const after = await this.ds.transaction(async (m) => {
+      const txn = await this.transactions.lockById(id, m);
+      if (!txn || txn.status !== 'PENDING') return [];
+      return fn(txn, m);
+    });
+    for (const f of after) await f();
+  }
+
+  private async resolveByAdmin(
+    actor: AdminActor,
+    id: string,
+    action: string,
+    detail: Record<string, unknown>,
+    fn: (txn: Transaction, m: EntityManager) => Promise<AfterCommit[]>,
+  ): Promise<TransactionResponse> {
+    const { txn, after } = await this.ds.transaction(async (m) => {
+      const locked = await this.transactions.lockById(id, m);
+      if (!locked || locked.type !== 'WITHDRAWAL')
+        throw AppError.notFound('WITHDRAWAL_NOT_FOUND', 'Withdrawal not found');
+      if (locked.status !== 'PENDING')
+        throw AppError.conflict('WITHDRAWAL_NOT_PENDING', `Withdrawal is already ${locked.status}`);
+      const hooks = await fn(locked, m);
+      const done = await this.transactions.findById(id, m);
+      await this.audit.record(
+        {
+          actorId: actor.id,
+          action,
+          targetType: 'transaction',
+          targetId: id,
+          before: { status: 'PENDING' },
+          after: { status: done?.status ?? null },
+          requestId: actor.requestId ?? null,
+          metadata: { ...detail, amount: locked.amount, userId: locked.userId },
+        },
+        m,
+      );
+      return { txn: done ?? locked, after: hooks };
+    });
+    for (const f of after) await f();
+    return toTransactionResponse(txn);
+  }
+
+  /** The withdrawal row is locked and PENDING: post the hold to payouts in transit. */
+  private async succeedLocked(
+    txn: Transaction,
+    m: EntityManager,
+    extra: Record<string, unknown>,
+  ): Promise<AfterCommit[]> {
+    const r = await this.ledger.postHold({ holdId: holdIdOf(txn.id) }, m);
+    if (r.status !== 'POSTED')
+      throw new Error(`Withdrawal hold ${holdIdOf(txn.id)} could not be posted: ${r.status}`);
+    await this.transactions.attachProvider(
+      txn.id,
+      { metadata: { payoutState: 'succeeded', ...extra } },
+      m,
+    );
+    await this.transactions.complete(
+      txn.id,
+      { ledgerEntryId: r.entryId ?? `${holdIdOf(txn.id)}:post` },
+      m,
+    );
+    return [() => this.deposits.publishWallet(txn.userId)];
+  }
+
+  /** The withdrawal row is locked and PENDING: void the hold; the money is back, shown as a REFUND. */
+  private async failLocked(
+    txn: Transaction,
+    m: EntityManager,
+    reason: string,
+  ): Promise<AfterCommit[]> {
+    const r = await this.ledger.voidHold({ holdId: holdIdOf(txn.id) }, m);
+    if (r.status !== 'VOIDED' && r.status !== 'EXPIRED')
+      throw new Error(`Withdrawal hold ${holdIdOf(txn.id)} could not be voided: ${r.status}`);
+    await this.transactions.attachProvider(
+      txn.id,
+      { metadata: { payoutState: 'failed', failureReason: reason } },
+      m,
+    );
+    await this.transactions.setStatus(txn.id, 'FAILED', m);
+    const refund = await this.transactions.createPending(
+      {
+        userId: txn.userId,
+        type: 'REFUND',
+        amount: txn.amount,
+        reference: txn.id,
+        description: 'Withdrawal returned to wallet',
+        metadata: { refundOf: txn.id, reason },
+      },
+      m,
+    );
+    // The void returns the held amount without a journal entry; the hold id names the movement.
+    await this.transactions.complete(refund.id, { ledgerEntryId: holdIdOf(txn.id) }, m);
+    return [() => this.deposits.publishWallet(txn.userId)];
+  }
+}
