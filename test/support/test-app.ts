@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { LOG_DESTINATION } from '../../src/common/logging/logger.options';
 import { configureApp } from '../../src/configure-app';
+import { LedgerAuditService } from '../../src/modules/ledger/ledger-audit.service';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -19,6 +20,11 @@ export interface TestApp {
 }
 
 export interface TestAppOptions {
+  /**
+   * Run the ledger audit when the app closes and fail the file if any invariant is broken (default).
+   * Only tests that tamper with the ledger on purpose turn it off.
+   */
+  ledgerAudit?: boolean;
   env?: Record<string, string | undefined>;
   /** Reuse another app's database (for multi-instance tests). */
   databaseUrl?: string;
@@ -104,6 +110,14 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     databaseUrl,
     redisPrefix,
     db: app.get(DataSource),
-    close: () => app.close(),
+    close: async () => {
+      const failed =
+        opts.ledgerAudit === false
+          ? []
+          : (await app.get(LedgerAuditService).run()).checks.filter((c) => !c.pass);
+      await app.close();
+      if (failed.length > 0)
+        throw new Error(`Ledger audit failed at teardown: ${JSON.stringify(failed)}`);
+    },
   };
 }
