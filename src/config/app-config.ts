@@ -10,6 +10,12 @@ const bool = (def: boolean) =>
     .optional()
     .transform((v) => (v === undefined || v === '' ? def : ['true', '1', 'yes'].includes(v)));
 
+/** Like `bool`, but unset stays `undefined` so the default can depend on other settings. */
+const optionalBool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : ['true', '1', 'yes'].includes(v)));
+
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z
     .string()
@@ -109,6 +115,7 @@ const EnvSchema = z.object({
   PAYMONGO_PUBLIC_KEY: optionalString,
   PAYMONGO_WEBHOOK_SECRET: optionalString,
   PAYMONGO_BASE_URL: url(['http:', 'https:']),
+  PAYMONGO_PAYOUTS_ENABLED: optionalBool,
   XENDIT_API_KEY: optionalString,
   XENDIT_WEBHOOK_TOKEN: optionalString,
   XENDIT_BASE_URL: url(['http:', 'https:']),
@@ -177,6 +184,8 @@ export interface AppConfig {
       publicKey: string | undefined;
       webhookSecret: string;
       baseUrl: string;
+      /** False: no payout API on the account; withdrawals wait for an admin (ADR 0055). */
+      payoutsEnabled: boolean;
     };
     xendit: { apiKey: string; webhookToken: string; baseUrl: string };
   };
@@ -335,6 +344,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
         baseUrl:
           env.PAYMONGO_BASE_URL ??
           (sandbox ? `${publicBaseUrl}/sandbox/paymongo` : 'https://api.paymongo.com'),
+        // PayMongo enables its transfers API per merchant on request, so most live accounts lack it:
+        // off unless turned on, except where the built-in sandbox (which has payouts) serves.
+        payoutsEnabled: env.PAYMONGO_PAYOUTS_ENABLED ?? sandbox,
       },
       xendit: {
         apiKey: env.XENDIT_API_KEY ?? SANDBOX_XENDIT_API_KEY,

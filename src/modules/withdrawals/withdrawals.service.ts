@@ -28,8 +28,11 @@ export const PAYOUTS_IN_TRANSIT = 'payouts:in_transit';
 const holdIdOf = (txnId: string) => `withdrawal:${txnId}`;
 const LOCK_NAMESPACE = 7311;
 
-/** What the payout looked like when the request returned. */
-export type PayoutState = 'pending' | 'succeeded' | 'failed' | 'unknown';
+/**
+ * What the payout looked like when the request returned. `manual`: the gateway has no payout API
+ * (PayMongo without transfers), nothing was sent, and an admin settles it (ADR 0055).
+ */
+export type PayoutState = 'pending' | 'succeeded' | 'failed' | 'unknown' | 'manual';
 
 export interface WithdrawResult {
   transaction: TransactionResponse;
@@ -158,8 +161,8 @@ export class WithdrawalsService implements OnModuleInit {
   /**
    * Scheduled: asks the gateway about payouts still PENDING (PayMongo reports transfers by polling;
    * Xendit also calls back). Each outcome is applied under the row lock, so a callback racing the poll
-   * settles it once. Payouts whose request had an unknown outcome have no gateway id and are left to
-   * an admin: they are never re-sent.
+   * settles it once. Payouts whose request had an unknown outcome, and manual ones, have no gateway
+   * id and are left to an admin: they are never (re-)sent.
    */
   async pollPayouts(): Promise<{
     succeeded: number;
@@ -262,6 +265,15 @@ export class WithdrawalsService implements OnModuleInit {
         description: 'iAyos withdrawal',
         metadata: { transaction_id: txn.id },
       });
+      if (result.status === 'manual') {
+        // Nothing was sent and there is no gateway id, so the poll never picks it up; the hold stays
+        // until an admin approves or rejects. Written under the lock, only while still PENDING.
+        await this.resolve(txn.id, async (t, m) => {
+          await this.transactions.attachProvider(t.id, { metadata: { payoutState: 'manual' } }, m);
+          return [];
+        });
+        return 'manual';
+      }
       await this.transactions.attachProvider(txn.id, {
         providerReference: result.payoutId,
         metadata: { payoutState: result.status },

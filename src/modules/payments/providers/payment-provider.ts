@@ -74,14 +74,27 @@ export interface CreatePayoutInput {
   metadata?: Record<string, string>;
 }
 
-export type PayoutStatus = 'pending' | 'succeeded' | 'failed';
+/** What a gateway says about a payout it has. */
+export type GatewayPayoutStatus = 'pending' | 'succeeded' | 'failed';
+/** `manual`: no payout API on the account; nothing was sent and an admin pays out by hand. */
+export type PayoutStatus = GatewayPayoutStatus | 'manual';
 
-export interface PayoutResult {
+export interface GatewayPayoutResult {
   payoutId: string;
-  status: PayoutStatus;
+  status: GatewayPayoutStatus;
   amount: number;
   failureCode: string | null;
 }
+
+/** No request was made, so there is no gateway id to store or poll. */
+export interface ManualPayoutResult {
+  payoutId: null;
+  status: 'manual';
+  amount: number;
+  failureCode: null;
+}
+
+export type PayoutResult = GatewayPayoutResult | ManualPayoutResult;
 
 export type WebhookEventType =
   'paid' | 'failed' | 'expired' | 'payout_succeeded' | 'payout_failed' | 'ignored';
@@ -121,7 +134,7 @@ export interface PaymentProvider {
   getCheckoutStatus(checkoutId: string): Promise<CheckoutStatusResult>;
   expireCheckout(checkoutId: string): Promise<void>;
   createPayout(input: CreatePayoutInput): Promise<PayoutResult>;
-  getPayout(payoutId: string): Promise<PayoutResult>;
+  getPayout(payoutId: string): Promise<GatewayPayoutResult>;
   /**
    * Verifies the raw body against the headers and parses it. Throws `WebhookRejectedError` (401) for a
    * bad or missing signature/token or a stale timestamp and `WebhookPayloadError` (400) for a body

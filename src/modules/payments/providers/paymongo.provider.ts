@@ -12,8 +12,9 @@ import type {
   CreatePayoutInput,
   NormalisedWebhookEvent,
   PaymentProvider,
+  GatewayPayoutResult,
+  GatewayPayoutStatus,
   PayoutResult,
-  PayoutStatus,
   WebhookEventType,
   WebhookHeaders,
 } from './payment-provider';
@@ -126,7 +127,13 @@ export class PaymongoProvider implements PaymentProvider {
     });
   }
 
+  /**
+   * Without the transfers API on the account (`PAYMONGO_PAYOUTS_ENABLED=false`) nothing is sent:
+   * the caller is told `manual` and an admin pays out by hand (ADR 0055).
+   */
   async createPayout(input: CreatePayoutInput): Promise<PayoutResult> {
+    if (!this.cfg.payments.paymongo.payoutsEnabled)
+      return { payoutId: null, status: 'manual', amount: input.amount, failureCode: null };
     const bic = input.channel === 'BANK' ? input.bankCode : WALLET_BIC[input.channel];
     const res = await this.http.request<Json>({
       method: 'POST',
@@ -150,7 +157,7 @@ export class PaymongoProvider implements PaymentProvider {
     return transferToPayout(obj(arr(obj(res.data).transfers)[0]));
   }
 
-  async getPayout(payoutId: string): Promise<PayoutResult> {
+  async getPayout(payoutId: string): Promise<GatewayPayoutResult> {
     const res = await this.http.request<Json>({
       method: 'GET',
       path: `/v2/transfers/${encodeURIComponent(payoutId)}`,
@@ -231,9 +238,9 @@ export function sessionToStatus(data: Json): CheckoutStatusResult {
   };
 }
 
-function transferToPayout(t: Json): PayoutResult {
+function transferToPayout(t: Json): GatewayPayoutResult {
   const raw = str(t.status);
-  const status: PayoutStatus =
+  const status: GatewayPayoutStatus =
     raw === 'succeeded' ? 'succeeded' : raw === 'failed' ? 'failed' : 'pending';
   return {
     payoutId: str(t.id) ?? '',

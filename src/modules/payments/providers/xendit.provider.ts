@@ -14,8 +14,8 @@ import type {
   CreatePayoutInput,
   NormalisedWebhookEvent,
   PaymentProvider,
-  PayoutResult,
-  PayoutStatus,
+  GatewayPayoutResult,
+  GatewayPayoutStatus,
   WebhookHeaders,
 } from './payment-provider';
 import { ProviderError, WebhookPayloadError, WebhookRejectedError } from './provider-errors';
@@ -111,7 +111,7 @@ export class XenditProvider implements PaymentProvider {
     });
   }
 
-  async createPayout(input: CreatePayoutInput): Promise<PayoutResult> {
+  async createPayout(input: CreatePayoutInput): Promise<GatewayPayoutResult> {
     const channel =
       input.channel === 'GCASH'
         ? 'PH_GCASH'
@@ -139,7 +139,7 @@ export class XenditProvider implements PaymentProvider {
     return payoutToResult(res);
   }
 
-  async getPayout(payoutId: string): Promise<PayoutResult> {
+  async getPayout(payoutId: string): Promise<GatewayPayoutResult> {
     const res = await this.http.request<Json>({
       method: 'GET',
       path: `/v2/payouts/${encodeURIComponent(payoutId)}`,
@@ -193,9 +193,9 @@ export function invoiceToStatus(inv: Json, livemode: boolean): CheckoutStatusRes
   };
 }
 
-function payoutToResult(p: Json): PayoutResult {
+function payoutToResult(p: Json): GatewayPayoutResult {
   const raw = str(p.status);
-  const status: PayoutStatus =
+  const status: GatewayPayoutStatus =
     raw === 'SUCCEEDED'
       ? 'succeeded'
       : raw === 'FAILED' || raw === 'CANCELLED' || raw === 'REVERSED'
