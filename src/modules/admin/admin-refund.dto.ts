@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { MAX_AMOUNT_CENTAVOS } from '../../common/money/money';
 
 export class RefundTransactionDto {
   @ApiProperty({
@@ -9,7 +10,7 @@ export class RefundTransactionDto {
   })
   @IsInt()
   @Min(1)
-  @Max(100_000_000_000)
+  @Max(MAX_AMOUNT_CENTAVOS)
   amount: number;
 
   @ApiProperty({ example: 'Work not delivered as agreed', minLength: 1, maxLength: 500 })

@@ -1,3 +1,4 @@
+import { formatPesos } from '../../common/money/money';
 import type { DeliveryRecord, SandboxCheckout } from './sandbox.types';
 
 const esc = (s: string) =>
@@ -5,11 +6,6 @@ const esc = (s: string) =>
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
-
-export function formatPeso(centavos: number): string {
-  const whole = Math.trunc(centavos / 100).toLocaleString('en-US');
-  return `₱${whole}.${String(centavos % 100).padStart(2, '0')}`;
-}
 
 const STYLE = `
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;background:#f3f5f9;margin:0;color:#1b2430}
@@ -30,7 +26,7 @@ function header(c: SandboxCheckout): string {
   const gateway =
     c.provider === 'paymongo' ? 'PayMongo Checkout (sandbox)' : 'Xendit Invoice (sandbox)';
   return `<h1>${esc(c.description || 'Payment')}</h1><div class="muted">${gateway} · ${esc(c.id)}</div>
-<div class="amount" id="amount">${formatPeso(c.amount)}</div>`;
+<div class="amount" id="amount">${formatPesos(c.amount)}</div>`;
 }
 
 export function checkoutPage(c: SandboxCheckout): string {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
-import { pesosToCentavos } from '../payments/providers/money';
+import { pesosToCentavos } from '../../common/money/money';
 import { paymongoId, xenditInvoiceId, xenditPayoutId } from './sandbox.ids';
 import {
   paymongoEvent,

@@ -1,4 +1,4 @@
-import { centavosToPesos } from '../payments/providers/money';
+import { centavosToPesos } from '../../common/money/money';
 import { paymongoId } from './sandbox.ids';
 import type { SandboxCheckout, SandboxPayout } from './sandbox.types';
 

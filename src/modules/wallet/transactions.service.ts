@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
+import { isCentavoAmount } from '../../common/money/money';
 import { returningRows } from '../../database/returning-rows';
 import { Transaction, TransactionStatus, TransactionType } from './transaction.entity';
 
@@ -61,7 +62,7 @@ export class TransactionsService {
   constructor(private readonly ds: DataSource) {}
 
   async createPending(input: CreatePendingInput, manager?: EntityManager): Promise<Transaction> {
-    if (!Number.isSafeInteger(input.amount) || input.amount <= 0 || input.amount > 100_000_000_000)
+    if (!isCentavoAmount(input.amount))
       throw AppError.badRequest('INVALID_AMOUNT', 'amount must be a positive integer of centavos');
     const rows = await this.q(manager).query<Row[]>(
       `INSERT INTO transactions (user_id, type, status, amount, currency, provider, description, reference,

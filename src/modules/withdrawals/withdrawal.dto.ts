@@ -11,14 +11,14 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { MAX_AMOUNT_CENTAVOS } from '../../common/money/money';
+import { trimString } from '../../common/validation/trim';
 
 export class WithdrawDto {
   @ApiProperty({ description: 'Centavos, at least ₱100.00 (10000)', example: 50000 })
   @IsInt()
   @Min(10_000)
-  @Max(100_000_000_000)
+  @Max(MAX_AMOUNT_CENTAVOS)
   amount: number;
 
   @ApiProperty({ format: 'uuid', description: 'One of your verified payout accounts' })
@@ -31,7 +31,7 @@ export class ApproveWithdrawalDto {
     description: 'The transfer reference from the bank/e-wallet',
     example: 'GC-88231',
   })
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -40,7 +40,7 @@ export class ApproveWithdrawalDto {
 
 export class RejectWithdrawalDto {
   @ApiProperty({ example: 'Account name does not match' })
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @MinLength(1)
   @MaxLength(500)

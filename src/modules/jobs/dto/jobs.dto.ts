@@ -13,12 +13,11 @@ import {
 } from 'class-validator';
 import { MAX_JOB_BUDGET, MIN_JOB_BUDGET } from '../job-amounts';
 import { JOB_STATUSES, JobStatus } from '../job-status';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { trimString } from '../../../common/validation/trim';
 
 export class CreateJobDto {
   @ApiProperty({ example: 'Fix the kitchen sink', minLength: 1, maxLength: 200 })
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -62,7 +61,7 @@ export class ListJobsQueryDto {
 
 export class CancelJobDto {
   @ApiProperty({ example: 'Plans changed', minLength: 1, maxLength: 500 })
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @MinLength(1)
   @MaxLength(500)

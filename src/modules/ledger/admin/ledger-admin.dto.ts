@@ -10,6 +10,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { MAX_AMOUNT_CENTAVOS } from '../../../common/money/money';
 
 export class AdjustmentDto {
   @ApiProperty({ example: 'wallet:6f1c…:available', description: 'Ledger account code' })
@@ -27,7 +28,7 @@ export class AdjustmentDto {
   @ApiProperty({ example: 5000, description: 'Centavos' })
   @IsInt()
   @Min(1)
-  @Max(100_000_000_000)
+  @Max(MAX_AMOUNT_CENTAVOS)
   amount: number;
 
   @ApiPropertyOptional({ example: 'PHP' })

@@ -4,7 +4,7 @@ import type { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.token';
 import { GatewayErrorInfo, GatewayHttpClient } from './gateway-http';
 import { headerValue, Json, obj, str, stringMap } from './json-read';
-import { centavosToPesos, pesosToCentavos } from './money';
+import { centavosToPesos, pesosToCentavos } from '../../../common/money/money';
 import type {
   CheckoutMethod,
   CheckoutSession,

@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { centavosToPesos, pesosToCentavos } from './money';
+import {
+  centavosToPesos,
+  formatPesos,
+  isCentavoAmount,
+  MAX_AMOUNT_CENTAVOS,
+  pesosToCentavos,
+} from './money';
 
 describe('peso/centavo conversion', () => {
   it('should convert known values exactly', () => {
@@ -30,5 +36,23 @@ describe('peso/centavo conversion', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('centavo amounts', () => {
+  it('should accept only positive integers up to the contract ceiling of 10^11', () => {
+    expect(MAX_AMOUNT_CENTAVOS).toBe(10 ** 11);
+    expect([1, 50_000, MAX_AMOUNT_CENTAVOS].map(isCentavoAmount)).toEqual([true, true, true]);
+    expect(
+      [0, -1, 1.5, MAX_AMOUNT_CENTAVOS + 1, '100', NaN, Infinity, null, 2 ** 53].map(
+        isCentavoAmount,
+      ),
+    ).toEqual([false, false, false, false, false, false, false, false, false]);
+  });
+
+  it('should format centavos for display', () => {
+    expect(formatPesos(123_456)).toBe('₱1,234.56');
+    expect(formatPesos(5)).toBe('₱0.05');
+    expect(formatPesos(-100)).toBe('-₱1.00');
   });
 });
