@@ -1,11 +1,6 @@
+import { isCentavoAmount } from '../../common/money/money';
 import { ACCOUNT_CODE } from './account-policy';
-import {
-  DEFAULT_CURRENCY,
-  Direction,
-  LedgerInputError,
-  MAX_LEG_AMOUNT,
-  PostInput,
-} from './ledger.types';
+import { DEFAULT_CURRENCY, Direction, LedgerInputError, PostInput } from './ledger.types';
 
 export interface NormalizedLeg {
   account: string;
@@ -19,9 +14,7 @@ const ID = /^[\x21-\x7e]{1,255}$/;
 const TYPE = /^[A-Z][A-Z0-9_]{0,49}$/;
 
 /** An integer number of minor units in 1..10^11 (rejects floats, strings, NaN, negatives, zero). */
-export function isValidAmount(v: unknown): v is number {
-  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 && v <= MAX_LEG_AMOUNT;
-}
+export const isValidAmount: (v: unknown) => v is number = isCentavoAmount;
 
 export function assertId(kind: string, id: unknown): asserts id is string {
   if (typeof id !== 'string' || !ID.test(id))

@@ -1,9 +1,5 @@
-import { MAX_AMOUNT_CENTAVOS } from '../../common/money/money';
-
 export type Direction = 'DEBIT' | 'CREDIT';
 
-/** Largest amount any single leg may carry (the contract's 10^11 centavos ceiling). */
-export const MAX_LEG_AMOUNT = MAX_AMOUNT_CENTAVOS;
 export const DEFAULT_CURRENCY = 'PHP';
 
 export interface LedgerLeg {
