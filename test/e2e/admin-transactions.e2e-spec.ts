@@ -4,6 +4,7 @@ import { LedgerService } from '../../src/modules/ledger/ledger.service';
 import { createAdmin } from '../support/admin-helpers';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
 import { createJob } from '../support/job-helpers';
+import { fundWallet } from '../support/ledger-helpers';
 import { createTestApp, TestApp } from '../support/test-app';
 
 interface Txn {
@@ -32,14 +33,7 @@ describe('Admin transactions search (e2e)', () => {
       registerUser(t.url, 'CLIENT'),
       registerUser(t.url, 'WORKER'),
     ]);
-    await t.app.get(LedgerService).post({
-      entryId: `test-deposit:${randomUUID()}`,
-      type: 'DEPOSIT',
-      legs: [
-        { account: 'gateway:paymongo:clearing', direction: 'DEBIT', amount: 500_000 },
-        { account: `wallet:${client.id}:available`, direction: 'CREDIT', amount: 500_000 },
-      ],
-    });
+    await fundWallet(t, client, 500_000);
     for (const budget of [20_000, 30_000]) {
       const job = await createJob(t.url, client, worker, budget);
       await request(t.url)

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { LedgerService } from '../../src/modules/ledger/ledger.service';
 import { JobEarningsService } from '../../src/modules/jobs/job-earnings.service';
@@ -6,6 +5,8 @@ import { createAdmin } from '../support/admin-helpers';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
 import { createJob, JobBody } from '../support/job-helpers';
 import { connectSocket, nextEvent } from '../support/socket-helpers';
+import { fundWallet } from '../support/ledger-helpers';
+import { walletOf } from '../support/payment-helpers';
 import { createTestApp, TestApp } from '../support/test-app';
 
 interface Balances {
@@ -31,30 +32,10 @@ describe('Jobs and escrow, WALLET path (e2e)', () => {
     await t.close();
   });
 
-  /** Tops up a wallet as a confirmed gateway deposit would (clearing → wallet). */
-  const fund = async (u: TestUser, amount: number) => {
-    const r = await ledger.post({
-      entryId: `test-deposit:${randomUUID()}`,
-      type: 'DEPOSIT',
-      legs: [
-        { account: 'gateway:paymongo:clearing', direction: 'DEBIT', amount },
-        { account: `wallet:${u.id}:available`, direction: 'CREDIT', amount },
-      ],
-    });
-    expect(r.status).toBe('APPLIED');
-  };
-
-  const wallet = async (u: TestUser) =>
-    (await request(t.url).get('/api/wallet').set(bearer(u)).expect(200)).body as {
-      balance: number;
-      available: number;
-      pendingEarnings: number;
-    };
-
   const balances = async (client: TestUser, worker: TestUser, jobId: string): Promise<Balances> => {
     const [c, w, escrow, fees] = await Promise.all([
-      wallet(client),
-      wallet(worker),
+      walletOf(t.url, client),
+      walletOf(t.url, worker),
       ledger.balance(`escrow:${jobId}`),
       ledger.balance('platform:fees'),
     ]);
@@ -88,7 +69,7 @@ describe('Jobs and escrow, WALLET path (e2e)', () => {
 
   it('should move exact amounts at every step: downpayment, approval, pending, release', async () => {
     const { client, worker } = await parties();
-    await fund(client, 200_000);
+    await fundWallet(t, client, 200_000);
     const job = await createJob(t.url, client, worker, 100_001);
     expect(job).toMatchObject({
       platformFee: 10_000,
@@ -201,7 +182,7 @@ describe('Jobs and escrow, WALLET path (e2e)', () => {
 
   it('should refuse a downpayment without enough funds (409, nothing moved), then accept it after a top-up', async () => {
     const { client, worker } = await parties();
-    await fund(client, 59_999);
+    await fundWallet(t, client, 59_999);
     const job = await createJob(t.url, client, worker, 100_000);
     const res = await pay(client, job.id, 'downpayment').expect(409);
     expect(res.body.code).toBe('INSUFFICIENT_FUNDS');
@@ -214,7 +195,7 @@ describe('Jobs and escrow, WALLET path (e2e)', () => {
     });
     const after = await request(t.url).get(`/api/jobs/${job.id}`).set(bearer(client)).expect(200);
     expect(after.body.status).toBe('AWAITING_DOWNPAYMENT');
-    await fund(client, 1);
+    await fundWallet(t, client, 1);
     await pay(client, job.id, 'downpayment').expect(200);
     expect(await balances(client, worker, job.id)).toMatchObject({
       clientAvailable: 0,
@@ -224,7 +205,7 @@ describe('Jobs and escrow, WALLET path (e2e)', () => {
 
   it('should refuse approval without funds for the remaining half (409), leaving escrow as it was', async () => {
     const { client, worker } = await parties();
-    await fund(client, 60_000 + 49_999);
+    await fundWallet(t, client, 60_000 + 49_999);
     const job = await jobAwaitingApproval(client, worker, 100_000);
     const res = await pay(client, job.id, 'approve-completion').expect(409);
     expect(res.body.code).toBe('INSUFFICIENT_FUNDS');
@@ -241,7 +222,7 @@ describe('Jobs and escrow, WALLET path (e2e)', () => {
 
   it('should charge once for many concurrent downpayments and many concurrent approvals', async () => {
     const { client, worker } = await parties();
-    await fund(client, 1_000_000);
+    await fundWallet(t, client, 1_000_000);
     const job = await createJob(t.url, client, worker, 100_001);
     const dps = await Promise.all(
       Array.from({ length: 10 }, () => pay(client, job.id, 'downpayment')),
@@ -282,7 +263,7 @@ describe('Jobs and escrow, WALLET path (e2e)', () => {
 
   it('should refund the downpayment and keep the fee on cancel before completion; refuse cancel after', async () => {
     const { client, worker } = await parties();
-    await fund(client, 300_000);
+    await fundWallet(t, client, 300_000);
     const a = await createJob(t.url, client, worker, 100_001);
     await pay(client, a.id, 'downpayment').expect(200);
     const res = await request(t.url)
@@ -320,7 +301,7 @@ describe('Jobs and escrow, WALLET path (e2e)', () => {
 
   it('should release matured earnings exactly once when the release job runs twice concurrently', async () => {
     const { client, worker } = await parties();
-    await fund(client, 1_000_000);
+    await fundWallet(t, client, 1_000_000);
     await setBufferDays(0);
     const jobs: JobBody[] = [];
     try {
@@ -336,7 +317,7 @@ describe('Jobs and escrow, WALLET path (e2e)', () => {
     const runs = await Promise.all([svc.releaseDue(), svc.releaseDue(), svc.releaseDue()]);
     expect(runs.reduce((n, r) => n + r.released, 0)).toBe(3);
     expect(runs.reduce((n, r) => n + r.failed, 0)).toBe(0);
-    const w = await wallet(worker);
+    const w = await walletOf(t.url, worker);
     expect(w).toMatchObject({ available: 30_003, pendingEarnings: 0 });
     // And through the scheduler (advisory lock), run twice at once: nothing left to release.
     const again = await Promise.all([
@@ -344,7 +325,7 @@ describe('Jobs and escrow, WALLET path (e2e)', () => {
       request(t.url).post('/api/admin/scheduled-jobs/job-earnings-release/run').set(bearer(admin)),
     ]);
     expect(again.map((r) => r.status)).toEqual([200, 200]);
-    expect(await wallet(worker)).toMatchObject({ available: 30_003, pendingEarnings: 0 });
+    expect(await walletOf(t.url, worker)).toMatchObject({ available: 30_003, pendingEarnings: 0 });
     const [{ n }] = await t.db.query<Array<{ n: string }>>(
       `SELECT count(*) AS n FROM job_events WHERE type = 'EARNINGS_RELEASED' AND job_id = ANY($1)`,
       [jobs.map((j) => j.id)],
@@ -354,7 +335,7 @@ describe('Jobs and escrow, WALLET path (e2e)', () => {
 
   it('should not release a held job until an admin releases it (once, audited)', async () => {
     const { client, worker } = await parties();
-    await fund(client, 200_000);
+    await fundWallet(t, client, 200_000);
     const job = await jobAwaitingApproval(client, worker, 50_000);
     await request(t.url)
       .post(`/api/admin/jobs/${job.id}/hold`)
@@ -367,7 +348,7 @@ describe('Jobs and escrow, WALLET path (e2e)', () => {
       [job.id],
     );
     await t.app.get(JobEarningsService).releaseDue();
-    expect(await wallet(worker)).toMatchObject({ available: 0, pendingEarnings: 50_000 });
+    expect(await walletOf(t.url, worker)).toMatchObject({ available: 0, pendingEarnings: 50_000 });
 
     for (const u of [client, worker])
       await request(t.url)
@@ -386,7 +367,7 @@ describe('Jobs and escrow, WALLET path (e2e)', () => {
         .send({ reason: 'resolved' }),
     ]);
     expect(rel.map((r) => r.status).sort()).toEqual([200, 409]);
-    expect(await wallet(worker)).toMatchObject({ available: 50_000, pendingEarnings: 0 });
+    expect(await walletOf(t.url, worker)).toMatchObject({ available: 50_000, pendingEarnings: 0 });
     const audit = await request(t.url)
       .get(`/api/admin/audit-log?action=job.earnings_release&targetId=${job.id}`)
       .set(bearer(admin))
@@ -397,7 +378,7 @@ describe('Jobs and escrow, WALLET path (e2e)', () => {
 
   it('should let an admin release before the date, and refuse release of a job with no earnings', async () => {
     const { client, worker } = await parties();
-    await fund(client, 200_000);
+    await fundWallet(t, client, 200_000);
     const job = await jobAwaitingApproval(client, worker, 50_000);
     const early = await request(t.url)
       .post(`/api/admin/jobs/${job.id}/release`)
@@ -411,12 +392,12 @@ describe('Jobs and escrow, WALLET path (e2e)', () => {
       .set(bearer(admin))
       .send({})
       .expect(200);
-    expect(await wallet(worker)).toMatchObject({ available: 50_000, pendingEarnings: 0 });
+    expect(await walletOf(t.url, worker)).toMatchObject({ available: 50_000, pendingEarnings: 0 });
   });
 
   it('should enforce who may pay and validate the method', async () => {
     const { client, worker } = await parties();
-    await fund(client, 100_000);
+    await fundWallet(t, client, 100_000);
     const job = await createJob(t.url, client, worker, 10_000);
     const stranger = await registerUser(t.url, 'CLIENT');
     await pay(stranger, job.id, 'downpayment').expect(404);
@@ -434,11 +415,11 @@ describe('Jobs and escrow, WALLET path (e2e)', () => {
         .send(body)
         .expect(400);
     await pay(client, '00000000-0000-4000-8000-000000000000', 'downpayment').expect(404);
-    expect((await wallet(client)).available).toBe(100_000);
+    expect((await walletOf(t.url, client)).available).toBe(100_000);
   });
   it('should replay a retried downpayment with the same Idempotency-Key instead of charging again', async () => {
     const { client, worker } = await parties();
-    await fund(client, 100_000);
+    await fundWallet(t, client, 100_000);
     const job = await createJob(t.url, client, worker, 50_000);
     const send = (key: string, body: object = { method: 'WALLET' }) =>
       request(t.url)
@@ -461,10 +442,10 @@ describe('Jobs and escrow, WALLET path (e2e)', () => {
   });
   it('should stay consistent when downpayment and cancel race (either refunded, or never charged)', async () => {
     const { client, worker } = await parties();
-    await fund(client, 1_000_000);
+    await fundWallet(t, client, 1_000_000);
     for (let i = 0; i < 6; i++) {
       const job = await createJob(t.url, client, worker, 20_000);
-      const before = (await wallet(client)).available;
+      const before = (await walletOf(t.url, client)).available;
       const feesBefore = (await ledger.balance('platform:fees')).posted;
       const [dp, cancel] = await Promise.all([
         pay(client, job.id, 'downpayment'),
@@ -474,7 +455,7 @@ describe('Jobs and escrow, WALLET path (e2e)', () => {
           .send({ reason: 'race' }),
       ]);
       expect(cancel.status).toBe(200);
-      const after = (await wallet(client)).available;
+      const after = (await walletOf(t.url, client)).available;
       const fees = (await ledger.balance('platform:fees')).posted - feesBefore;
       if (dp.status === 200) {
         // Paid first, then cancelled: downpayment back, fee kept.

@@ -4,6 +4,8 @@ import { LedgerService } from '../../src/modules/ledger/ledger.service';
 import { SandboxStore } from '../../src/modules/sandbox/sandbox.store';
 import { createAdmin } from '../support/admin-helpers';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
+import { fundWallet } from '../support/ledger-helpers';
+import { walletOf } from '../support/payment-helpers';
 import { createTestApp, TestApp } from '../support/test-app';
 
 interface WithdrawBody {
@@ -38,17 +40,6 @@ describe('Manual payouts: PayMongo with PAYMONGO_PAYOUTS_ENABLED=false (e2e)', (
     delete process.env.PAYMONGO_PAYOUTS_ENABLED;
   });
 
-  const fund = async (u: TestUser, amount: number) => {
-    const r = await ledger.post({
-      entryId: `test-deposit:${randomUUID()}`,
-      type: 'DEPOSIT',
-      legs: [
-        { account: 'gateway:paymongo:clearing', direction: 'DEBIT', amount },
-        { account: `wallet:${u.id}:available`, direction: 'CREDIT', amount },
-      ],
-    });
-    expect(r.status).toBe('APPLIED');
-  };
   const account = async (u: TestUser) => {
     const res = await request(t.url)
       .post('/api/payment-methods')
@@ -57,12 +48,6 @@ describe('Manual payouts: PayMongo with PAYMONGO_PAYOUTS_ENABLED=false (e2e)', (
       .expect(201);
     return (res.body as { paymentMethod: { id: string } }).paymentMethod.id;
   };
-  const wallet = async (u: TestUser) =>
-    (await request(t.url).get('/api/wallet').set(bearer(u)).expect(200)).body as {
-      balance: number;
-      reserved: number;
-      available: number;
-    };
   const withdraw = async (u: TestUser, amount: number, paymentMethodId: string) =>
     (
       await request(t.url)
@@ -87,7 +72,7 @@ describe('Manual payouts: PayMongo with PAYMONGO_PAYOUTS_ENABLED=false (e2e)', (
 
   it('should hold the amount, send nothing, survive the poll, and complete on admin approve', async () => {
     const u = await registerUser(t.url, 'WORKER');
-    await fund(u, 50_000);
+    await fundWallet(t, u, 50_000);
     const pm = await account(u);
     const inTransitBefore = (await ledger.balance('payouts:in_transit')).posted;
 
@@ -96,7 +81,7 @@ describe('Manual payouts: PayMongo with PAYMONGO_PAYOUTS_ENABLED=false (e2e)', (
       transaction: { type: 'WITHDRAWAL', status: 'PENDING', amount: 20_000 },
       payout: 'manual',
     });
-    expect(await wallet(u)).toEqual(
+    expect(await walletOf(t.url, u)).toEqual(
       expect.objectContaining({ balance: 50_000, reserved: 20_000, available: 30_000 }),
     );
     // The sandbox gateway never saw a payout request.
@@ -111,7 +96,11 @@ describe('Manual payouts: PayMongo with PAYMONGO_PAYOUTS_ENABLED=false (e2e)', (
     await runPoll();
     expect(await txn(u, body.transaction.id)).toMatchObject({ status: 'PENDING' });
     expect(store.payouts.size).toBe(0);
-    expect(await wallet(u)).toMatchObject({ balance: 50_000, reserved: 20_000, available: 30_000 });
+    expect(await walletOf(t.url, u)).toMatchObject({
+      balance: 50_000,
+      reserved: 20_000,
+      available: 30_000,
+    });
 
     const approved = await request(t.url)
       .post(`/api/admin/withdrawals/${body.transaction.id}/approve`)
@@ -132,7 +121,11 @@ describe('Manual payouts: PayMongo with PAYMONGO_PAYOUTS_ENABLED=false (e2e)', (
       .send({ reason: 'too late' })
       .expect(409);
 
-    expect(await wallet(u)).toMatchObject({ balance: 30_000, reserved: 0, available: 30_000 });
+    expect(await walletOf(t.url, u)).toMatchObject({
+      balance: 30_000,
+      reserved: 0,
+      available: 30_000,
+    });
     expect((await ledger.balance('payouts:in_transit')).posted).toBe(inTransitBefore + 20_000);
     expect(store.payouts.size).toBe(0);
     const done = await request(t.url)
@@ -152,11 +145,15 @@ describe('Manual payouts: PayMongo with PAYMONGO_PAYOUTS_ENABLED=false (e2e)', (
 
   it('should return the money as a visible REFUND when the admin rejects', async () => {
     const u = await registerUser(t.url, 'WORKER');
-    await fund(u, 40_000);
+    await fundWallet(t, u, 40_000);
     const pm = await account(u);
     const body = await withdraw(u, 15_000, pm);
     expect(body.payout).toBe('manual');
-    expect(await wallet(u)).toMatchObject({ balance: 40_000, reserved: 15_000, available: 25_000 });
+    expect(await walletOf(t.url, u)).toMatchObject({
+      balance: 40_000,
+      reserved: 15_000,
+      available: 25_000,
+    });
 
     const rejected = await request(t.url)
       .post(`/api/admin/withdrawals/${body.transaction.id}/reject`)
@@ -170,7 +167,11 @@ describe('Manual payouts: PayMongo with PAYMONGO_PAYOUTS_ENABLED=false (e2e)', (
       .send({ reason: 'again' })
       .expect(409);
 
-    expect(await wallet(u)).toMatchObject({ balance: 40_000, reserved: 0, available: 40_000 });
+    expect(await walletOf(t.url, u)).toMatchObject({
+      balance: 40_000,
+      reserved: 0,
+      available: 40_000,
+    });
     const refunds = await request(t.url)
       .get('/api/wallet/transactions?type=REFUND')
       .set(bearer(u))
@@ -183,7 +184,7 @@ describe('Manual payouts: PayMongo with PAYMONGO_PAYOUTS_ENABLED=false (e2e)', (
 
   it('should let exactly one of concurrent admin approves and rejects win', async () => {
     const u = await registerUser(t.url, 'WORKER');
-    await fund(u, 30_000);
+    await fundWallet(t, u, 30_000);
     const pm = await account(u);
     const body = await withdraw(u, 10_000, pm);
     expect(body.payout).toBe('manual');
@@ -207,7 +208,7 @@ describe('Manual payouts: PayMongo with PAYMONGO_PAYOUTS_ENABLED=false (e2e)', (
       results.filter((r) => r.status === 409).map((r) => (r.body as { code: string }).code),
     ).toEqual(Array(7).fill('WITHDRAWAL_NOT_PENDING'));
     const approvedWon = (winners[0].body as { status: string }).status === 'COMPLETED';
-    expect(await wallet(u)).toMatchObject(
+    expect(await walletOf(t.url, u)).toMatchObject(
       approvedWon
         ? { balance: 20_000, reserved: 0, available: 20_000 }
         : { balance: 30_000, reserved: 0, available: 30_000 },

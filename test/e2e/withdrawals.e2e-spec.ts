@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { LedgerService } from '../../src/modules/ledger/ledger.service';
 import { PaymongoProvider } from '../../src/modules/payments/providers/paymongo.provider';
@@ -8,6 +7,8 @@ import { WithdrawalsService } from '../../src/modules/withdrawals/withdrawals.se
 import { createAdmin } from '../support/admin-helpers';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
 import { sandboxControls } from '../support/sandbox-helpers';
+import { fundWallet } from '../support/ledger-helpers';
+import { walletOf } from '../support/payment-helpers';
 import { createTestApp, TestApp } from '../support/test-app';
 
 interface WithdrawBody {
@@ -36,17 +37,6 @@ describe.each(['paymongo', 'xendit'] as const)(
       await sandboxControls(t.url, { retryBaseMs: 20, maxAttempts: 3, payoutDelayMs: 20 });
     });
 
-    const fund = async (u: TestUser, amount: number) => {
-      const r = await ledger.post({
-        entryId: `test-deposit:${randomUUID()}`,
-        type: 'DEPOSIT',
-        legs: [
-          { account: 'gateway:paymongo:clearing', direction: 'DEBIT', amount },
-          { account: `wallet:${u.id}:available`, direction: 'CREDIT', amount },
-        ],
-      });
-      expect(r.status).toBe('APPLIED');
-    };
     const account = async (u: TestUser, number = '09171234567') => {
       const res = await request(t.url)
         .post('/api/payment-methods')
@@ -55,12 +45,6 @@ describe.each(['paymongo', 'xendit'] as const)(
         .expect(201);
       return (res.body as { paymentMethod: { id: string } }).paymentMethod.id;
     };
-    const wallet = async (u: TestUser) =>
-      (await request(t.url).get('/api/wallet').set(bearer(u)).expect(200)).body as {
-        balance: number;
-        reserved: number;
-        available: number;
-      };
     const withdraw = (u: TestUser, amount: number, paymentMethodId: string) =>
       request(t.url).post('/api/wallet/withdraw').set(bearer(u)).send({ amount, paymentMethodId });
     /** Polls the gateway (as the scheduled job does) until the sandbox settled the payout (bounded). */
@@ -77,7 +61,7 @@ describe.each(['paymongo', 'xendit'] as const)(
 
     it('should hold the amount at once, then pay out through the gateway (callback or poll)', async () => {
       const u = await registerUser(t.url, 'WORKER');
-      await fund(u, 50_000);
+      await fundWallet(t, u, 50_000);
       const pm = await account(u);
       const res = await withdraw(u, 20_000, pm).expect(201);
       const body = res.body as WithdrawBody;
@@ -86,17 +70,25 @@ describe.each(['paymongo', 'xendit'] as const)(
         payout: 'pending',
       });
       expect(await settled(u, body.transaction.id)).toBe('COMPLETED');
-      expect(await wallet(u)).toMatchObject({ balance: 30_000, reserved: 0, available: 30_000 });
+      expect(await walletOf(t.url, u)).toMatchObject({
+        balance: 30_000,
+        reserved: 0,
+        available: 30_000,
+      });
       expect((await ledger.balance('payouts:in_transit')).posted).toBeGreaterThanOrEqual(20_000);
     });
 
     it('should give the money back (REFUND) when the payout fails at the channel', async () => {
       const u = await registerUser(t.url, 'WORKER');
-      await fund(u, 50_000);
+      await fundWallet(t, u, 50_000);
       const pm = await account(u, '09170000002');
       const body = (await withdraw(u, 20_000, pm).expect(201)).body as WithdrawBody;
       expect(await settled(u, body.transaction.id)).toBe('FAILED');
-      expect(await wallet(u)).toMatchObject({ balance: 50_000, reserved: 0, available: 50_000 });
+      expect(await walletOf(t.url, u)).toMatchObject({
+        balance: 50_000,
+        reserved: 0,
+        available: 50_000,
+      });
       const refunds = await request(t.url)
         .get('/api/wallet/transactions?type=REFUND')
         .set(bearer(u))
@@ -108,7 +100,7 @@ describe.each(['paymongo', 'xendit'] as const)(
 
     it('should accept exactly 7 of 50 concurrent withdrawals against a balance for 7', async () => {
       const u = await registerUser(t.url, 'WORKER');
-      await fund(u, 7 * 10_000 + 9_999);
+      await fundWallet(t, u, 7 * 10_000 + 9_999);
       const pm = await account(u);
       await sandboxControls(t.url, { holdWebhooks: true });
       const results = await Promise.all(Array.from({ length: 50 }, () => withdraw(u, 10_000, pm)));
@@ -116,7 +108,7 @@ describe.each(['paymongo', 'xendit'] as const)(
       expect(
         results.filter((r) => r.status === 409).map((r) => (r.body as { code: string }).code),
       ).toEqual(Array(43).fill('INSUFFICIENT_FUNDS'));
-      expect(await wallet(u)).toMatchObject({
+      expect(await walletOf(t.url, u)).toMatchObject({
         balance: 79_999,
         reserved: 70_000,
         available: 9_999,
@@ -125,7 +117,7 @@ describe.each(['paymongo', 'xendit'] as const)(
 
     it('should let exactly one of a concurrent admin approve and reject win', async () => {
       const u = await registerUser(t.url, 'WORKER');
-      await fund(u, 30_000);
+      await fundWallet(t, u, 30_000);
       const pm = await account(u);
       await sandboxControls(t.url, { holdWebhooks: true });
       const body = (await withdraw(u, 10_000, pm).expect(201)).body as WithdrawBody;
@@ -147,7 +139,7 @@ describe.each(['paymongo', 'xendit'] as const)(
           .send({ reason: 'suspicious' }),
       ]);
       expect([a.status, r.status].sort()).toEqual([200, 409]);
-      const w = await wallet(u);
+      const w = await walletOf(t.url, u);
       if (a.status === 200) expect(w).toMatchObject({ balance: 20_000, reserved: 0 });
       else expect(w).toMatchObject({ balance: 30_000, reserved: 0 });
       const audit = await request(t.url)
@@ -159,7 +151,7 @@ describe.each(['paymongo', 'xendit'] as const)(
 
     it('should refuse bad input, unknown or unverified accounts, and amounts over the balance', async () => {
       const u = await registerUser(t.url, 'WORKER');
-      await fund(u, 20_000);
+      await fundWallet(t, u, 20_000);
       const pm = await account(u);
       for (const body of [
         { amount: 9_999, paymentMethodId: pm },
@@ -175,11 +167,11 @@ describe.each(['paymongo', 'xendit'] as const)(
       expect(notMine.body.code).toBe('PAYMENT_METHOD_NOT_FOUND');
       const tooMuch = await withdraw(u, 20_001, pm).expect(409);
       expect(tooMuch.body.code).toBe('INSUFFICIENT_FUNDS');
-      expect(await wallet(u)).toMatchObject({ balance: 20_000, available: 20_000 });
+      expect(await walletOf(t.url, u)).toMatchObject({ balance: 20_000, available: 20_000 });
     });
     it('should never re-send a payout whose outcome is unknown, and leave it to an admin', async () => {
       const u = await registerUser(t.url, 'WORKER');
-      await fund(u, 30_000);
+      await fundWallet(t, u, 30_000);
       const pm = await account(u);
       const adapter =
         provider === 'paymongo' ? t.app.get(PaymongoProvider) : t.app.get(XenditProvider);
@@ -196,7 +188,7 @@ describe.each(['paymongo', 'xendit'] as const)(
         await t.app.get(WithdrawalsService).pollPayouts();
         await t.app.get(WithdrawalsService).pollPayouts();
         expect(calls).toBe(1);
-        expect(await wallet(u)).toMatchObject({
+        expect(await walletOf(t.url, u)).toMatchObject({
           balance: 30_000,
           reserved: 10_000,
           available: 20_000,
@@ -216,14 +208,14 @@ describe.each(['paymongo', 'xendit'] as const)(
           .send({ reference: 'CONFIRMED-WITH-GATEWAY' })
           .expect(200);
         expect(calls).toBe(1);
-        expect(await wallet(u)).toMatchObject({ balance: 20_000, reserved: 0 });
+        expect(await walletOf(t.url, u)).toMatchObject({ balance: 20_000, reserved: 0 });
       } finally {
         adapter.createPayout = original;
       }
     });
     it('should enforce the daily limits from platform settings, and keep the payout account while pending', async () => {
       const u = await registerUser(t.url, 'WORKER');
-      await fund(u, 100_000);
+      await fundWallet(t, u, 100_000);
       const pm = await account(u);
       await sandboxControls(t.url, { holdWebhooks: true });
       await request(t.url)
@@ -243,7 +235,7 @@ describe.each(['paymongo', 'xendit'] as const)(
           .send({ withdrawalDailyMaxCount: 10 })
           .expect(200);
       }
-      expect(await wallet(u)).toMatchObject({
+      expect(await walletOf(t.url, u)).toMatchObject({
         balance: 100_000,
         reserved: 20_000,
         available: 80_000,

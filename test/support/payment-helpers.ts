@@ -20,14 +20,18 @@ export async function startDeposit(
   return res.body as DepositBody;
 }
 
-export async function walletOf(
-  url: string,
-  user: TestUser,
-): Promise<{ balance: number; available: number }> {
-  return (await request(url).get('/api/wallet').set(bearer(user)).expect(200)).body as {
-    balance: number;
-    available: number;
-  };
+/** `GET /api/wallet` of the user (contract shape). */
+export interface WalletBody {
+  currency: string;
+  balance: number;
+  reserved: number;
+  available: number;
+  pendingEarnings: number;
+  updatedAt: string;
+}
+
+export async function walletOf(url: string, user: TestUser): Promise<WalletBody> {
+  return (await request(url).get('/api/wallet').set(bearer(user)).expect(200)).body as WalletBody;
 }
 
 export async function transactionOf(
