@@ -210,3 +210,32 @@ export function printTable(rows: Array<Measured & { ratio?: string }>): void {
       `| ${r.name} | ${Math.round(r.reqPerSec).toLocaleString('en-US')} | ${r.p50} | ${r.p99} | ${r.failures} | ${r.ratio ?? ''} |`,
     );
 }
+
+/**
+ * Runs `op(0..calls-1)` from `workers` concurrent loops (closed-loop load) and returns the wall time
+ * and a percentile function over the per-call latencies in milliseconds.
+ */
+export async function driveWorkers(
+  calls: number,
+  workers: number,
+  op: (i: number) => Promise<void>,
+): Promise<{ seconds: number; pct: (p: number) => number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (next < calls) {
+        const i = next++;
+        const t0 = process.hrtime.bigint();
+        await op(i);
+        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+  return { seconds, pct };
+}

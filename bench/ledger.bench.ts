@@ -18,6 +18,7 @@ import { buildTypeOrmOptions } from '../src/database/typeorm-options';
 import { accountPolicy } from '../src/modules/ledger/account-policy';
 import { LedgerRepository } from '../src/modules/ledger/ledger.repository';
 import { LedgerService } from '../src/modules/ledger/ledger.service';
+import { driveWorkers } from './bench-support';
 
 const ADMIN_URL =
   process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -49,23 +50,7 @@ async function measure(
   workers = WORKERS,
 ): Promise<Result> {
   const calls = Math.ceil(OPS / perCall);
-  const latencies: number[] = [];
-  let next = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      while (next < calls) {
-        const i = next++;
-        const t0 = process.hrtime.bigint();
-        await op(i);
-        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      }
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+  const { seconds, pct } = await driveWorkers(calls, workers, op);
   const postings = calls * perCall;
   return {
     name,

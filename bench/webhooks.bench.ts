@@ -10,6 +10,7 @@ import { LedgerRepository } from '../src/modules/ledger/ledger.repository';
 import { LedgerService } from '../src/modules/ledger/ledger.service';
 import { signPaymongoWebhook } from '../src/modules/payments/providers/webhook-signatures';
 import {
+  driveWorkers,
   freePort,
   productionEnv,
   REPO_ROOT,
@@ -40,23 +41,7 @@ interface Stat {
 }
 
 async function drive(name: string, n: number, op: (i: number) => Promise<void>): Promise<Stat> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: WORKERS }, async () => {
-      while (next < n) {
-        const i = next++;
-        const t0 = process.hrtime.bigint();
-        await op(i);
-        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      }
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+  const { seconds, pct } = await driveWorkers(n, WORKERS, op);
   return { name, ops: n, perSecond: n / seconds, p50: pct(0.5), p99: pct(0.99) };
 }
 
