@@ -21,8 +21,9 @@ export class JobListCache {
 
   /** Call after the change has committed. */
   async invalidate(...userIds: string[]): Promise<void> {
-    // One after the other: concurrent first calls on a store still connecting fail (and back off).
-    for (const id of userIds) await this.cache.set(generationKey(id), randomUUID(), 'very_long');
+    await Promise.all(
+      userIds.map((id) => this.cache.set(generationKey(id), randomUUID(), 'very_long')),
+    );
   }
 
   private async generation(userId: string): Promise<string> {
