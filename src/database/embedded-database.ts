@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 
 /**
@@ -26,6 +26,7 @@ export async function startEmbeddedDatabaseIfNeeded(
     return async () => {};
   }
 
+  if (process.getuid?.() === 0) assertReachableByOtherUsers(__dirname);
   // ESM-only package, loaded lazily so production images never need it.
   const EmbeddedPostgres = await importWithoutSignalHooks();
   const recentLog: string[] = [];
@@ -166,4 +167,18 @@ function isAlive(pid: number): boolean {
 
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to reach the binaries under this
+ * project's node_modules. A checkout inside a private folder (mode 0700, e.g. from mktemp) blocks
+ * that with a bare EACCES; say which folder instead.
+ */
+function assertReachableByOtherUsers(from: string): void {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0)
+      throw new Error(
+        `${dir} is not searchable by other users, so the embedded PostgreSQL (run as the postgres user) cannot reach its binaries: chmod o+x it, or set DATABASE_URL`,
+      );
+  }
 }
