@@ -2,15 +2,7 @@ import request from 'supertest';
 import { QueryCacheService } from '../../src/common/cache/query-cache.service';
 import { createTestApp, TestApp } from '../support/test-app';
 import { TcpProxy } from '../support/tcp-proxy';
-
-/** Polls until `check` returns true (bounded), so recovery is awaited without timing assertions. */
-async function eventually(check: () => Promise<boolean>, attempts = 100): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('condition not reached');
-}
+import { eventually } from '../support/eventually';
 
 describe('Redis outage while running (e2e)', () => {
   const target = new URL(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0');
