@@ -28,10 +28,15 @@ describe('Redis outage while running (e2e)', () => {
     expect(await cache.wrap('outage:k', load)).toBe(1);
 
     await proxy.stop();
-    await eventually(async () => (await request(t.url).get('/health/ready')).status === 503);
+    // Degraded, not unready: the in-process fallbacks serve, so pods stay in the load balancer.
+    await eventually(
+      async () => (await request(t.url).get('/health/status')).body.status === 'degraded',
+    );
     const status = await request(t.url).get('/health/status').expect(200);
-    expect(status.body.status).toBe('degraded');
     expect(status.body.checks.cache).toBe('down');
+    expect(status.body.checks.database).toBe('up');
+    const ready = await request(t.url).get('/health/ready').expect(200);
+    expect(ready.body.details).toEqual({ database: { status: 'up' } });
     // The cache misses instead of failing; auth and rate limits keep working (per instance).
     expect(await cache.wrap('outage:k', load)).toBe(2);
     expect(await cache.wrap('outage:k', load)).toBe(3);
@@ -41,9 +46,13 @@ describe('Redis outage while running (e2e)', () => {
       statuses.push((await request(t.url).post('/api/auth/login').send(body)).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
 
+    await request(t.url).get('/health/ready').expect(200);
+
     await proxy.start();
-    await eventually(async () => (await request(t.url).get('/health/ready')).status === 200);
-    expect((await request(t.url).get('/health/status')).body.status).toBe('healthy');
+    await eventually(
+      async () => (await request(t.url).get('/health/status')).body.status === 'healthy',
+    );
+    await request(t.url).get('/health/ready').expect(200);
     // The entry written before the outage is served again once the cache's back-off has passed.
     await eventually(async () => (await cache.wrap('outage:k', load)) === 1);
   });
