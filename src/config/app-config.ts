@@ -96,10 +96,16 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
   ENVIRONMENT: z.string().optional().default('local'),
   APP_VERSION: optionalString,
+  // Operators (and the original system) write INFO/WARNING: accept any case and Python's names.
   LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .string()
     .optional()
-    .default('info'),
+    .transform((v) => {
+      const lower = (v ?? '').trim().toLowerCase();
+      if (lower === '') return 'info';
+      return lower === 'warning' ? 'warn' : lower === 'critical' ? 'fatal' : lower;
+    })
+    .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   JSON_LOGGING: z.enum(['true', 'false', '1', '0']).optional(),
   DATABASE_URL: url(['postgres:', 'postgresql:']),
   DB_POOL_MAX: int(20, 1, 1000),
