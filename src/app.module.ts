@@ -9,6 +9,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { CircuitBreakerModule } from './common/circuit-breaker/circuit-breaker.module';
 import { QueryCacheModule } from './common/cache/query-cache.module';
 import { CommonModule } from './common/common.module';
+import { UnitOfWorkModule } from './common/database/unit-of-work.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { buildLoggerOptions, LOG_DESTINATION } from './common/logging/logger.options';
 import { MetricsModule } from './common/metrics/metrics.module';
@@ -74,6 +75,7 @@ import { VerificationModule } from './modules/verification/verification.module';
         ),
       }),
     }),
+    UnitOfWorkModule,
     QueryCacheModule,
     ScheduleModule.forRoot(),
     MetricsModule,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CRASH_POINTS, isCrashPoint } from '../common/crash/crash-points';
 
 /**
  * Every environment variable of the contract, parsed once at boot into typed namespaces.
@@ -132,6 +133,8 @@ const EnvSchema = z.object({
   SHUTDOWN_DRAIN_MS: int(-1, 0, 120_000),
   BODY_LIMIT: z.string().optional().default('100kb'),
   LEDGER_TEST_API: bool(false),
+  IDEMPOTENCY_LEASE_SECONDS: int(60, 1, 3600),
+  CRASH_POINTS: optionalString,
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -200,6 +203,12 @@ export interface AppConfig {
     queryCacheDisabled: boolean;
     cronDisabled: boolean;
     ledgerTestApi: boolean;
+    /** Test-only: named points where the process kills itself (ADR 0061); empty in production. */
+    crashPoints: string[];
+  };
+  idempotency: {
+    /** How long a started keyed request owns its key before a retry may take it over. */
+    leaseSeconds: number;
   };
 }
 
@@ -243,6 +252,7 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
   }
   if (['1', 'true', 'yes'].includes(env.LEDGER_TEST_API ?? ''))
     problems.push('LEDGER_TEST_API: never allowed in production');
+  if (env.CRASH_POINTS?.trim()) problems.push('CRASH_POINTS: never allowed in production');
   return problems;
 }
 
@@ -262,6 +272,20 @@ function harnessProblems(env: NodeJS.ProcessEnv): string[] {
       ];
 }
 
+function crashPointProblems(env: NodeJS.ProcessEnv): string[] {
+  const unknown = split(env.CRASH_POINTS).filter((p) => !isCrashPoint(p));
+  return unknown.length
+    ? [`CRASH_POINTS: unknown point(s) ${unknown.join(', ')}; known: ${CRASH_POINTS.join(', ')}`]
+    : [];
+}
+
+function split(v: string | undefined): string[] {
+  return (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -278,6 +302,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   // Semantic checks read the raw strings so one message can name every problem at once.
   problems.push(...productionProblems(source));
   problems.push(...harnessProblems(source));
+  problems.push(...crashPointProblems(source));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
   const isProduction = env.NODE_ENV === 'production';
@@ -289,11 +314,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     !env.XENDIT_BASE_URL;
 
   const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`;
-  const split = (v: string | undefined) =>
-    (v ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
 
   return {
     app: {
@@ -371,6 +391,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       queryCacheDisabled: env.QUERY_CACHE_DISABLED,
       cronDisabled: env.CRON_DISABLED,
       ledgerTestApi: env.LEDGER_TEST_API,
+      crashPoints: split(env.CRASH_POINTS),
     },
+    idempotency: { leaseSeconds: env.IDEMPOTENCY_LEASE_SECONDS },
   };
 }
