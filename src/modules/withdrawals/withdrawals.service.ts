@@ -9,7 +9,11 @@ import { AuditLogService } from '../audit/audit-log.service';
 import { walletAccount } from '../ledger/account-policy';
 import { LedgerService } from '../ledger/ledger.service';
 import { DepositService } from '../payments/deposits/deposit.service';
-import type { PaymentProvider, PayoutChannel } from '../payments/providers/payment-provider';
+import type {
+  PaymentProvider,
+  PayoutChannel,
+  PayoutResult,
+} from '../payments/providers/payment-provider';
 import {
   PAYMENT_PROVIDER,
   PaymentProviderRegistry,
@@ -262,9 +266,10 @@ export class WithdrawalsService implements OnModuleInit {
   /** One request to the gateway, never repeated; its answer (or silence) decides the next step. */
   private async requestPayout(txn: Transaction): Promise<PayoutState> {
     const d = txn.metadata.destination as PayoutDestination;
+    let result: PayoutResult;
     try {
       crashPoint('before-gateway-call');
-      const result = await this.provider.createPayout({
+      result = await this.provider.createPayout({
         reference: txn.id,
         idempotencyKey: `payout:${txn.id}`,
         amount: txn.amount,
@@ -276,25 +281,6 @@ export class WithdrawalsService implements OnModuleInit {
         description: 'iAyos withdrawal',
         metadata: { transaction_id: txn.id },
       });
-      crashPoint('after-gateway-call');
-      if (result.status === 'manual') {
-        // Nothing was sent and there is no gateway id, so the poll never picks it up; the hold stays
-        // until an admin approves or rejects. Written under the lock, only while still PENDING.
-        await this.resolve(txn.id, async (t, m) => {
-          await this.transactions.attachProvider(t.id, { metadata: { payoutState: 'manual' } }, m);
-          return [];
-        });
-        return 'manual';
-      }
-      await this.transactions.attachProvider(txn.id, {
-        providerReference: result.payoutId,
-        metadata: { payoutState: result.status },
-      });
-      if (result.status === 'succeeded')
-        await this.resolve(txn.id, (t, m) => this.succeedLocked(t, m, {}));
-      if (result.status === 'failed')
-        await this.resolve(txn.id, (t, m) => this.failLocked(t, m, 'payout failed'));
-      return result.status;
     } catch (err) {
       if (err instanceof ProviderError && err.kind === 'ambiguous') {
         // Maybe sent: never send again. The callback or an admin resolves it.
@@ -309,6 +295,28 @@ export class WithdrawalsService implements OnModuleInit {
       await this.resolve(txn.id, (t, m) => this.failLocked(t, m, 'payout not accepted'));
       return 'failed';
     }
+    crashPoint('after-gateway-call');
+    // Recording the answer. A database error here fails the request but never returns money for a
+    // payout that went out: the key keeps the committed hold, and the retry asks the gateway again
+    // with the same gateway key (same payout) and records it.
+    if (result.status === 'manual') {
+      // Nothing was sent and there is no gateway id, so the poll never picks it up; the hold stays
+      // until an admin approves or rejects. Written under the lock, only while still PENDING.
+      await this.resolve(txn.id, async (t, m) => {
+        await this.transactions.attachProvider(t.id, { metadata: { payoutState: 'manual' } }, m);
+        return [];
+      });
+      return 'manual';
+    }
+    await this.transactions.attachProvider(txn.id, {
+      providerReference: result.payoutId,
+      metadata: { payoutState: result.status },
+    });
+    if (result.status === 'succeeded')
+      await this.resolve(txn.id, (t, m) => this.succeedLocked(t, m, {}));
+    if (result.status === 'failed')
+      await this.resolve(txn.id, (t, m) => this.failLocked(t, m, 'payout failed'));
+    return result.status;
   }
 
   private async resolve(
