@@ -3,6 +3,7 @@ import { parseMethodList } from '../modules/payments/providers/gateway-capabilit
 import { PAYMONGO_METHODS } from '../modules/payments/providers/paymongo.capabilities';
 import { XENDIT_METHODS } from '../modules/payments/providers/xendit.capabilities';
 import type { CheckoutMethod } from '../modules/payments/providers/payment-provider';
+import { CRASH_POINTS, isCrashPoint } from '../common/crash/crash-points';
 
 /**
  * Every environment variable of the contract, parsed once at boot into typed namespaces.
@@ -145,6 +146,8 @@ const EnvSchema = z.object({
   SHUTDOWN_DRAIN_MS: int(-1, 0, 120_000),
   BODY_LIMIT: z.string().optional().default('100kb'),
   LEDGER_TEST_API: bool(false),
+  IDEMPOTENCY_LEASE_SECONDS: int(60, 1, 3600),
+  CRASH_POINTS: optionalString,
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -223,6 +226,12 @@ export interface AppConfig {
     queryCacheDisabled: boolean;
     cronDisabled: boolean;
     ledgerTestApi: boolean;
+    /** Test-only: named points where the process kills itself (ADR 0061); empty in production. */
+    crashPoints: string[];
+  };
+  idempotency: {
+    /** How long a started keyed request owns its key before a retry may take it over. */
+    leaseSeconds: number;
   };
 }
 
@@ -266,6 +275,7 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
   }
   if (['1', 'true', 'yes'].includes(env.LEDGER_TEST_API ?? ''))
     problems.push('LEDGER_TEST_API: never allowed in production');
+  if (env.CRASH_POINTS?.trim()) problems.push('CRASH_POINTS: never allowed in production');
   return problems;
 }
 
@@ -283,6 +293,20 @@ function harnessProblems(env: NodeJS.ProcessEnv): string[] {
     : [
         `LEDGER_TEST_API: needs a scratch database (name starting with "test" or "scratch"), not "${name}"`,
       ];
+}
+
+function crashPointProblems(env: NodeJS.ProcessEnv): string[] {
+  const unknown = split(env.CRASH_POINTS).filter((p) => !isCrashPoint(p));
+  return unknown.length
+    ? [`CRASH_POINTS: unknown point(s) ${unknown.join(', ')}; known: ${CRASH_POINTS.join(', ')}`]
+    : [];
+}
+
+function split(v: string | undefined): string[] {
+  return (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export class ConfigError extends Error {
@@ -314,6 +338,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     XENDIT_METHODS,
   );
   for (const p of [pmMethods.problem, xnMethods.problem]) if (p) problems.push(p);
+  problems.push(...crashPointProblems(source));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
   const isProduction = env.NODE_ENV === 'production';
@@ -325,11 +350,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     !env.XENDIT_BASE_URL;
 
   const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`;
-  const split = (v: string | undefined) =>
-    (v ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
 
   return {
     app: {
@@ -410,6 +430,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       queryCacheDisabled: env.QUERY_CACHE_DISABLED,
       cronDisabled: env.CRON_DISABLED,
       ledgerTestApi: env.LEDGER_TEST_API,
+      crashPoints: split(env.CRASH_POINTS),
     },
+    idempotency: { leaseSeconds: env.IDEMPOTENCY_LEASE_SECONDS },
   };
 }
