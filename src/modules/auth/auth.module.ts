@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
-import type { AppConfig } from '../../config/app-config';
+import { type AppConfig, ConfigError } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
@@ -17,6 +17,8 @@ import { TokenService } from './token.service';
       inject: [APP_CONFIG],
       useFactory: (cfg: AppConfig) => {
         // A KeyObject instead of a string: jsonwebtoken otherwise re-derives the key on every verify.
+        // loadConfig({server: true}) already refused to start without one; this keeps the type honest.
+        if (!cfg.auth.jwtSecret) throw new ConfigError(['JWT_SECRET: required']);
         const key = createSecretKey(Buffer.from(cfg.auth.jwtSecret, 'utf8'));
         return {
           privateKey: key,

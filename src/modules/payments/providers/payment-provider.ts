@@ -129,6 +129,8 @@ export type WebhookHeaders = Record<string, string | string[] | undefined>;
 
 export interface PaymentProvider {
   readonly name: PaymentProviderName;
+  /** False when its webhook secret/token is not configured: its webhook route then answers 404. */
+  readonly webhooksConfigured: boolean;
   createCheckout(input: CreateCheckoutInput): Promise<CheckoutSession>;
   /** Status by the checkout id we stored (never trust a webhook's word alone for Xendit). */
   getCheckoutStatus(checkoutId: string): Promise<CheckoutStatusResult>;
