@@ -8,6 +8,7 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { REQUEST_IDENTITY, RequestIdentity } from '../../common/rate-limit/request-identity';
 import { verifiedCaller } from './jwt-auth.guard';
+import { SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
 
 @Module({
@@ -33,6 +34,7 @@ import { TokenService } from './token.service';
   providers: [
     AuthService,
     TokenService,
+    SessionsService,
     {
       provide: REQUEST_IDENTITY,
       inject: [TokenService],
@@ -42,6 +44,6 @@ import { TokenService } from './token.service';
           verifiedCaller(req, tokens),
     },
   ],
-  exports: [TokenService, REQUEST_IDENTITY],
+  exports: [TokenService, SessionsService, REQUEST_IDENTITY],
 })
 export class AuthModule {}

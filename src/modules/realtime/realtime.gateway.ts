@@ -3,6 +3,7 @@ import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/we
 import type { Server, Socket } from 'socket.io';
 import { ACCESS_COOKIE } from '../auth/auth-cookies';
 import { TokenService } from '../auth/token.service';
+import { SessionsService } from '../auth/sessions.service';
 import {
   ClientToServerEvents,
   ServerToClientEvents,
@@ -56,6 +57,7 @@ export class RealtimeGateway implements OnGatewayInit<AppServer>, OnGatewayConne
 
   constructor(
     private readonly tokens: TokenService,
+    private readonly sessions: SessionsService,
     private readonly publisher: RealtimePublisher,
   ) {}
 
@@ -63,9 +65,16 @@ export class RealtimeGateway implements OnGatewayInit<AppServer>, OnGatewayConne
     server.use((socket, next) => {
       const token = handshakeToken(socket);
       const user = token ? this.tokens.verifyAccess(token) : null;
-      if (!user) return next(new Error('unauthorized'));
-      socket.data.userId = user.id;
-      next();
+      if (!user?.sessionId) return next(new Error('unauthorized'));
+      // Like HTTP: the token's session must still be live (not logged out, account not removed).
+      this.sessions.activeRole(user.sessionId, user.id).then(
+        (role) => {
+          if (!role) return next(new Error('unauthorized'));
+          socket.data.userId = user.id;
+          next();
+        },
+        () => next(new Error('unauthorized')),
+      );
     });
     this.publisher.attach(server);
   }
