@@ -50,6 +50,10 @@ export class WebhookProcessor {
     private readonly settlement: SettlementService,
   ) {}
 
+  webhooksConfigured(provider: PaymentProviderName): boolean {
+    return this.providers.get(provider).webhooksConfigured;
+  }
+
   /** Throws WebhookRejectedError (401) / WebhookPayloadError (400) before anything is stored. */
   async receive(
     provider: PaymentProviderName,

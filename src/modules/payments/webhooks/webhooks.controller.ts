@@ -46,6 +46,9 @@ export class WebhooksController {
     req: RawBodyRequest<Request>,
     headers: WebhookHeaders,
   ) {
+    // A gateway without its webhook secret cannot verify anything: as if the route did not exist.
+    if (!this.processor.webhooksConfigured(provider))
+      throw AppError.notFound('NOT_FOUND', 'Not found');
     const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const wait = await this.limiter.blockedFor(ip);
     if (wait > 0)
