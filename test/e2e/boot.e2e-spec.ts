@@ -6,6 +6,7 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,6 +74,19 @@ describe('Boot: production configuration (e2e)', () => {
     expect(lines).toHaveLength(5);
     expect(res.stderr).not.toContain('sk_test_0123456789abcdef');
     expect(res.stderr).not.toContain('whsk_real_looking_value_123');
+  });
+});
+
+describe('Boot: JWT secret outside production (e2e)', () => {
+  it('should refuse a non-production start that is not local mode and has no JWT_SECRET', async () => {
+    const res = await runNode(
+      MAIN,
+      [],
+      bareEnv({ NODE_ENV: 'development', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' }),
+    );
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('JWT_SECRET: required outside local mode');
+    expect(res.stdout).not.toContain('listening');
   });
 });
 
@@ -154,6 +168,10 @@ describe('Boot: local mode with no environment (e2e)', () => {
     });
     expect(register.status).toBe(201); // migrations ran on the embedded database
     expect(proc.output().stdout + proc.output().stderr).toContain('REDIS_URL is not set');
+    // Local mode made its own signing secret, owner-only, next to its database.
+    const secretFile = join(dir, 'jwt-secret');
+    expect(readFileSync(secretFile, 'utf8').trim()).toMatch(/^[A-Za-z0-9_-]{64}$/);
+    expect(statSync(secretFile).mode & 0o777).toBe(0o600);
 
     const exit = await stop(proc);
     expect(exit).toEqual({ code: 0, signal: null });
@@ -209,6 +227,12 @@ describe('Boot: local mode with no environment (e2e)', () => {
 
   it('should start again after a crash left an orphaned PostgreSQL and its postmaster.pid', async () => {
     const first = await boot();
+    const before = await fetch(`${first.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'local@example.com', password: 'local mode password' }),
+    });
+    const sessionToken = ((await before.json()) as { accessToken: string }).accessToken;
     first.proc.child.kill('SIGKILL');
     await first.proc.exited;
     running = undefined;
@@ -216,6 +240,10 @@ describe('Boot: local mode with no environment (e2e)', () => {
     expect(await databaseAnswers()).toBe(true); // the orphan still holds the data directory
 
     const second = await boot();
+    const me = await fetch(`${second.url}/api/auth/me`, {
+      headers: { authorization: `Bearer ${sessionToken}` },
+    });
+    expect(me.status).toBe(200); // the kept secret still verifies tokens issued before the crash
     const login = await fetch(`${second.url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
