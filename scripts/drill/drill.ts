@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort } from '../../bench/bench-support';
@@ -351,6 +353,11 @@ export async function runDrill(
   } finally {
     for (const app of apps) await app.stop();
     await gateway?.stop();
+    // Keep every instance's log (warnings and errors, JSON) for whoever reads the report.
+    const logDir = mkdtempSync(join(tmpdir(), 'drill-logs-'));
+    for (const app of [...apps, ...(gateway ? [gateway] : [])])
+      writeFileSync(join(logDir, `${app.name}.log`), app.output());
+    log(`instance logs: ${logDir}`);
     await balancer?.stop();
     await redis.stop();
     await pg.destroy();
