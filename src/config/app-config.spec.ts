@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       verificationAmount: 100,
       webhookToleranceSeconds: 300,
       paymentBufferDays: 7,
+      payoutAccountCooldownHours: 24,
     });
     expect(cfg.log.json).toBe(false);
   });

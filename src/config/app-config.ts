@@ -122,6 +122,7 @@ const EnvSchema = z.object({
   VERIFICATION_AMOUNT: int(100, 1, 100_000_000_000),
   WEBHOOK_TOLERANCE_SECONDS: int(300, 1, 86400),
   PAYMENT_BUFFER_DAYS: int(7, 0, 365),
+  PAYOUT_ACCOUNT_COOLDOWN_HOURS: int(24, 0, 24 * 90),
   SENTRY_DSN: url(['http:', 'https:']),
   SENTRY_TRACES_SAMPLE_RATE: ratio,
   SENTRY_PROFILES_SAMPLE_RATE: ratio,
@@ -193,6 +194,8 @@ export interface AppConfig {
     verificationAmount: number;
     webhookToleranceSeconds: number;
     paymentBufferDays: number;
+    /** A payout account younger than this gets no automatic payout (its withdrawals wait for an admin). */
+    payoutAccountCooldownHours: number;
   };
   sentry: { dsn: string | undefined; tracesSampleRate: number; profilesSampleRate: number };
   switches: {
@@ -360,6 +363,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       verificationAmount: env.VERIFICATION_AMOUNT,
       webhookToleranceSeconds: env.WEBHOOK_TOLERANCE_SECONDS,
       paymentBufferDays: env.PAYMENT_BUFFER_DAYS,
+      payoutAccountCooldownHours: env.PAYOUT_ACCOUNT_COOLDOWN_HOURS,
     },
     sentry: {
       dsn: env.SENTRY_DSN,

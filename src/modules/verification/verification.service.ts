@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { CircuitBreakerRegistry } from '../../common/circuit-breaker/circuit-breaker.registry';
 import { providerUnavailable } from '../../common/circuit-breaker/circuit-breaker';
 import { AppError } from '../../common/errors/app-error';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
+import { AuditLogService } from '../audit/audit-log.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { checkoutReturnUrls } from '../payments/deposits/checkout-urls';
 import { DepositService, gatewayToWallet, postOrThrow } from '../payments/deposits/deposit.service';
@@ -22,12 +23,22 @@ import { UsersService } from '../users/users.service';
 import { TransactionsService } from '../wallet/transactions.service';
 import { maskAccount, normaliseBankAccount, normaliseMobileNumber } from './account-number';
 import type { AddPaymentMethodDto, PaymentMethodResponse } from './payment-method.dto';
-import { PaymentMethodsRepository, toPaymentMethodResponse } from './payment-methods.repository';
+import {
+  PaymentMethodRow,
+  PaymentMethodsRepository,
+  toPaymentMethodResponse,
+} from './payment-methods.repository';
 
 /** Verification checkouts a user may start per rolling 24 h. */
 export const MAX_VERIFICATION_ATTEMPTS_PER_DAY = 5;
 export const UNVERIFIED_TTL_SECONDS = 24 * 3600;
 export const PURGE_JOB = 'verification-purge-unverified';
+
+/** How each mobile wallet proves ownership: a checkout paid through that wallet's own method. */
+const WALLET_VERIFICATION = {
+  GCASH: { type: 'GCASH', label: 'GCash', method: 'gcash', purpose: 'gcash_verification' },
+  MAYA: { type: 'MAYA', label: 'Maya', method: 'paymaya', purpose: 'maya_verification' },
+} as const;
 
 export type AddResult =
   | { paymentMethod: PaymentMethodResponse; verification: { required: false } }
@@ -37,8 +48,8 @@ export type AddResult =
     };
 
 /**
- * Payout accounts and the GCash ownership check: a checkout of VERIFICATION_AMOUNT centavos paid from
- * the GCash account; once paid the method is verified and the amount goes back to the owner's wallet as
+ * Payout accounts and the GCash/Maya ownership check: a checkout of VERIFICATION_AMOUNT centavos paid
+ * from that wallet; once paid the method is verified and the amount goes back to the owner's wallet as
  * VERIFICATION_BONUS (DEBIT gateway clearing, CREDIT wallet: the money the gateway collected), exactly once.
  */
 @Injectable()
@@ -59,13 +70,15 @@ export class VerificationService implements OnModuleInit {
     private readonly jobs: ScheduledJobsService,
     private readonly realtime: RealtimePublisher,
     private readonly deposits: DepositService,
+    private readonly audit: AuditLogService,
   ) {}
 
   onModuleInit(): void {
-    this.handlers.registerCheckoutHandler('gcash_verification', {
-      onPaid: (ctx) => this.onPaid(ctx),
-      onClosed: (ctx) => this.onClosed(ctx),
-    });
+    for (const { purpose } of Object.values(WALLET_VERIFICATION))
+      this.handlers.registerCheckoutHandler(purpose, {
+        onPaid: (ctx) => this.onPaid(ctx),
+        onClosed: (ctx) => this.onClosed(ctx),
+      });
     this.jobs.register({
       name: PURGE_JOB,
       schedule: '17 * * * *',
@@ -78,7 +91,13 @@ export class VerificationService implements OnModuleInit {
     return (await this.methods.listVerified(userId)).map(toPaymentMethodResponse);
   }
 
-  async add(userId: string, dto: AddPaymentMethodDto): Promise<AddResult> {
+  /**
+   * GCash and Maya accounts are stored unverified until a checkout of VERIFICATION_AMOUNT is paid
+   * through that wallet's own method; bank accounts are stored verified but get no automatic payout
+   * until the cooldown has passed and an admin approved their first payout (WithdrawalsService).
+   * Every addition is audit-logged and announced to the owner's sessions, so a takeover is visible.
+   */
+  async add(userId: string, dto: AddPaymentMethodDto, requestId?: string): Promise<AddResult> {
     const { number, bankCode } = this.normalise(dto);
     if (await this.methods.verifiedExists(userId, dto.type, number, bankCode))
       throw AppError.conflict(
@@ -87,7 +106,7 @@ export class VerificationService implements OnModuleInit {
       );
     const accountName = dto.accountName.trim();
 
-    if (dto.type !== 'GCASH') {
+    if (dto.type === 'BANK') {
       const row = await this.ds.transaction(async (m) => {
         await this.methods.lockUser(userId, m);
         if (await this.methods.verifiedExists(userId, dto.type, number, bankCode, m))
@@ -100,14 +119,62 @@ export class VerificationService implements OnModuleInit {
           m,
         );
         await this.methods.setPrimaryIfNone(r.id, userId, m);
+        await this.recordAdded(userId, r, requestId, m);
         return (await this.methods.find(r.id, m)) ?? r;
       });
+      this.publishAdded(userId, row);
       return { paymentMethod: toPaymentMethodResponse(row), verification: { required: false } };
     }
-    return this.addGcash(userId, accountName, number);
+    return this.addMobileWallet(
+      userId,
+      WALLET_VERIFICATION[dto.type],
+      accountName,
+      number,
+      requestId,
+    );
   }
 
-  private async addGcash(userId: string, accountName: string, number: string): Promise<AddResult> {
+  private async recordAdded(
+    userId: string,
+    row: PaymentMethodRow,
+    requestId: string | undefined,
+    m: EntityManager,
+  ): Promise<void> {
+    await this.audit.record(
+      {
+        actorId: userId,
+        action: 'payment-method.add',
+        targetType: 'payment_method',
+        targetId: row.id,
+        after: {
+          type: row.type,
+          accountNumber: maskAccount(row.account_number),
+          bankCode: row.bank_code,
+          isVerified: row.is_verified,
+        },
+        requestId: requestId ?? null,
+        metadata: { userId },
+      },
+      m,
+    );
+  }
+
+  private publishAdded(userId: string, row: PaymentMethodRow): void {
+    this.realtime.publish(userId, 'payment-method.added', {
+      id: row.id,
+      type: row.type,
+      accountNumber: maskAccount(row.account_number),
+      isVerified: row.is_verified,
+    });
+  }
+
+  private async addMobileWallet(
+    userId: string,
+    kind: (typeof WALLET_VERIFICATION)[keyof typeof WALLET_VERIFICATION],
+    accountName: string,
+    number: string,
+    requestId: string | undefined,
+  ): Promise<AddResult> {
     const provider = this.provider;
     const breaker = this.breakers.find(provider.name);
     if (breaker?.state === 'open')
@@ -130,7 +197,7 @@ export class VerificationService implements OnModuleInit {
       const method = await this.methods.insert(
         {
           userId,
-          type: 'GCASH',
+          type: kind.type,
           accountName,
           accountNumber: number,
           bankCode: null,
@@ -144,28 +211,31 @@ export class VerificationService implements OnModuleInit {
           type: 'VERIFICATION_BONUS',
           amount,
           provider: provider.name,
-          description: `GCash verification - account ${maskAccount(number)}`,
+          description: `${kind.label} verification - account ${maskAccount(number)}`,
           paymentMethodId: method.id,
-          metadata: { paymentType: 'gcash_verification' },
+          metadata: { paymentType: kind.purpose },
         },
         m,
       );
       await this.methods.setVerificationTransaction(method.id, txn.id, m);
+      await this.recordAdded(userId, method, requestId, m);
       return { method, txn };
     });
+    this.publishAdded(userId, method);
 
     try {
       const session = await provider.createCheckout({
         amount,
         currency: 'PHP',
-        description: `GCash account verification ${maskAccount(number)}`,
+        description: `${kind.label} account verification ${maskAccount(number)}`,
         reference: txn.id,
         idempotencyKey: `checkout:${txn.id}`,
-        // The payer is the account holder; PayMongo prefills GCash with these.
+        // The payer is the account holder; the gateway prefills the wallet with these.
         customer: { name: accountName, email: user.email },
-        methods: ['gcash'],
+        // Paid through that wallet's own method, so only its holder can complete it.
+        methods: [kind.method],
         metadata: {
-          payment_type: 'gcash_verification',
+          payment_type: kind.purpose,
           payment_method_id: method.id,
           transaction_id: txn.id,
         },

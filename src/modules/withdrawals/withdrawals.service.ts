@@ -3,6 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { providerUnavailable } from '../../common/circuit-breaker/circuit-breaker';
 import { CircuitBreakerRegistry } from '../../common/circuit-breaker/circuit-breaker.registry';
 import { AppError } from '../../common/errors/app-error';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.token';
 import { AuditLogService } from '../audit/audit-log.service';
 import { walletAccount } from '../ledger/account-policy';
 import { LedgerService } from '../ledger/ledger.service';
@@ -32,7 +34,10 @@ const LOCK_NAMESPACE = 7311;
  * What the payout looked like when the request returned. `manual`: the gateway has no payout API
  * (PayMongo without transfers), nothing was sent, and an admin settles it (ADR 0055).
  */
-export type PayoutState = 'pending' | 'succeeded' | 'failed' | 'unknown' | 'manual';
+export type PayoutState = 'pending' | 'succeeded' | 'failed' | 'unknown' | 'manual' | 'review';
+
+/** Why a withdrawal waits in the admin queue before anything is sent (issue 10, item 4). */
+type ReviewReason = 'new_payout_account' | 'first_bank_payout';
 
 export interface WithdrawResult {
   transaction: TransactionResponse;
@@ -74,6 +79,7 @@ export class WithdrawalsService implements OnModuleInit {
     private readonly settings: PlatformSettingsService,
     private readonly audit: AuditLogService,
     private readonly deposits: DepositService,
+    @Inject(APP_CONFIG) private readonly cfg: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -99,9 +105,16 @@ export class WithdrawalsService implements OnModuleInit {
     const txn = await this.ds.transaction(async (m) => {
       // One withdrawal at a time per user, so the daily limits are checked exactly.
       await m.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [LOCK_NAMESPACE, userId]);
-      const [method] = await m.query<PaymentMethodRow[]>(
-        `SELECT * FROM payment_methods WHERE id = $1 AND user_id = $2 AND is_verified FOR SHARE`,
-        [input.paymentMethodId, userId],
+      const [method] = await m.query<
+        Array<PaymentMethodRow & { in_cooldown: boolean; paid_out_before: boolean }>
+      >(
+        `SELECT pm.*,
+           pm.created_at > now() - make_interval(hours => $3) AS in_cooldown,
+           EXISTS (SELECT 1 FROM transactions t WHERE t.payment_method_id = pm.id
+                     AND t.type = 'WITHDRAWAL' AND t.status = 'COMPLETED') AS paid_out_before
+         FROM payment_methods pm WHERE pm.id = $1 AND pm.user_id = $2 AND pm.is_verified
+         FOR SHARE OF pm`,
+        [input.paymentMethodId, userId, this.cfg.business.payoutAccountCooldownHours],
       );
       if (!method)
         throw AppError.notFound('PAYMENT_METHOD_NOT_FOUND', 'No such verified payout account');
@@ -119,6 +132,12 @@ export class WithdrawalsService implements OnModuleInit {
           'WITHDRAWAL_LIMIT_EXCEEDED',
           `Daily limit: ${limits.withdrawalDailyMaxCount} withdrawals, ${limits.withdrawalDailyMaxAmount} centavos`,
         );
+      // Someone who took over the login must not drain it to an account they just added.
+      const review: ReviewReason | null = method.in_cooldown
+        ? 'new_payout_account'
+        : method.type === 'BANK' && !method.paid_out_before
+          ? 'first_bank_payout'
+          : null;
       const destination: PayoutDestination = {
         channel: method.type,
         accountNumber: method.account_number,
@@ -133,7 +152,9 @@ export class WithdrawalsService implements OnModuleInit {
           provider: this.provider.name,
           paymentMethodId: method.id,
           description: `Withdrawal to ${method.type} ••••${method.account_number.slice(-4)}`,
-          metadata: { destination, payoutState: 'requested' },
+          metadata: review
+            ? { destination, payoutState: 'review', reviewReason: review }
+            : { destination, payoutState: 'requested' },
         },
         m,
       );
@@ -153,7 +174,7 @@ export class WithdrawalsService implements OnModuleInit {
       return created;
     });
     await this.deposits.publishWallet(userId);
-    const payout = await this.requestPayout(txn);
+    const payout = txn.metadata.payoutState === 'review' ? 'review' : await this.requestPayout(txn);
     const current = (await this.transactions.findById(txn.id)) ?? txn;
     return { transaction: toTransactionResponse(current), payout };
   }
@@ -235,11 +256,29 @@ export class WithdrawalsService implements OnModuleInit {
     }));
   }
 
-  /** Admin: the payout was made by hand (or confirmed) — post the hold. Exactly once. */
+  /**
+   * Admin: the payout was made by hand (or confirmed) — post the hold. Exactly once. A withdrawal
+   * held for review (new payout account) is instead released: its one payout request goes to the
+   * gateway now, and the gateway's answer settles it as usual (a manual gateway queues it again).
+   */
   approve(actor: AdminActor, id: string, reference: string): Promise<TransactionResponse> {
-    return this.resolveByAdmin(actor, id, 'withdrawal.approve', { reference }, (txn, m) =>
-      this.succeedLocked(txn, m, { adminReference: reference, approvedBy: actor.id }),
-    );
+    return this.resolveByAdmin(actor, id, 'withdrawal.approve', { reference }, async (txn, m) => {
+      if (txn.metadata.payoutState !== 'review')
+        return this.succeedLocked(txn, m, { adminReference: reference, approvedBy: actor.id });
+      await this.transactions.attachProvider(
+        txn.id,
+        {
+          metadata: { payoutState: 'requested', reviewedBy: actor.id, reviewReference: reference },
+        },
+        m,
+      );
+      return [
+        async () => {
+          const released = await this.transactions.findById(txn.id);
+          if (released) await this.requestPayout(released);
+        },
+      ];
+    });
   }
 
   /** Admin: refuse the withdrawal — void the hold, the money returns (REFUND). Exactly once. */

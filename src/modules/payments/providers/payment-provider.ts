@@ -13,7 +13,8 @@ export function isPaymentProviderName(v: unknown): v is PaymentProviderName {
 export type CheckoutMethod = 'gcash' | 'paymaya' | 'card' | 'qrph';
 
 /** What a checkout pays for; set as `metadata.payment_type` and used to route the webhook back. */
-export type CheckoutPurpose = 'wallet_deposit' | 'gcash_verification' | 'downpayment' | 'remaining';
+export type CheckoutPurpose =
+  'wallet_deposit' | 'gcash_verification' | 'maya_verification' | 'downpayment' | 'remaining';
 
 export interface CreateCheckoutInput {
   /** Centavos, > 0. */
