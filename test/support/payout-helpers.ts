@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { WithdrawalsService } from '../../src/modules/withdrawals/withdrawals.service';
 import { bearer, type TestUser } from './auth-helpers';
+import { eventually } from './eventually';
 import type { TestApp } from './test-app';
 
 /**
@@ -27,21 +28,24 @@ export async function trustedPayoutAccount(
 }
 
 /**
- * Polls the gateway (as the scheduled job does) until the withdrawal left PENDING; bounded, and
- * 'PENDING' if it never did (for "nothing was sent" checks).
+ * Polls the gateway (as the scheduled job does) until the withdrawal left PENDING, with a generous
+ * deadline; answers 'PENDING' if it never did.
  */
 export async function settledWithdrawal(
   t: TestApp,
   u: Pick<TestUser, 'accessToken'>,
   id: string,
 ): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    await t.app.get(WithdrawalsService).pollPayouts();
-    const tx = (await request(t.url).get(`/api/wallet/transactions/${id}`).set(bearer(u))).body as {
-      status: string;
-    };
-    if (tx.status !== 'PENDING') return tx.status;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return 'PENDING';
+  let status = 'PENDING';
+  await eventually(
+    async () => {
+      await t.app.get(WithdrawalsService).pollPayouts();
+      const tx = (await request(t.url).get(`/api/wallet/transactions/${id}`).set(bearer(u)))
+        .body as { status: string };
+      status = tx.status;
+      return status !== 'PENDING';
+    },
+    { intervalMs: 50, what: `withdrawal ${id} settled` },
+  ).catch(() => undefined);
+  return status;
 }
