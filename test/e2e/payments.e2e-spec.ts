@@ -144,8 +144,9 @@ describe.each<Provider>(['paymongo', 'xendit'])(
       if (provider === 'paymongo')
         // A signed "paid" after EXPIRED is real money that arrived late: a person must look at it.
         expect(events.filter((e) => e.status === 'FLAGGED')).toHaveLength(2);
-      // Xendit is asked before money moves, and it reports the invoice expired: nothing to flag.
-      else expect(events.map((e) => e.status).sort()).toEqual(['NO_OP', 'PROCESSED']);
+      // Xendit is asked before money moves, and it reports the invoice expired: nothing to flag, and
+      // the late "PAID" is a duplicate of the expiry already applied (dedupe on the confirmed state).
+      else expect(events.map((e) => e.status)).toEqual(['PROCESSED']);
     });
 
     it('should flag a paid amount that differs from the transaction and credit nothing', async () => {
@@ -469,6 +470,55 @@ describe('Webhook verification (e2e)', () => {
       );
       expect(rows).toEqual([{ status: 'UNCONFIRMED' }]);
       expect((await walletOf(x.url, u)).balance).toBe(0);
+    } finally {
+      await x.close();
+      delete process.env.PAYMENT_PROVIDER;
+    }
+  });
+
+  it('should credit the genuine Xendit PAID callback even after a forged PAID for the same invoice was stored first', async () => {
+    const x = await createTestApp({
+      env: { PAYMENT_PROVIDER: 'xendit' },
+      databaseUrl: t.databaseUrl,
+      redisPrefix: t.redisPrefix,
+    });
+    try {
+      const d = await startDeposit(x.url, u, 7_300);
+      const forged = JSON.stringify({
+        id: d.checkoutId,
+        external_id: d.transaction.id,
+        status: 'PAID',
+        amount: 73,
+        paid_amount: 73,
+        currency: 'PHP',
+      });
+      const send = () =>
+        request(x.url)
+          .post('/api/accounts/wallet/xendit-webhook')
+          .set('Content-Type', 'application/json')
+          .set('x-callback-token', 'xendit-sandbox-callback-token')
+          .send(forged)
+          .expect(200);
+      // The token leaked; the invoice is still unpaid at Xendit. Sent twice: recorded once.
+      await send();
+      await send();
+      const before = (await walletOf(x.url, u)).balance;
+      // Now the customer really pays: the sandbox delivers the genuine `invoice:<id>:PAID`.
+      const deliveries = await sandboxAct(x.url, d.checkoutId, 'pay');
+      expect(deliveries.map((dl) => dl.state)).toEqual(['delivered']);
+      expect((await transactionOf(x.url, u, d.transaction.id)).status).toBe('COMPLETED');
+      expect((await walletOf(x.url, u)).balance).toBe(before + 7_300);
+      const rows = await x.db.query<Array<{ event_id: string; status: string }>>(
+        `SELECT event_id, status FROM webhook_events WHERE checkout_id = $1 ORDER BY received_at`,
+        [d.checkoutId],
+      );
+      expect(rows).toEqual([
+        { event_id: `invoice:${d.checkoutId}:PAID:unconfirmed`, status: 'UNCONFIRMED' },
+        { event_id: `invoice:${d.checkoutId}:PAID`, status: 'PROCESSED' },
+      ]);
+      // A replay of the forged one after the fact moves nothing either.
+      await send();
+      expect((await walletOf(x.url, u)).balance).toBe(before + 7_300);
     } finally {
       await x.close();
       delete process.env.PAYMENT_PROVIDER;
