@@ -435,70 +435,57 @@ describe('Webhook verification (e2e)', () => {
     expect(rows).toEqual([{ status: 'IGNORED' }]);
   });
 
-  it('should refuse a Xendit callback with a wrong token, and never credit an invoice Xendit says is unpaid', async () => {
+  /** A second instance on Xendit, sharing this file's database; closed after `fn`. */
+  async function withXendit(fn: (x: TestApp) => Promise<void>): Promise<void> {
     const x = await createTestApp({
       env: { PAYMENT_PROVIDER: 'xendit' },
       databaseUrl: t.databaseUrl,
       redisPrefix: t.redisPrefix,
     });
     try {
+      await fn(x);
+    } finally {
+      await x.close();
+      delete process.env.PAYMENT_PROVIDER;
+    }
+  }
+
+  /** A Xendit invoice callback claiming PAID, sent with the given token. */
+  const claimPaid = (x: TestApp, d: DepositBody, token: string) =>
+    request(x.url)
+      .post('/api/accounts/wallet/xendit-webhook')
+      .set('Content-Type', 'application/json')
+      .set('x-callback-token', token)
+      .send(
+        JSON.stringify({
+          id: d.checkoutId,
+          external_id: d.transaction.id,
+          status: 'PAID',
+          amount: d.transaction.amount / 100,
+          paid_amount: d.transaction.amount / 100,
+          currency: 'PHP',
+        }),
+      );
+
+  it('should refuse a Xendit callback with a wrong token, and never credit an invoice Xendit says is unpaid', async () => {
+    await withXendit(async (x) => {
       const d = await startDeposit(x.url, u, 9_000);
-      const forged = JSON.stringify({
-        id: d.checkoutId,
-        external_id: d.transaction.id,
-        status: 'PAID',
-        amount: 90,
-        paid_amount: 90,
-        currency: 'PHP',
-      });
-      await request(x.url)
-        .post('/api/accounts/wallet/xendit-webhook')
-        .set('Content-Type', 'application/json')
-        .set('x-callback-token', 'guess')
-        .send(forged)
-        .expect(401);
+      await claimPaid(x, d, 'guess').expect(401);
       // Right token (it is static, so it may leak) but the invoice is still pending at Xendit.
-      await request(x.url)
-        .post('/api/accounts/wallet/xendit-webhook')
-        .set('Content-Type', 'application/json')
-        .set('x-callback-token', 'xendit-sandbox-callback-token')
-        .send(forged)
-        .expect(200);
+      await claimPaid(x, d, 'xendit-sandbox-callback-token').expect(200);
       const rows = await x.db.query<Array<{ status: string }>>(
         `SELECT status FROM webhook_events WHERE checkout_id = $1`,
         [d.checkoutId],
       );
       expect(rows).toEqual([{ status: 'UNCONFIRMED' }]);
       expect((await walletOf(x.url, u)).balance).toBe(0);
-    } finally {
-      await x.close();
-      delete process.env.PAYMENT_PROVIDER;
-    }
+    });
   });
 
   it('should credit the genuine Xendit PAID callback even after a forged PAID for the same invoice was stored first', async () => {
-    const x = await createTestApp({
-      env: { PAYMENT_PROVIDER: 'xendit' },
-      databaseUrl: t.databaseUrl,
-      redisPrefix: t.redisPrefix,
-    });
-    try {
+    await withXendit(async (x) => {
       const d = await startDeposit(x.url, u, 7_300);
-      const forged = JSON.stringify({
-        id: d.checkoutId,
-        external_id: d.transaction.id,
-        status: 'PAID',
-        amount: 73,
-        paid_amount: 73,
-        currency: 'PHP',
-      });
-      const send = () =>
-        request(x.url)
-          .post('/api/accounts/wallet/xendit-webhook')
-          .set('Content-Type', 'application/json')
-          .set('x-callback-token', 'xendit-sandbox-callback-token')
-          .send(forged)
-          .expect(200);
+      const send = () => claimPaid(x, d, 'xendit-sandbox-callback-token').expect(200);
       // The token leaked; the invoice is still unpaid at Xendit. Sent twice: recorded once.
       await send();
       await send();
@@ -516,13 +503,10 @@ describe('Webhook verification (e2e)', () => {
         { event_id: `invoice:${d.checkoutId}:PAID:unconfirmed`, status: 'UNCONFIRMED' },
         { event_id: `invoice:${d.checkoutId}:PAID`, status: 'PROCESSED' },
       ]);
-      // A replay of the forged one after the fact moves nothing either.
+      // The forged one again after the fact moves nothing either.
       await send();
       expect((await walletOf(x.url, u)).balance).toBe(before + 7_300);
-    } finally {
-      await x.close();
-      delete process.env.PAYMENT_PROVIDER;
-    }
+    });
   });
 
   it('should rate-limit a source IP after repeated unverified attempts, and only that IP', async () => {
