@@ -241,3 +241,46 @@ describe('LEDGER_TEST_API', () => {
     );
   });
 });
+
+describe('LOG_LEVEL', () => {
+  it('should accept levels in any case and the WARNING/CRITICAL spellings', () => {
+    expect(loadConfig({ LOG_LEVEL: 'INFO' }).log.level).toBe('info');
+    expect(loadConfig({ LOG_LEVEL: 'Debug' }).log.level).toBe('debug');
+    expect(loadConfig({ LOG_LEVEL: 'WARNING' }).log.level).toBe('warn');
+    expect(loadConfig({ LOG_LEVEL: 'CRITICAL' }).log.level).toBe('fatal');
+    expect(loadConfig({}).log.level).toBe('info');
+  });
+
+  it('should still refuse an unknown level, naming the variable', () => {
+    expect(() => loadConfig({ LOG_LEVEL: 'LOUD' })).toThrow(/LOG_LEVEL/);
+  });
+});
+
+describe('CRASH_POINTS', () => {
+  it('should arm known crash points outside production and name unknown ones', () => {
+    expect(
+      loadConfig({ NODE_ENV: 'test', CRASH_POINTS: 'after-commit, before-key-complete' }).switches
+        .crashPoints,
+    ).toEqual(['after-commit', 'before-key-complete']);
+    expect(loadConfig({}).switches.crashPoints).toEqual([]);
+    expect(() => loadConfig({ NODE_ENV: 'test', CRASH_POINTS: 'after-comit' })).toThrow(
+      /CRASH_POINTS: unknown point\(s\) after-comit/,
+    );
+  });
+
+  it('should refuse crash points in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', CRASH_POINTS: 'after-commit' })).toThrow(
+      /CRASH_POINTS: never allowed in production/,
+    );
+  });
+});
+
+describe('IDEMPOTENCY_LEASE_SECONDS', () => {
+  it('should default to 60 s and accept 1 s to 1 h', () => {
+    expect(loadConfig({}).idempotency.leaseSeconds).toBe(60);
+    expect(loadConfig({ IDEMPOTENCY_LEASE_SECONDS: '2' }).idempotency.leaseSeconds).toBe(2);
+    expect(() => loadConfig({ IDEMPOTENCY_LEASE_SECONDS: '0' })).toThrow(
+      /IDEMPOTENCY_LEASE_SECONDS/,
+    );
+  });
+});

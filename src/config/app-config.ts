@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { parseMethodList } from '../modules/payments/providers/gateway-capabilities';
+import { PAYMONGO_METHODS } from '../modules/payments/providers/paymongo.capabilities';
+import { XENDIT_METHODS } from '../modules/payments/providers/xendit.capabilities';
+import type { CheckoutMethod } from '../modules/payments/providers/payment-provider';
+import { CRASH_POINTS, isCrashPoint } from '../common/crash/crash-points';
 
 /**
  * Every environment variable of the contract, parsed once at boot into typed namespaces.
@@ -92,10 +97,16 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
   ENVIRONMENT: z.string().optional().default('local'),
   APP_VERSION: optionalString,
+  // Operators (and the original system) write INFO/WARNING: accept any case and Python's names.
   LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .string()
     .optional()
-    .default('info'),
+    .transform((v) => {
+      const lower = (v ?? '').trim().toLowerCase();
+      if (lower === '') return 'info';
+      return lower === 'warning' ? 'warn' : lower === 'critical' ? 'fatal' : lower;
+    })
+    .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   JSON_LOGGING: z.enum(['true', 'false', '1', '0']).optional(),
   DATABASE_URL: url(['postgres:', 'postgresql:']),
   DB_POOL_MAX: int(20, 1, 1000),
@@ -116,9 +127,12 @@ const EnvSchema = z.object({
   PAYMONGO_WEBHOOK_SECRET: optionalString,
   PAYMONGO_BASE_URL: url(['http:', 'https:']),
   PAYMONGO_PAYOUTS_ENABLED: optionalBool,
+  PAYMONGO_PAYMENT_METHODS: optionalString,
+  PAYMONGO_PESONET_ENABLED: bool(true),
   XENDIT_API_KEY: optionalString,
   XENDIT_WEBHOOK_TOKEN: optionalString,
   XENDIT_BASE_URL: url(['http:', 'https:']),
+  XENDIT_PAYMENT_METHODS: optionalString,
   VERIFICATION_AMOUNT: int(100, 1, 100_000_000_000),
   WEBHOOK_TOLERANCE_SECONDS: int(300, 1, 86400),
   DOCS_ENABLED: optionalBool,
@@ -134,6 +148,8 @@ const EnvSchema = z.object({
   SHUTDOWN_DRAIN_MS: int(-1, 0, 120_000),
   BODY_LIMIT: z.string().optional().default('100kb'),
   LEDGER_TEST_API: bool(false),
+  IDEMPOTENCY_LEASE_SECONDS: int(60, 1, 3600),
+  CRASH_POINTS: optionalString,
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -192,9 +208,19 @@ export interface AppConfig {
       baseUrl: string;
       /** False: no payout API on the account; withdrawals wait for an admin (ADR 0055). */
       payoutsEnabled: boolean;
+      /** Methods activated on the merchant account (`PAYMONGO_PAYMENT_METHODS`). */
+      paymentMethods: CheckoutMethod[];
+      /** PESONet transfers enabled: payouts above the InstaPay cap go by it, else they are refused. */
+      pesonetEnabled: boolean;
     };
-    /** webhookToken undefined: not configured, and its webhook route answers 404. */
-    xendit: { apiKey: string; webhookToken: string | undefined; baseUrl: string };
+    xendit: {
+      apiKey: string;
+      /** Undefined: not configured, and its webhook route answers 404. */
+      webhookToken: string | undefined;
+      baseUrl: string;
+      /** Methods activated on the merchant account (`XENDIT_PAYMENT_METHODS`). */
+      paymentMethods: CheckoutMethod[];
+    };
   };
   business: {
     verificationAmount: number;
@@ -207,6 +233,12 @@ export interface AppConfig {
     queryCacheDisabled: boolean;
     cronDisabled: boolean;
     ledgerTestApi: boolean;
+    /** Test-only: named points where the process kills itself (ADR 0061); empty in production. */
+    crashPoints: string[];
+  };
+  idempotency: {
+    /** How long a started keyed request owns its key before a retry may take it over. */
+    leaseSeconds: number;
   };
   exposure: {
     /** Serve `/docs` and `/docs-json` (default: on outside production, off in production). */
@@ -265,6 +297,7 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
   }
   if (['1', 'true', 'yes'].includes(env.LEDGER_TEST_API ?? ''))
     problems.push('LEDGER_TEST_API: never allowed in production');
+  if (env.CRASH_POINTS?.trim()) problems.push('CRASH_POINTS: never allowed in production');
   if (['1', 'true', 'yes'].includes(env.RATE_LIMIT_DISABLED ?? ''))
     problems.push('RATE_LIMIT_DISABLED: rate limits cannot be turned off in production');
   const tolerance = Number(env.WEBHOOK_TOLERANCE_SECONDS ?? '');
@@ -326,6 +359,20 @@ function harnessProblems(env: NodeJS.ProcessEnv): string[] {
       ];
 }
 
+function crashPointProblems(env: NodeJS.ProcessEnv): string[] {
+  const unknown = split(env.CRASH_POINTS).filter((p) => !isCrashPoint(p));
+  return unknown.length
+    ? [`CRASH_POINTS: unknown point(s) ${unknown.join(', ')}; known: ${CRASH_POINTS.join(', ')}`]
+    : [];
+}
+
+function split(v: string | undefined): string[] {
+  return (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -345,6 +392,20 @@ export function loadConfig(
   // Semantic checks read the raw strings so one message can name every problem at once.
   problems.push(...productionProblems(source));
   problems.push(...harnessProblems(source));
+  const pmMethods = parseMethodList(
+    'PAYMONGO_PAYMENT_METHODS',
+    source.PAYMONGO_PAYMENT_METHODS,
+    PAYMONGO_METHODS,
+    PAYMONGO_METHODS,
+  );
+  const xnMethods = parseMethodList(
+    'XENDIT_PAYMENT_METHODS',
+    source.XENDIT_PAYMENT_METHODS,
+    XENDIT_METHODS,
+    XENDIT_METHODS,
+  );
+  for (const p of [pmMethods.problem, xnMethods.problem]) if (p) problems.push(p);
+  problems.push(...crashPointProblems(source));
   // Production names it above; elsewhere only local mode may start without one (it generates its
   // own before this runs, see local-jwt-secret.ts), so a staging server never signs with a known key.
   if (opts.server && !source.JWT_SECRET && source.NODE_ENV !== 'production')
@@ -362,11 +423,6 @@ export function loadConfig(
     !env.XENDIT_BASE_URL;
 
   const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`;
-  const split = (v: string | undefined) =>
-    (v ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
 
   return {
     app: {
@@ -423,6 +479,8 @@ export function loadConfig(
         // PayMongo enables its transfers API per merchant on request, so most live accounts lack it:
         // off unless turned on, except where the built-in sandbox (which has payouts) serves.
         payoutsEnabled: env.PAYMONGO_PAYOUTS_ENABLED ?? sandbox,
+        paymentMethods: pmMethods.methods,
+        pesonetEnabled: env.PAYMONGO_PESONET_ENABLED,
       },
       xendit: {
         apiKey: env.XENDIT_API_KEY ?? (sandbox ? SANDBOX_XENDIT_API_KEY : ''),
@@ -431,6 +489,7 @@ export function loadConfig(
         baseUrl:
           env.XENDIT_BASE_URL ??
           (sandbox ? `${publicBaseUrl}/sandbox/xendit` : 'https://api.xendit.co'),
+        paymentMethods: xnMethods.methods,
       },
     },
     business: {
@@ -448,7 +507,9 @@ export function loadConfig(
       queryCacheDisabled: env.QUERY_CACHE_DISABLED,
       cronDisabled: env.CRON_DISABLED,
       ledgerTestApi: env.LEDGER_TEST_API,
+      crashPoints: split(env.CRASH_POINTS),
     },
+    idempotency: { leaseSeconds: env.IDEMPOTENCY_LEASE_SECONDS },
     exposure: {
       docsEnabled: env.DOCS_ENABLED ?? !isProduction,
       metricsToken: env.METRICS_TOKEN,

@@ -12,9 +12,12 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { eventually } from '../support/eventually';
+import { connectSocket } from '../support/socket-helpers';
 import {
   bareEnv,
   distFile,
+  groupAlive,
   runNode,
   startNode,
   Started,
@@ -96,9 +99,9 @@ describe('Boot: local mode with no environment (e2e)', () => {
   const env = (port: number) =>
     bareEnv({ EMBEDDED_DB_DIR: dir, EMBEDDED_DB_PORT: String(dbPort), PORT: String(port) });
 
-  async function boot(): Promise<{ proc: Started; url: string }> {
+  async function boot(detached = false): Promise<{ proc: Started; url: string }> {
     const port = await freePort();
-    const proc = startNode(MAIN, [], env(port));
+    const proc = startNode(MAIN, [], env(port), { detached });
     running = proc;
     const url = `http://127.0.0.1:${port}`;
     await waitForStatus(`${url}/health/ready`, 200, proc, 60_000);
@@ -174,6 +177,52 @@ describe('Boot: local mode with no environment (e2e)', () => {
     expect(exit).toEqual({ code: 0, signal: null });
     expect(existsSync(pidFile())).toBe(false);
     expect(await databaseAnswers()).toBe(false);
+  });
+
+  it('should exit within the grace period when SIGTERM reaches the whole process group, with a client connected and requests in flight', async () => {
+    // As docker stop, systemd or a terminal do: the embedded PostgreSQL gets the signal too and
+    // shuts down by itself while the app drains.
+    const { proc, url } = await boot(true);
+    const register = await fetch(`${url}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: 'group@example.com',
+        password: 'local mode password',
+        name: 'Group',
+        role: 'CLIENT',
+      }),
+    });
+    expect(register.status).toBe(201);
+    const { accessToken } = (await register.json()) as { accessToken: string };
+    const socket = await connectSocket(url, { token: accessToken });
+    let stop = false;
+    const load = Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (!stop)
+          await fetch(`${url}/api/wallet`, { headers: { authorization: `Bearer ${accessToken}` } })
+            .then((r) => r.arrayBuffer())
+            .catch(() => undefined);
+      }),
+    );
+    try {
+      const pgid = proc.child.pid as number;
+      const started = Date.now();
+      process.kill(-pgid, 'SIGTERM');
+      const exit = await proc.exited;
+      running = undefined;
+      // Code 0: the drain finished before the grace timer (SHUTDOWN_GRACE_MS, 10 s) forced exit 1.
+      expect(exit).toEqual({ code: 0, signal: null });
+      await eventually(() => !groupAlive(pgid), { what: 'every process of the group exited' });
+      // Coarse bound, far from flaky: the grace period is 10 s.
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(await databaseAnswers()).toBe(false);
+      expect(existsSync(pidFile())).toBe(false);
+    } finally {
+      stop = true;
+      socket.close();
+      await load;
+    }
   });
 
   it('should start again after a crash left an orphaned PostgreSQL and its postmaster.pid', async () => {

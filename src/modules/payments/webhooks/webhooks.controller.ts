@@ -8,13 +8,14 @@ import { RateLimit } from '../../../common/rate-limit/rate-limit.decorator';
 import type { PaymentProviderName, WebhookHeaders } from '../providers/payment-provider';
 import { WebhookPayloadError, WebhookRejectedError } from '../providers/provider-errors';
 import { WebhookAttemptLimiter } from './webhook-attempt-limiter';
-import { WebhookProcessor } from './webhook-processor.service';
+import { WebhookProcessingError, WebhookProcessor } from './webhook-processor.service';
 import { webhookOutcomes } from './webhook.metrics';
 
 /**
  * Gateway callbacks. No user auth: each delivery is verified against the raw body bytes (never a
  * re-serialised body). 200 `{received: true}` once the event is durably recorded (applied, duplicate, or
- * stored-and-ignored); 401 unverified; 400 unparsable; 503 only if we could not record it.
+ * stored-and-ignored); 401 unverified; 400 unparsable; 503 if we could not record or apply it, so the
+ * gateway delivers it again (ADR 0062).
  */
 @ApiTags('webhooks')
 @Public()
@@ -67,6 +68,13 @@ export class WebhooksController {
         await this.limiter.recordFailure(ip);
         throw err;
       }
+      // Recorded but not applied: the gateway must deliver it again (that copy applies it).
+      if (err instanceof WebhookProcessingError)
+        throw AppError.unavailable(
+          'WEBHOOK_NOT_APPLIED',
+          'The event could not be applied; retry later',
+          5,
+        );
       // The event could not be recorded: the gateway must retry it.
       throw AppError.unavailable(
         'WEBHOOK_NOT_RECORDED',
