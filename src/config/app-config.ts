@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { parseMethodList } from '../modules/payments/providers/gateway-capabilities';
-import { PAYMONGO_METHODS } from '../modules/payments/providers/paymongo.capabilities';
-import { XENDIT_METHODS } from '../modules/payments/providers/xendit.capabilities';
+import {
+  PAYMONGO_METHODS,
+  paymongoCapabilities,
+} from '../modules/payments/providers/paymongo.capabilities';
+import {
+  XENDIT_METHODS,
+  xenditCapabilities,
+} from '../modules/payments/providers/xendit.capabilities';
 import type { CheckoutMethod } from '../modules/payments/providers/payment-provider';
 
 /**
@@ -126,7 +132,9 @@ const EnvSchema = z.object({
   XENDIT_WEBHOOK_TOKEN: optionalString,
   XENDIT_BASE_URL: url(['http:', 'https:']),
   XENDIT_PAYMENT_METHODS: optionalString,
-  VERIFICATION_AMOUNT: int(100, 1, 100_000_000_000),
+  // Unset: the smallest amount the verification gateway accepts for GCash (resolved in loadConfig).
+  VERIFICATION_AMOUNT: int(0, 1, 100_000_000_000),
+  VERIFICATION_PROVIDER: z.enum(['paymongo', 'xendit']).optional(),
   WEBHOOK_TOLERANCE_SECONDS: int(300, 1, 86400),
   PAYMENT_BUFFER_DAYS: int(7, 0, 365),
   SENTRY_DSN: url(['http:', 'https:']),
@@ -189,7 +197,10 @@ export interface AppConfig {
     paymongo: {
       secretKey: string;
       publicKey: string | undefined;
+      /** The current signing secret (the sandbox signs with it). */
       webhookSecret: string;
+      /** `current,previous` during a rotation: a delivery signed with either is accepted. */
+      webhookSecrets: string[];
       baseUrl: string;
       /** False: no payout API on the account; withdrawals wait for an admin (ADR 0055). */
       payoutsEnabled: boolean;
@@ -200,13 +211,18 @@ export interface AppConfig {
     };
     xendit: {
       apiKey: string;
+      /** The current callback token (the sandbox sends it). */
       webhookToken: string;
+      /** `current,previous` during a rotation: either token is accepted. */
+      webhookTokens: string[];
       baseUrl: string;
       /** Methods activated on the merchant account (`XENDIT_PAYMENT_METHODS`). */
       paymentMethods: CheckoutMethod[];
     };
   };
   business: {
+    /** Gateway that runs payout-account verification checkouts (`VERIFICATION_PROVIDER`). */
+    verificationProvider: Env['PAYMENT_PROVIDER'];
     verificationAmount: number;
     webhookToleranceSeconds: number;
     paymentBufferDays: number;
@@ -239,10 +255,13 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
   if (!env.DATABASE_URL) problems.push('DATABASE_URL: required in production');
   requireSecret('JWT_SECRET', 32);
   if (!env.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required in production');
-  if ((env.PAYMENT_PROVIDER ?? 'paymongo') === 'xendit') {
+  // Every gateway in use needs its keys: payments, and verification when routed elsewhere.
+  const used = new Set([env.PAYMENT_PROVIDER || 'paymongo', env.VERIFICATION_PROVIDER || '']);
+  if (used.has('xendit')) {
     requireSecret('XENDIT_API_KEY');
     requireSecret('XENDIT_WEBHOOK_TOKEN');
-  } else {
+  }
+  if (used.has('paymongo')) {
     requireSecret('PAYMONGO_SECRET_KEY');
     requireSecret('PAYMONGO_WEBHOOK_SECRET');
   }
@@ -258,9 +277,47 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
     if (env.XENDIT_API_KEY?.startsWith('xnd_development_'))
       problems.push('XENDIT_API_KEY: a development key cannot be used with ENVIRONMENT=production');
   }
+  for (const name of ['PAYMONGO_WEBHOOK_SECRET', 'XENDIT_WEBHOOK_TOKEN'])
+    if ((env[name] ?? '').split(',').filter((x) => x.trim()).length > 2)
+      problems.push(`${name}: at most two values (current,previous)`);
   if (['1', 'true', 'yes'].includes(env.LEDGER_TEST_API ?? ''))
     problems.push('LEDGER_TEST_API: never allowed in production');
   return problems;
+}
+
+/** The smallest GCash checkout each gateway's table accepts (centavos). */
+export function gcashMinimum(provider: 'paymongo' | 'xendit'): number {
+  const caps =
+    provider === 'paymongo'
+      ? paymongoCapabilities({ activatedMethods: ['gcash'], pesonetEnabled: true })
+      : xenditCapabilities({ activatedMethods: ['gcash'] });
+  return caps.checkoutLimits.gcash?.min ?? 1;
+}
+
+/**
+ * The verification checkout is a GCash payment on `VERIFICATION_PROVIDER` (default: the payment
+ * gateway), so its amount must meet that gateway's GCash minimum. Production refuses to boot below it;
+ * elsewhere the request is refused with a 4xx instead (the sandbox can be made laxer by a test).
+ */
+function verificationProblems(env: NodeJS.ProcessEnv): {
+  provider: 'paymongo' | 'xendit';
+  minimum: number;
+  problems: string[];
+} {
+  const raw = env.VERIFICATION_PROVIDER || env.PAYMENT_PROVIDER || 'paymongo';
+  const provider = raw === 'xendit' ? 'xendit' : 'paymongo';
+  const minimum = gcashMinimum(provider);
+  const amount = Number(env.VERIFICATION_AMOUNT);
+  const problems =
+    env.NODE_ENV === 'production' &&
+    env.VERIFICATION_AMOUNT &&
+    Number.isSafeInteger(amount) &&
+    amount < minimum
+      ? [
+          `VERIFICATION_AMOUNT: ${amount} centavos is below the ${provider} GCash minimum of ${minimum} centavos (VERIFICATION_PROVIDER=${provider})`,
+        ]
+      : [];
+  return { provider, minimum, problems };
 }
 
 /** The ledger test harness can erase the ledger: only against scratch databases (`test*`, `scratch*`). */
@@ -308,6 +365,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     XENDIT_METHODS,
   );
   for (const p of [pmMethods.problem, xnMethods.problem]) if (p) problems.push(p);
+  const verification = verificationProblems(source);
+  problems.push(...verification.problems);
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
   const isProduction = env.NODE_ENV === 'production';
@@ -324,6 +383,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
+
+  const pmSecrets = split(env.PAYMONGO_WEBHOOK_SECRET ?? SANDBOX_PAYMONGO_WEBHOOK_SECRET).slice(
+    0,
+    2,
+  );
+  const xnTokens = split(env.XENDIT_WEBHOOK_TOKEN ?? SANDBOX_XENDIT_WEBHOOK_TOKEN).slice(0, 2);
 
   return {
     app: {
@@ -370,7 +435,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       paymongo: {
         secretKey: env.PAYMONGO_SECRET_KEY ?? SANDBOX_PAYMONGO_SECRET_KEY,
         publicKey: env.PAYMONGO_PUBLIC_KEY,
-        webhookSecret: env.PAYMONGO_WEBHOOK_SECRET ?? SANDBOX_PAYMONGO_WEBHOOK_SECRET,
+        webhookSecret: pmSecrets[0],
+        webhookSecrets: pmSecrets,
         baseUrl:
           env.PAYMONGO_BASE_URL ??
           (sandbox ? `${publicBaseUrl}/sandbox/paymongo` : 'https://api.paymongo.com'),
@@ -382,7 +448,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       },
       xendit: {
         apiKey: env.XENDIT_API_KEY ?? SANDBOX_XENDIT_API_KEY,
-        webhookToken: env.XENDIT_WEBHOOK_TOKEN ?? SANDBOX_XENDIT_WEBHOOK_TOKEN,
+        webhookToken: xnTokens[0],
+        webhookTokens: xnTokens,
         baseUrl:
           env.XENDIT_BASE_URL ??
           (sandbox ? `${publicBaseUrl}/sandbox/xendit` : 'https://api.xendit.co'),
@@ -390,7 +457,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       },
     },
     business: {
-      verificationAmount: env.VERIFICATION_AMOUNT,
+      verificationProvider: verification.provider,
+      verificationAmount: env.VERIFICATION_AMOUNT || verification.minimum,
       webhookToleranceSeconds: env.WEBHOOK_TOLERANCE_SECONDS,
       paymentBufferDays: env.PAYMENT_BUFFER_DAYS,
     },
