@@ -78,7 +78,10 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Revoke the refresh token family and clear cookies' })
+  @ApiOperation({
+    summary:
+      "End the caller's session (its access and refresh tokens; also the family of a refresh token given) and clear cookies",
+  })
   @ApiNoContentResponse({ description: 'Logged out' })
   async logout(
     @CurrentUser() user: AuthUser,
@@ -86,7 +89,7 @@ export class AuthController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<void> {
-    await this.auth.logout(user.id, dto.refreshToken ?? cookie(req, REFRESH_COOKIE));
+    await this.auth.logout(user, dto.refreshToken ?? cookie(req, REFRESH_COOKIE));
     clearAuthCookies(res, this.cfg);
   }
 

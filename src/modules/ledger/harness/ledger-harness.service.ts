@@ -1,3 +1,4 @@
+import { UnitOfWork } from '../../../common/database/unit-of-work';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { LedgerChainService } from '../ledger-chain.service';
@@ -39,6 +40,7 @@ export class LedgerHarnessService {
   constructor(
     private readonly ledger: LedgerService,
     private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly chain: LedgerChainService,
   ) {}
 
@@ -122,7 +124,7 @@ export class LedgerHarnessService {
 
   /** Empties every ledger table and the idempotency store (scratch databases only). */
   async reset(): Promise<void> {
-    await this.ds.transaction(async (m) => {
+    await this.uow.run('ledger.harness.reset', async (m) => {
       await m.query(`SET LOCAL ledger.allow_reset = 'on'`);
       await m.query(`TRUNCATE ledger_chain, ledger_postings, ledger_entries, ledger_rejections,
                        ledger_holds, ledger_balances, ledger_accounts, idempotency_keys RESTART IDENTITY`);

@@ -65,6 +65,10 @@ export class PaymongoProvider implements PaymentProvider {
   }
 
   /** Live keys sign with `li`; test keys with `te`. The key decides which events we accept. */
+  get webhooksConfigured(): boolean {
+    return this.cfg.payments.paymongo.webhookSecret !== undefined;
+  }
+
   private get liveKey(): boolean {
     return this.cfg.payments.paymongo.secretKey.startsWith('sk_live_');
   }
@@ -177,6 +181,8 @@ export class PaymongoProvider implements PaymentProvider {
   }
 
   verifyWebhook(rawBody: Buffer, headers: WebhookHeaders): NormalisedWebhookEvent {
+    if (this.cfg.payments.paymongo.webhookSecrets.length === 0)
+      throw new WebhookRejectedError('not configured');
     let body: Json | null = null;
     try {
       body = obj(JSON.parse(rawBody.toString('utf8')));

@@ -65,6 +65,10 @@ export class XenditProvider implements PaymentProvider {
     });
   }
 
+  get webhooksConfigured(): boolean {
+    return this.cfg.payments.xendit.webhookToken !== undefined;
+  }
+
   private get live(): boolean {
     return this.cfg.payments.xendit.apiKey.startsWith('xnd_production_');
   }

@@ -10,14 +10,15 @@ import { WebhookPayloadError, WebhookRejectedError } from '../providers/provider
 import { ipLimitKey } from '../../../common/rate-limit/ip-prefix';
 import { WebhookAttemptLimiter } from './webhook-attempt-limiter';
 import { WebhookRejectionsRepository } from './webhook-rejections.repository';
-import { WebhookProcessor } from './webhook-processor.service';
+import { WebhookProcessingError, WebhookProcessor } from './webhook-processor.service';
 import { webhookOutcomes } from './webhook.metrics';
 
 /**
  * Gateway callbacks. No user auth: each delivery is verified against the raw body bytes (never a
  * re-serialised body). 200 `{received: true}` once the event is durably recorded (applied, duplicate, or
  * stored-and-ignored); 401 unverified; 400 unparsable; 429 after too many failed verifications from one
- * source (signed deliveries still pass); 503 only if we could not record it.
+ * source (signed deliveries still pass); 503 if we could not record or apply it, so the gateway
+ * delivers it again (ADR 0062).
  */
 @ApiTags('webhooks')
 @Public()
@@ -54,6 +55,9 @@ export class WebhooksController {
     req: RawBodyRequest<Request>,
     headers: WebhookHeaders,
   ) {
+    // A gateway without its webhook secret cannot verify anything: as if the route did not exist.
+    if (!this.processor.webhooksConfigured(provider))
+      throw AppError.notFound('NOT_FOUND', 'Not found');
     const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const raw = req.rawBody ?? Buffer.alloc(0);
     try {
@@ -86,6 +90,13 @@ export class WebhooksController {
         });
         throw err;
       }
+      // Recorded but not applied: the gateway must deliver it again (that copy applies it).
+      if (err instanceof WebhookProcessingError)
+        throw AppError.unavailable(
+          'WEBHOOK_NOT_APPLIED',
+          'The event could not be applied; retry later',
+          5,
+        );
       // The event could not be recorded: the gateway must retry it.
       throw AppError.unavailable(
         'WEBHOOK_NOT_RECORDED',
