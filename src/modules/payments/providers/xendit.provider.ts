@@ -157,12 +157,10 @@ export class XenditProvider implements PaymentProvider {
   }
 
   verifyWebhook(rawBody: Buffer, headers: WebhookHeaders): NormalisedWebhookEvent {
-    const expected = this.cfg.payments.xendit.webhookToken;
-    if (
-      expected === undefined ||
-      !verifyXenditCallbackToken(headerValue(headers, 'x-callback-token'), expected)
-    )
-      throw new WebhookRejectedError('token');
+    // During a rotation both configured tokens are accepted (each compared in constant time).
+    const given = headerValue(headers, 'x-callback-token');
+    if (!this.cfg.payments.xendit.webhookTokens.some((t) => verifyXenditCallbackToken(given, t)))
+      throw new WebhookRejectedError(given ? 'token' : 'missing');
     let body: Json;
     try {
       const parsed: unknown = JSON.parse(rawBody.toString('utf8'));
