@@ -6,6 +6,7 @@ import {
   CurrentUser,
 } from '../../common/decorators/current-user.decorator';
 import { requestIdOf } from '../../common/http/request-id';
+import { Idempotent } from '../../common/idempotency/idempotent.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { AddPaymentMethodDto, PaymentMethodResponse } from './payment-method.dto';
 import { AddResult, VerificationService } from './verification.service';
@@ -25,6 +26,7 @@ export class PaymentMethodsController {
 
   @Post()
   @RateLimit('payment')
+  @Idempotent()
   @ApiOperation({ summary: 'Add an account; GCASH and MAYA return a verification checkout' })
   add(
     @CurrentUser() user: AuthUser,
