@@ -27,7 +27,7 @@ import { SignatureCheck, verifyPaymongoSignature } from './webhook-signatures';
 /** How long the wallet's source account and the receiving-institution lists are reused. */
 const DIRECTORY_TTL_MS = 10 * 60_000;
 
-interface SourceAccount {
+export interface SourceAccount {
   number: string;
   name: string;
   bic: string;
@@ -209,15 +209,15 @@ export class PaymongoProvider implements PaymentProvider {
     const value = this.http
       .request<Json>({ method: 'GET', path: '/v2/wallets', operation: 'wallet.get' })
       .then((res) => {
-        for (const w of arr(res.data)) {
-          const wallet = obj(w);
-          const acct = obj(wallet.source_account ?? obj(wallet.attributes).source_account);
-          const number = str(acct.number);
-          const name = str(acct.name);
-          const bic = str(acct.bic);
-          if (number && name && bic) return { number, name, bic };
-        }
-        throw new ProviderError('paymongo', 'auth', null, 'PayMongo wallet has no source account');
+        const acct = parseSourceAccount(res);
+        if (!acct)
+          throw new ProviderError(
+            'paymongo',
+            'auth',
+            null,
+            'PayMongo wallet has no source account',
+          );
+        return acct;
       });
     this.sourceCache = { at: Date.now(), value };
     value.catch(() => (this.sourceCache = null));
@@ -234,15 +234,7 @@ export class PaymongoProvider implements PaymentProvider {
         path: `/v2/transfers/receiving_institutions?provider=${encodeURIComponent(rail)}`,
         operation: 'institutions.list',
       })
-      .then((res) => {
-        const bics = new Set<string>();
-        for (const i of arr(res.data)) {
-          const item = obj(i);
-          const bic = str(item.bic) ?? str(obj(item.attributes).bic);
-          if (bic) bics.add(bic);
-        }
-        return bics;
-      });
+      .then(parseInstitutionBics);
     this.institutionCache.set(rail, { at: Date.now(), value });
     value.catch(() => this.institutionCache.delete(rail));
     return value;
@@ -294,6 +286,30 @@ export class PaymongoProvider implements PaymentProvider {
   }
 }
 
+/** The first wallet's `source_account` from `GET /v2/wallets` (flat v2 resources, or JSON:API). */
+export function parseSourceAccount(res: Json): SourceAccount | null {
+  for (const w of arr(res.data)) {
+    const wallet = obj(w);
+    const acct = obj(wallet.source_account ?? obj(wallet.attributes).source_account);
+    const number = str(acct.number);
+    const name = str(acct.name);
+    const bic = str(acct.bic);
+    if (number && name && bic) return { number, name, bic };
+  }
+  return null;
+}
+
+/** The BICs of `GET /v2/transfers/receiving_institutions?provider=…`. */
+export function parseInstitutionBics(res: Json): Set<string> {
+  const bics = new Set<string>();
+  for (const i of arr(res.data)) {
+    const item = obj(i);
+    const bic = str(item.bic) ?? str(obj(item.attributes).bic);
+    if (bic) bics.add(bic);
+  }
+  return bics;
+}
+
 function sessionAmount(attrs: Json): number | null {
   // Sessions have no top-level amount: it is the sum of the line items.
   let total = 0;
@@ -336,7 +352,7 @@ export function sessionToStatus(data: Json): CheckoutStatusResult {
   };
 }
 
-function transferToPayout(t: Json): GatewayPayoutResult {
+export function transferToPayout(t: Json): GatewayPayoutResult {
   const raw = str(t.status);
   const status: GatewayPayoutStatus =
     raw === 'succeeded' ? 'succeeded' : raw === 'failed' ? 'failed' : 'pending';
@@ -348,10 +364,9 @@ function transferToPayout(t: Json): GatewayPayoutResult {
   };
 }
 
+/** PayMongo documents only the paid event for checkout sessions (no failed/expired ones). */
 const CHECKOUT_EVENTS: Record<string, WebhookEventType> = {
   'checkout_session.payment.paid': 'paid',
-  'checkout_session.payment.failed': 'failed',
-  'checkout_session.payment.expired': 'expired',
 };
 const PAYMENT_EVENTS: Record<string, WebhookEventType> = {
   'payment.paid': 'paid',

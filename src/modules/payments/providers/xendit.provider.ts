@@ -196,7 +196,7 @@ export function invoiceToStatus(inv: Json, livemode: boolean): CheckoutStatusRes
   };
 }
 
-function payoutToResult(p: Json): GatewayPayoutResult {
+export function payoutToResult(p: Json): GatewayPayoutResult {
   const raw = str(p.status);
   const status: GatewayPayoutStatus =
     raw === 'SUCCEEDED'
