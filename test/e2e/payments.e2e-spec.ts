@@ -187,8 +187,9 @@ describe.each<Provider>(['paymongo', 'xendit'])(
       if (provider === 'paymongo')
         // A signed "paid" after EXPIRED is real money that arrived late: a person must look at it.
         expect(events.filter((e) => e.status === 'FLAGGED')).toHaveLength(2);
-      // Xendit is asked before money moves, and it reports the invoice expired: nothing to flag.
-      else expect(events.map((e) => e.status).sort()).toEqual(['NO_OP', 'PROCESSED']);
+      // Xendit is asked before money moves, and it reports the invoice expired: nothing to flag, and
+      // the late "PAID" is a duplicate of the expiry already applied (dedupe on the confirmed state).
+      else expect(events.map((e) => e.status)).toEqual(['PROCESSED']);
     });
 
     it('should flag a paid amount that differs from the transaction and credit nothing', async () => {
@@ -498,45 +499,78 @@ describe('Webhook verification (e2e)', () => {
     expect(rows).toEqual([{ status: 'IGNORED' }]);
   });
 
-  it('should refuse a Xendit callback with a wrong token, and never credit an invoice Xendit says is unpaid', async () => {
+  /** A second instance on Xendit, sharing this file's database; closed after `fn`. */
+  async function withXendit(fn: (x: TestApp) => Promise<void>): Promise<void> {
     const x = await createTestApp({
       env: { PAYMENT_PROVIDER: 'xendit' },
       databaseUrl: t.databaseUrl,
       redisPrefix: t.redisPrefix,
     });
     try {
+      await fn(x);
+    } finally {
+      await x.close();
+      delete process.env.PAYMENT_PROVIDER;
+    }
+  }
+
+  /** A Xendit invoice callback claiming PAID, sent with the given token. */
+  const claimPaid = (x: TestApp, d: DepositBody, token: string) =>
+    request(x.url)
+      .post('/api/accounts/wallet/xendit-webhook')
+      .set('Content-Type', 'application/json')
+      .set('x-callback-token', token)
+      .send(
+        JSON.stringify({
+          id: d.checkoutId,
+          external_id: d.transaction.id,
+          status: 'PAID',
+          amount: d.transaction.amount / 100,
+          paid_amount: d.transaction.amount / 100,
+          currency: 'PHP',
+        }),
+      );
+
+  it('should refuse a Xendit callback with a wrong token, and never credit an invoice Xendit says is unpaid', async () => {
+    await withXendit(async (x) => {
       const d = await startDeposit(x.url, u, 9_000);
-      const forged = JSON.stringify({
-        id: d.checkoutId,
-        external_id: d.transaction.id,
-        status: 'PAID',
-        amount: 90,
-        paid_amount: 90,
-        currency: 'PHP',
-      });
-      await request(x.url)
-        .post('/api/accounts/wallet/xendit-webhook')
-        .set('Content-Type', 'application/json')
-        .set('x-callback-token', 'guess')
-        .send(forged)
-        .expect(401);
+      await claimPaid(x, d, 'guess').expect(401);
       // Right token (it is static, so it may leak) but the invoice is still pending at Xendit.
-      await request(x.url)
-        .post('/api/accounts/wallet/xendit-webhook')
-        .set('Content-Type', 'application/json')
-        .set('x-callback-token', 'xendit-sandbox-callback-token')
-        .send(forged)
-        .expect(200);
+      await claimPaid(x, d, 'xendit-sandbox-callback-token').expect(200);
       const rows = await x.db.query<Array<{ status: string }>>(
         `SELECT status FROM webhook_events WHERE checkout_id = $1`,
         [d.checkoutId],
       );
       expect(rows).toEqual([{ status: 'UNCONFIRMED' }]);
       expect((await walletOf(x.url, u)).balance).toBe(0);
-    } finally {
-      await x.close();
-      delete process.env.PAYMENT_PROVIDER;
-    }
+    });
+  });
+
+  it('should credit the genuine Xendit PAID callback even after a forged PAID for the same invoice was stored first', async () => {
+    await withXendit(async (x) => {
+      const d = await startDeposit(x.url, u, 7_300);
+      const send = () => claimPaid(x, d, 'xendit-sandbox-callback-token').expect(200);
+      // The token leaked; the invoice is still unpaid at Xendit. Sent twice: recorded once.
+      await send();
+      await send();
+      const before = (await walletOf(x.url, u)).balance;
+      // Now the customer really pays: the sandbox delivers the genuine `invoice:<id>:PAID`.
+      const deliveries = await sandboxAct(x.url, d.checkoutId, 'pay');
+      expect(deliveries.map((dl) => dl.state)).toEqual(['delivered']);
+      expect((await transactionOf(x.url, u, d.transaction.id)).status).toBe('COMPLETED');
+      expect((await walletOf(x.url, u)).balance).toBe(before + 7_300);
+      const rows = await x.db.query<Array<{ event_id: string; status: string }>>(
+        `SELECT event_id, status FROM webhook_events WHERE checkout_id = $1 ORDER BY received_at`,
+        [d.checkoutId],
+      );
+      expect(rows).toEqual([
+        { event_id: `invoice:${d.checkoutId}:PAID:unconfirmed`, status: 'UNCONFIRMED' },
+        { event_id: `invoice:${d.checkoutId}:PAID`, status: 'PROCESSED' },
+      ]);
+      // The forged one again after the fact moves nothing either.
+      await send();
+      expect((await walletOf(x.url, u)).balance).toBe(before + 7_300);
+    });
   });
 
   it('should rate-limit a source IP after repeated unverified attempts, and only that IP', async () => {
