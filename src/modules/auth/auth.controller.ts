@@ -16,7 +16,7 @@ import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
 import { AuthUser, CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Public } from '../../common/decorators/public.decorator';
-import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
+import { RateLimit, RateLimitAlsoBy } from '../../common/rate-limit/rate-limit.decorator';
 import { clearAuthCookies, REFRESH_COOKIE, setAuthCookies } from './auth-cookies';
 import { AuthResult, AuthService } from './auth.service';
 import { LoginDto, RefreshDto, RegisterDto } from './dto/auth.dto';
@@ -44,6 +44,7 @@ export class AuthController {
 
   @Public()
   @RateLimit('auth')
+  @RateLimitAlsoBy('email')
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with email and password' })

@@ -50,7 +50,12 @@ export class SandboxControlController {
         return;
       }
       const key = k as keyof SandboxControls;
-      if (
+      if (Array.isArray(DEFAULT_CONTROLS[key])) {
+        if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
+          res.status(400).json({ error: `bad value for ${k}` });
+          return;
+        }
+      } else if (
         typeof v !== typeof DEFAULT_CONTROLS[key] ||
         (typeof v === 'number' && (!Number.isInteger(v) || v < -86400))
       ) {
@@ -130,6 +135,19 @@ export class SandboxControlController {
     this.store.controls.holdWebhooks = false;
     const order = isObj(body) && body.order === 'reverse' ? 'reverse' : 'fifo';
     res.json({ deliveries: await this.webhooks.release(order) });
+  }
+
+  /** The channel sends a succeeded Xendit payout back (`payout.reversed`); answers after delivery. */
+  @Post('payouts/:id/reverse')
+  @HttpCode(200)
+  async reverse(@Param('id') id: string, @Res() res: Response): Promise<void> {
+    if (!this.gw.enabled) return sendDisabled(res);
+    const deliveries = await this.gw.reversePayout(id);
+    if (deliveries === null) {
+      res.status(409).json({ error: 'payout not found, not Xendit, or not succeeded' });
+      return;
+    }
+    res.json({ deliveries });
   }
 
   @Get('payouts/:id')

@@ -101,7 +101,7 @@ export function paymongoSession(c: SandboxCheckout, checkoutUrl: string) {
           description: c.description,
           livemode: false,
           status: paid ? 'succeeded' : 'awaiting_payment_method',
-          last_payment_error: c.state === 'failed' ? { code: 'payment_failed' } : null,
+          last_payment_error: c.failedAttempts > 0 && !paid ? { code: 'payment_failed' } : null,
           payment_method_allowed: c.methods,
           payments,
           next_action: null,
@@ -200,7 +200,12 @@ export function xenditInvoice(c: SandboxCheckout, invoiceUrl: string) {
   };
 }
 
-const PAYOUT_STATUS = { pending: 'ACCEPTED', succeeded: 'SUCCEEDED', failed: 'FAILED' } as const;
+const PAYOUT_STATUS = {
+  pending: 'ACCEPTED',
+  succeeded: 'SUCCEEDED',
+  failed: 'FAILED',
+  reversed: 'REVERSED',
+} as const;
 
 export function xenditPayout(p: SandboxPayout) {
   return {
@@ -230,7 +235,8 @@ export function paymongoTransfer(p: SandboxPayout) {
     amount: p.amount,
     fee: 0,
     currency: p.currency,
-    provider: 'instapay',
+    source_account: p.sourceAccount ?? null,
+    provider: p.rail ?? 'instapay',
     reference_number: p.reference,
     description: p.description,
     metadata: p.metadata,
