@@ -48,6 +48,19 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   });
 }
 
+/**
+ * TypeORM's "query runner already released" errors. TypeORM releases a transaction's runner as soon as
+ * its connection emits an error, so during a restart the next statement of that transaction (or its
+ * COMMIT) fails with these instead of the connection error. Outside a connection loss they mean a bug
+ * (a manager used after its transaction ended): the caller decides with what it knows of the outage.
+ */
+export function isReleasedRunnerError(err: unknown): boolean {
+  const name = (err as { name?: unknown } | null)?.name;
+  return (
+    name === 'QueryRunnerAlreadyReleasedError' || name === 'QueryRunnerProviderAlreadyReleasedError'
+  );
+}
+
 /** The SQLSTATE or socket code of the first cause that has one (for one log line, never a stack). */
 export function databaseErrorCode(err: unknown): string {
   for (const e of causes(err)) if (typeof e.code === 'string') return e.code;

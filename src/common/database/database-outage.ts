@@ -1,10 +1,16 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { databaseErrorCode, isDatabaseUnavailable } from './connection-errors';
+import {
+  databaseErrorCode,
+  isDatabaseUnavailable,
+  isReleasedRunnerError,
+} from './connection-errors';
 
 /** Seconds a client is asked to wait (Retry-After) while the database is unreachable. */
 export const DATABASE_RETRY_AFTER_S = 5;
 const PROBE_EVERY_MS = 1_000;
 const IDLE_LOG_EVERY_MS = 30_000;
+/** How long after a lost connection a released-runner error is still blamed on it. */
+const LOSS_WINDOW_MS = 30_000;
 
 /**
  * Tracks whether PostgreSQL is reachable, so an outage is logged once when it starts and once when it
@@ -21,6 +27,7 @@ export class DatabaseOutage implements OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private lastIdleLog = 0;
   private idleDropped = 0;
+  private lastLoss = 0;
 
   get isDown(): boolean {
     return this.downSince !== undefined;
@@ -32,7 +39,12 @@ export class DatabaseOutage implements OnApplicationShutdown {
 
   /** Returns true when `err` means the database is unreachable (and records the outage). */
   reportIfUnavailable(err: unknown): boolean {
-    if (!isDatabaseUnavailable(err)) return false;
+    const lostConnection =
+      isDatabaseUnavailable(err) ||
+      (isReleasedRunnerError(err) &&
+        (this.downSince !== undefined || Date.now() - this.lastLoss < LOSS_WINDOW_MS));
+    if (!lostConnection) return false;
+    this.lastLoss = Date.now();
     this.failedRequests++;
     if (this.downSince !== undefined) return true;
     this.downSince = Date.now();
@@ -63,6 +75,7 @@ export class DatabaseOutage implements OnApplicationShutdown {
    * the log to one line per burst.
    */
   idleConnectionError(err: unknown): void {
+    if (isDatabaseUnavailable(err)) this.lastLoss = Date.now();
     this.idleDropped++;
     if (Date.now() - this.lastIdleLog < IDLE_LOG_EVERY_MS) return;
     this.lastIdleLog = Date.now();

@@ -115,6 +115,14 @@ describe('AllExceptionsFilter', () => {
     outage.reachable();
     expect(outage.isDown).toBe(false);
     expect(run(new Error('syntax error at or near "SELEC"')).statusCode).toBe(500);
+    // TypeORM's released-runner error is a lost connection only right after one was seen.
+    const released = Object.assign(new Error('Query runner already released'), {
+      name: 'QueryRunnerAlreadyReleasedError',
+    });
+    expect(run(released).statusCode).toBe(503);
+    const fresh = new DatabaseOutage();
+    expect(fresh.reportIfUnavailable(released)).toBe(false);
+    outage.reachable();
     logged.mockRestore();
   });
 });
