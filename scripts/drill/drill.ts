@@ -160,7 +160,7 @@ export async function runDrill(
 
     const deposit = async (user: { id: string; token: string }): Promise<Deposit | undefined> => {
       const key = randomUUID();
-      const amount = 1_000 + Math.floor(Math.random() * 90) * 100;
+      const amount = 2_000 + Math.floor(Math.random() * 90) * 100; // ₱20 (PayMongo minimum) to ₱109
       let first: string | undefined;
       const deadline = Date.now() + 60_000;
       // A careful client: retries the same key on 503/no answer/in-progress until it gets an answer.
