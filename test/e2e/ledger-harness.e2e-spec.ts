@@ -354,7 +354,7 @@ describe('Ledger test harness /_lck (e2e, real PostgreSQL over HTTP)', () => {
     const audit = await t.app.get(LedgerAuditService).run();
     expect(audit.checks.filter((c) => !c.pass)).toEqual([]);
     expect(audit.totals.postings).toBe(20_000);
-  });
+  }, 240_000); // 20,000 HTTP requests: minutes, not seconds, on a saturated 2-core CI machine
 
   it('should rebuild every balance from the journal and match the stored balances', async () => {
     await pooled(300, 50, (i) =>
