@@ -13,6 +13,7 @@ import {
   PAYMENT_PROVIDER,
   PaymentProviderRegistry,
 } from '../payments/providers/payment-provider.token';
+import { assertCheckoutAllowed } from '../payments/providers/gateway-capabilities';
 import { ProviderError } from '../payments/providers/provider-errors';
 import { PaymentHandlerRegistry } from '../payments/settlement/payment-handler.registry';
 import type { AfterCommit, HandlerContext } from '../payments/settlement/settlement.types';
@@ -130,6 +131,8 @@ export class JobCheckoutsService implements OnModuleInit {
     const client = await this.users.findById(job.clientId);
     if (!client) throw AppError.unauthorized();
     try {
+      // The gateway's documented rules, checked before it is called (the record is closed below).
+      assertCheckoutAllowed(this.provider.capabilities, ['gcash'], txn.amount, 422);
       const session = await this.provider.createCheckout({
         amount: txn.amount,
         currency: 'PHP',
