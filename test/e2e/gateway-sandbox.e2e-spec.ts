@@ -86,7 +86,7 @@ describe('Gateway adapters against the sandbox over HTTP (e2e)', () => {
       .send({
         data: {
           attributes: {
-            line_items: [{ name: 'x', amount: 1000, currency: 'PHP', quantity: 1 }],
+            line_items: [{ name: 'x', amount: 2000, currency: 'PHP', quantity: 1 }],
             payment_method_types: ['gcash'],
             metadata: { n: 1 },
           },
