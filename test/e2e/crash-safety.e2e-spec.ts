@@ -54,8 +54,10 @@ describe('Crash safety: keyed money requests survive a crash at every point (e2e
   let b: Instance;
   let admin: TestUser;
   const crashed: Started[] = [];
+  /** Instances booting ahead, by index in BOOT_ORDER (two ahead: a boot takes longer than a test). */
+  const ahead = new Map<number, Promise<Instance>>();
   let booted = 0;
-  let nextBoot: Promise<Instance> | undefined;
+  const AHEAD = 2;
 
   const instanceEnv = (port: number, crashPoints: string) =>
     bareEnv({
@@ -90,11 +92,19 @@ describe('Crash safety: keyed money requests survive a crash at every point (e2e
 
   /** An instance armed with `point`, booted ahead of time when the plan is followed. */
   function armed(point: string): Promise<Instance> {
-    const ready = nextBoot && BOOT_ORDER[booted] === point ? nextBoot : boot(point);
+    const planned = BOOT_ORDER[booted] === point ? ahead.get(booted) : undefined;
     booted++;
-    nextBoot = booted < BOOT_ORDER.length ? boot(BOOT_ORDER[booted]) : undefined;
-    nextBoot?.catch(() => undefined); // its own test reports a failed boot
-    return ready;
+    bootAhead();
+    return planned ?? boot(point);
+  }
+
+  function bootAhead(): void {
+    for (let i = booted; i < Math.min(booted + AHEAD, BOOT_ORDER.length); i++) {
+      if (ahead.has(i)) continue;
+      const p = boot(BOOT_ORDER[i]);
+      p.catch(() => undefined); // its own test reports a failed boot
+      ahead.set(i, p);
+    }
   }
 
   async function send(
@@ -165,8 +175,7 @@ describe('Crash safety: keyed money requests survive a crash at every point (e2e
   beforeAll(async () => {
     t = await createTestApp();
     admin = await createAdmin(t);
-    nextBoot = boot(BOOT_ORDER[0]);
-    nextBoot.catch(() => undefined);
+    bootAhead();
     b = await boot();
     await request(t.url).post('/sandbox/_control/reset').expect(200);
   });
