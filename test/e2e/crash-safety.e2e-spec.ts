@@ -17,17 +17,20 @@ const MAIN = distFile('main.js');
 const LEASE_SECONDS = '1';
 
 /**
- * Where each flow is crashed, in the order the tests below run: the next instance boots while the
- * current test runs. Each point leaves a different state behind (nothing asked of the gateway yet;
- * asked but the answer not recorded; everything done but the key not completed).
+ * Where each flow is crashed, in the order the tests below run (the next instances boot while the
+ * current test runs). Every boot costs seconds, so each flow is crashed where it leaves a distinct
+ * state behind: nothing asked of the gateway yet; asked but the answer not recorded; everything done
+ * but the key not completed. For flows without a gateway call `after-commit` and
+ * `before-key-complete` leave the same state (effect committed, key open), so one of them is used.
  */
 const PLAN = {
-  deposit: ['after-commit', 'after-gateway-call', 'before-key-complete'],
+  deposit: ['after-commit', 'after-gateway-call'],
   withdrawal: ['before-gateway-call', 'after-gateway-call', 'before-key-complete'],
-  downpayment: ['after-commit', 'before-key-complete'],
+  downpayment: ['before-key-complete'],
   approve: ['after-commit'],
   refund: ['after-commit'],
-  verification: ['after-commit', 'after-gateway-call'],
+  adminApprove: ['after-commit'],
+  verification: ['after-gateway-call'],
 };
 const BOOT_ORDER = Object.values(PLAN).flat();
 
@@ -335,6 +338,46 @@ describe('Crash safety: keyed money requests survive a crash at every point (e2e
       expect((await walletOf(t.url, client)).available).toBe(before + 1_000);
       await expectReplayOf(retried, admin, path, body, key);
     });
+  });
+
+  describe('admin withdrawal approval', () => {
+    it.each(PLAN.adminApprove)(
+      'should post the hold once after a crash at %s and answer with the approved withdrawal, not a 409',
+      async (point) => {
+        const u = await registerUser(t.url, 'WORKER');
+        await fundWallet(t, u, 50_000);
+        const pm = await request(t.url)
+          .post('/api/payment-methods')
+          .set(bearer(u))
+          .send({ type: 'MAYA', accountName: 'Juan Cruz', accountNumber: '09171234567' })
+          .expect(201);
+        const w = await request(t.url)
+          .post('/api/wallet/withdraw')
+          .set(bearer(u))
+          .send({
+            amount: 30_000,
+            paymentMethodId: (pm.body as { paymentMethod: { id: string } }).paymentMethod.id,
+          })
+          .expect(201);
+        const id = (w.body as { transaction: { id: string } }).transaction.id;
+        const path = `/api/admin/withdrawals/${id}/approve`;
+        const body = { reference: 'BANK-REF-1' };
+        const { key, retried } = await crashThenRetry(point, admin, path, body);
+        expect(retried.status).toBe(200);
+        expect(retried.body).toMatchObject({ id, status: 'COMPLETED' });
+        const audits = await ids(
+          `SELECT id FROM audit_log WHERE action = 'withdrawal.approve' AND target_id = $1`,
+          [id],
+        );
+        expect(audits).toHaveLength(1);
+        const wallet = await walletOf(t.url, u);
+        expect({ balance: wallet.balance, reserved: wallet.reserved }).toEqual({
+          balance: 20_000,
+          reserved: 0,
+        });
+        await expectReplayOf(retried, admin, path, body, key);
+      },
+    );
   });
 
   describe('GCash verification', () => {
