@@ -172,6 +172,19 @@ describe('Crash safety: keyed money requests survive a crash at every point (e2e
     expect(again).toEqual({ ...retried, replayed: true });
   }
 
+  /** A worker with 50,000 in the wallet and a verified payout account; the body withdraws 30,000. */
+  async function withdrawalRequest() {
+    const u = await registerUser(t.url, 'WORKER');
+    await fundWallet(t, u, 50_000);
+    const pm = await request(t.url)
+      .post('/api/payment-methods')
+      .set(bearer(u))
+      .send({ type: 'MAYA', accountName: 'Juan Cruz', accountNumber: '09171234567' })
+      .expect(201);
+    const paymentMethodId = (pm.body as { paymentMethod: { id: string } }).paymentMethod.id;
+    return { u, body: { amount: 30_000, paymentMethodId } };
+  }
+
   const ids = async (sql: string, params: unknown[]) =>
     (await t.db.query<Array<{ id: string }>>(sql, params)).map((r) => r.id);
 
@@ -225,18 +238,8 @@ describe('Crash safety: keyed money requests survive a crash at every point (e2e
     it.each(PLAN.withdrawal)(
       'should hold once and request one payout after a crash at %s',
       async (point) => {
-        const u = await registerUser(t.url, 'WORKER');
-        await fundWallet(t, u, 50_000);
-        const pm = await request(t.url)
-          .post('/api/payment-methods')
-          .set(bearer(u))
-          .send({ type: 'MAYA', accountName: 'Juan Cruz', accountNumber: '09171234567' })
-          .expect(201);
+        const { u, body } = await withdrawalRequest();
         const path = '/api/wallet/withdraw';
-        const body = {
-          amount: 30_000,
-          paymentMethodId: (pm.body as { paymentMethod: { id: string } }).paymentMethod.id,
-        };
         const { key, retried } = await crashThenRetry(point, u, path, body);
         expect(retried.status).toBe(201);
         const withdrawals = await t.db.query<
@@ -344,20 +347,11 @@ describe('Crash safety: keyed money requests survive a crash at every point (e2e
     it.each(PLAN.adminApprove)(
       'should post the hold once after a crash at %s and answer with the approved withdrawal, not a 409',
       async (point) => {
-        const u = await registerUser(t.url, 'WORKER');
-        await fundWallet(t, u, 50_000);
-        const pm = await request(t.url)
-          .post('/api/payment-methods')
-          .set(bearer(u))
-          .send({ type: 'MAYA', accountName: 'Juan Cruz', accountNumber: '09171234567' })
-          .expect(201);
+        const { u, body: withdrawal } = await withdrawalRequest();
         const w = await request(t.url)
           .post('/api/wallet/withdraw')
           .set(bearer(u))
-          .send({
-            amount: 30_000,
-            paymentMethodId: (pm.body as { paymentMethod: { id: string } }).paymentMethod.id,
-          })
+          .send(withdrawal)
           .expect(201);
         const id = (w.body as { transaction: { id: string } }).transaction.id;
         const path = `/api/admin/withdrawals/${id}/approve`;
