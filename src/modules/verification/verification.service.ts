@@ -9,11 +9,9 @@ import { APP_CONFIG } from '../../config/config.token';
 import { LedgerService } from '../ledger/ledger.service';
 import { checkoutReturnUrls } from '../payments/deposits/checkout-urls';
 import { DepositService, gatewayToWallet, postOrThrow } from '../payments/deposits/deposit.service';
+import { assertCheckoutAllowed } from '../payments/providers/gateway-capabilities';
 import type { PaymentProvider } from '../payments/providers/payment-provider';
-import {
-  PAYMENT_PROVIDER,
-  PaymentProviderRegistry,
-} from '../payments/providers/payment-provider.token';
+import { PaymentProviderRegistry } from '../payments/providers/payment-provider.token';
 import { ProviderError } from '../payments/providers/provider-errors';
 import { PaymentHandlerRegistry } from '../payments/settlement/payment-handler.registry';
 import type { AfterCommit, HandlerContext } from '../payments/settlement/settlement.types';
@@ -50,7 +48,6 @@ export class VerificationService implements OnModuleInit {
   constructor(
     private readonly uow: UnitOfWork,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
-    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
     private readonly providers: PaymentProviderRegistry,
     private readonly breakers: CircuitBreakerRegistry,
     private readonly methods: PaymentMethodsRepository,
@@ -109,8 +106,16 @@ export class VerificationService implements OnModuleInit {
     return this.addGcash(userId, accountName, number);
   }
 
+  /** Verification may run on another gateway than payments (`VERIFICATION_PROVIDER`). */
+  private get verifier(): PaymentProvider {
+    return this.providers.get(this.cfg.business.verificationProvider);
+  }
+
   private async addGcash(userId: string, accountName: string, number: string): Promise<AddResult> {
-    const provider = this.provider;
+    const provider = this.verifier;
+    const amount = this.cfg.business.verificationAmount;
+    // Refused before anything is written or sent when the gateway would refuse it.
+    assertCheckoutAllowed(provider.capabilities, ['gcash'], amount, 422);
     const breaker = this.breakers.find(provider.name);
     if (breaker?.state === 'open')
       throw providerUnavailable(provider.name, breaker.retryAfterSeconds());
@@ -126,7 +131,6 @@ export class VerificationService implements OnModuleInit {
       );
     const user = await this.users.findById(userId);
     if (!user) throw AppError.unauthorized();
-    const amount = this.cfg.business.verificationAmount;
 
     // Recorded on the request's Idempotency-Key with the rows: a retry after a crash continues this
     // verification (same method, same transaction) instead of starting a second one (ADR 0060).

@@ -19,6 +19,7 @@ import {
 } from '../../wallet/transaction.entity';
 import { TransactionsService } from '../../wallet/transactions.service';
 import { WalletService } from '../../wallet/wallet.service';
+import { assertCheckoutAllowed } from '../providers/gateway-capabilities';
 import type { PaymentProvider } from '../providers/payment-provider';
 import { PAYMENT_PROVIDER } from '../providers/payment-provider.token';
 import { ProviderError } from '../providers/provider-errors';
@@ -98,6 +99,9 @@ export class DepositService implements OnModuleInit {
 
   async create(userId: string, amount: number): Promise<DepositResponse> {
     const provider = this.provider;
+    const methods = [...provider.capabilities.activatedMethods];
+    // The gateway's documented limits, checked before anything is written or sent.
+    assertCheckoutAllowed(provider.capabilities, methods, amount);
     // Fail fast without writing anything while the gateway's breaker is open.
     const breaker = this.breakers.find(provider.name);
     if (breaker?.state === 'open')
@@ -137,7 +141,7 @@ export class DepositService implements OnModuleInit {
         reference: txn.id,
         idempotencyKey: `checkout:${txn.id}`,
         customer: { name: user.name, email: user.email },
-        methods: [...provider.capabilities.activatedMethods],
+        methods,
         metadata: { payment_type: 'wallet_deposit', transaction_id: txn.id },
         ...checkoutReturnUrls(this.cfg, 'deposit', txn.id),
       });

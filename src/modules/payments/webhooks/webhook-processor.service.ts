@@ -50,6 +50,10 @@ export class WebhookProcessor {
     private readonly settlement: SettlementService,
   ) {}
 
+  webhooksConfigured(provider: PaymentProviderName): boolean {
+    return this.providers.get(provider).webhooksConfigured;
+  }
+
   /** Throws WebhookRejectedError (401) / WebhookPayloadError (400) before anything is stored. */
   async receive(
     provider: PaymentProviderName,
@@ -57,8 +61,10 @@ export class WebhookProcessor {
     headers: WebhookHeaders,
   ): Promise<ProcessResult> {
     const event = this.providers.get(provider).verifyWebhook(rawBody, headers);
-    // Xendit redeliveries would cost a gateway round trip to confirm: skip known ones early. The unique
-    // constraint below is what actually guarantees single processing, for both gateways.
+    // Xendit redeliveries would cost a gateway round trip to confirm: skip known ones early. Safe
+    // because a Xendit event id is only ever stored for what the re-fetch confirmed (below), so an
+    // earlier forged callback cannot occupy it. The unique constraint is what actually guarantees
+    // single processing, for both gateways.
     if (provider === 'xendit' && (await this.events.settled(provider, event.eventId))) {
       webhookOutcomes.inc({ provider, outcome: 'DUPLICATE' });
       return { status: 'DUPLICATE', eventRowId: null };
@@ -66,7 +72,10 @@ export class WebhookProcessor {
     const { settlement, unconfirmed } = await this.confirm(event);
     const stored: NewWebhookEvent = {
       provider,
-      eventId: event.eventId,
+      eventId:
+        provider === 'xendit'
+          ? xenditDedupeId(event.eventId, settlement, unconfirmed)
+          : event.eventId,
       eventType: event.rawType,
       kind: event.type,
       source: 'webhook',
@@ -312,4 +321,23 @@ export function toSettlement(e: NormalisedWebhookEvent): SettlementEvent | null 
     amount: e.amount,
     currency: e.currency,
   };
+}
+
+/**
+ * The dedupe key of a Xendit callback, from what the re-fetch confirmed rather than from what the
+ * callback claims (its token is static, so a callback may be forged): `invoice:<id>:PAID|EXPIRED|FAILED`
+ * or `payout.succeeded|payout.failed:<id>`. A callback Xendit did not confirm is kept under its claimed
+ * id plus `:unconfirmed`, so it is recorded once but never makes the genuine event a duplicate.
+ */
+export function xenditDedupeId(
+  claimedId: string,
+  confirmed: SettlementEvent | null,
+  unconfirmed: string | null,
+): string {
+  if (unconfirmed || !confirmed) return unconfirmed ? `${claimedId}:unconfirmed` : claimedId;
+  if (confirmed.payoutId)
+    return `${confirmed.type === 'payout_succeeded' ? 'payout.succeeded' : 'payout.failed'}:${confirmed.payoutId}`;
+  if (confirmed.checkoutId)
+    return `invoice:${confirmed.checkoutId}:${confirmed.type.toUpperCase()}`;
+  return claimedId;
 }
