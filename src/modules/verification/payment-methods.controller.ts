@@ -8,6 +8,7 @@ import {
 import { requestIdOf } from '../../common/http/request-id';
 import { Idempotent } from '../../common/idempotency/idempotent.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
+import { BANK_DIRECTORY } from '../payments/providers/bank-directory';
 import { AddPaymentMethodDto, PaymentMethodResponse } from './payment-method.dto';
 import { AddResult, VerificationService } from './verification.service';
 
@@ -22,6 +23,15 @@ export class PaymentMethodsController {
   @ApiOperation({ summary: 'Your verified payout accounts, primary first' })
   list(@CurrentUser() user: AuthUser): Promise<PaymentMethodResponse[]> {
     return this.verification.list(user.id);
+  }
+
+  @Get('banks')
+  @ApiOperation({
+    summary:
+      'The bank directory: our bankCode for BANK accounts, mapped to each gateway identifier',
+  })
+  banks(): Array<{ code: string; name: string }> {
+    return BANK_DIRECTORY.map((b) => ({ code: b.code, name: b.name }));
   }
 
   @Post()

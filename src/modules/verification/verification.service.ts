@@ -11,6 +11,7 @@ import { AuditLogService } from '../audit/audit-log.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { checkoutReturnUrls } from '../payments/deposits/checkout-urls';
 import { DepositService, gatewayToWallet, postOrThrow } from '../payments/deposits/deposit.service';
+import { bankByCode } from '../payments/providers/bank-directory';
 import { assertCheckoutAllowed } from '../payments/providers/gateway-capabilities';
 import type { PaymentProvider } from '../payments/providers/payment-provider';
 import { PaymentProviderRegistry } from '../payments/providers/payment-provider.token';
@@ -331,6 +332,12 @@ export class VerificationService implements OnModuleInit {
     if (dto.type === 'BANK') {
       if (!dto.bankCode)
         throw AppError.badRequest('VALIDATION_FAILED', 'bankCode is required for BANK accounts');
+      // One directory backs every gateway, so a saved account keeps working after a switch.
+      if (!bankByCode(dto.bankCode))
+        throw AppError.badRequest(
+          'UNKNOWN_BANK_CODE',
+          'Unknown bankCode; GET /api/payment-methods/banks lists the supported banks',
+        );
       const n = normaliseBankAccount(dto.accountNumber);
       if (!n)
         throw AppError.badRequest(

@@ -5,6 +5,7 @@ import { CircuitBreakerRegistry } from '../../common/circuit-breaker/circuit-bre
 import { crashPoint } from '../../common/crash/crash-points';
 import { UnitOfWork } from '../../common/database/unit-of-work';
 import { AppError } from '../../common/errors/app-error';
+import { formatPesos } from '../../common/money/money';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
 import { AuditLogService } from '../audit/audit-log.service';
@@ -20,6 +21,7 @@ import {
   PAYMENT_PROVIDER,
   PaymentProviderRegistry,
 } from '../payments/providers/payment-provider.token';
+import { payoutRailFor, PayoutRail } from '../payments/providers/gateway-capabilities';
 import { ProviderError } from '../payments/providers/provider-errors';
 import { PaymentHandlerRegistry } from '../payments/settlement/payment-handler.registry';
 import type { AfterCommit } from '../payments/settlement/settlement.types';
@@ -51,6 +53,8 @@ export interface WithdrawResult {
 }
 
 interface PayoutDestination {
+  /** The transfer rail chosen when the withdrawal was made (absent on older rows). */
+  rail?: PayoutRail;
   channel: PayoutChannel;
   accountNumber: string;
   accountName: string;
@@ -93,6 +97,8 @@ export class WithdrawalsService implements OnModuleInit {
     this.handlers.registerPayoutHandler({
       onSucceeded: async ({ txn, manager }) => this.succeedLocked(txn, manager, {}),
       onFailed: async ({ txn, manager }) => this.failLocked(txn, manager, 'payout failed'),
+      onReversed: async ({ txn, event, manager }) =>
+        this.reverseLocked(txn, manager, event.eventId),
     });
   }
 
@@ -109,6 +115,15 @@ export class WithdrawalsService implements OnModuleInit {
         'AMOUNT_BELOW_MINIMUM',
         `The smallest withdrawal is ${limits.withdrawalMinAmount} centavos`,
       );
+    // InstaPay carries up to its cap; above it PESONet, if the account has it (capability table).
+    const rail = payoutRailFor(this.provider.capabilities, input.amount);
+    if (!rail) {
+      const instapay = this.provider.capabilities.payoutRails.find((r) => r.rail === 'instapay');
+      throw AppError.unprocessable(
+        'PAYOUT_RAIL_UNAVAILABLE',
+        `Withdrawals above ${formatPesos(instapay?.maxAmount ?? 0)} need PESONet, which is not enabled on the ${this.provider.name} account`,
+      );
+    }
     // Recorded on the request's Idempotency-Key in the same transaction: a retry after a crash gets
     // this withdrawal back instead of making a second one (ADR 0060).
     const txnId = await this.uow.runOnce('withdrawal.create', async (m) => {
@@ -152,6 +167,7 @@ export class WithdrawalsService implements OnModuleInit {
         accountNumber: method.account_number,
         accountName: method.account_name,
         bankCode: method.bank_code,
+        rail: rail.rail,
       };
       const created = await this.transactions.createPending(
         {
@@ -162,8 +178,8 @@ export class WithdrawalsService implements OnModuleInit {
           paymentMethodId: method.id,
           description: `Withdrawal to ${method.type} ••••${method.account_number.slice(-4)}`,
           metadata: review
-            ? { destination, payoutState: 'review', reviewReason: review }
-            : { destination, payoutState: 'requested' },
+            ? { destination, rail: rail.rail, payoutState: 'review', reviewReason: review }
+            : { destination, rail: rail.rail, payoutState: 'requested' },
         },
         m,
       );
@@ -219,9 +235,10 @@ export class WithdrawalsService implements OnModuleInit {
         const payout = await this.providers.byName(r.provider).getPayout(r.provider_reference);
         if (payout.status === 'succeeded')
           await this.resolve(r.id, (t, m) => this.succeedLocked(t, m, {}));
-        else if (payout.status === 'failed')
-          await this.resolve(r.id, (t, m) => this.failLocked(t, m, 'payout failed'));
-        counts[payout.status === 'pending' ? 'pending' : payout.status]++;
+        else if (payout.status === 'failed' || payout.status === 'reversed')
+          // Still PENDING here: nothing was posted yet, so a reversal is a failure for us.
+          await this.resolve(r.id, (t, m) => this.failLocked(t, m, `payout ${payout.status}`));
+        counts[payout.status === 'reversed' ? 'failed' : payout.status]++;
       } catch (err) {
         counts.errors++;
         this.logger.warn(
@@ -265,6 +282,7 @@ export class WithdrawalsService implements OnModuleInit {
       paymentMethodId: r.payment_method_id,
       destination: r.metadata.destination ?? null,
       payoutState: r.metadata.payoutState ?? null,
+      rail: r.metadata.rail ?? null,
       adminReference: r.metadata.adminReference ?? null,
       createdAt: r.created_at.toISOString(),
       completedAt: r.completed_at ? r.completed_at.toISOString() : null,
@@ -318,6 +336,7 @@ export class WithdrawalsService implements OnModuleInit {
         accountNumber: d.accountNumber,
         accountName: d.accountName,
         ...(d.bankCode ? { bankCode: d.bankCode } : {}),
+        ...(d.rail ? { rail: d.rail } : {}),
         description: 'iAyos withdrawal',
         metadata: { transaction_id: txn.id },
       });
@@ -354,9 +373,9 @@ export class WithdrawalsService implements OnModuleInit {
     });
     if (result.status === 'succeeded')
       await this.resolve(txn.id, (t, m) => this.succeedLocked(t, m, {}));
-    if (result.status === 'failed')
+    if (result.status === 'failed' || result.status === 'reversed')
       await this.resolve(txn.id, (t, m) => this.failLocked(t, m, 'payout failed'));
-    return result.status;
+    return result.status === 'reversed' ? 'failed' : result.status;
   }
 
   private async resolve(
@@ -425,6 +444,63 @@ export class WithdrawalsService implements OnModuleInit {
     return [() => this.deposits.publishWallet(txn.userId)];
   }
 
+  /**
+   * The withdrawal row is locked and COMPLETED, and the payout came back to the merchant balance: the
+   * amount returns from payouts in transit to the wallet (a REFUND shows it), the withdrawal becomes
+   * REVERSED. Exactly once: the status change and the entry id both refuse a second time.
+   */
+  private async reverseLocked(
+    txn: Transaction,
+    m: EntityManager,
+    eventId: string,
+  ): Promise<AfterCommit[]> {
+    if (!(await this.transactions.markReversed(txn.id, m))) return [];
+    const entryId = reversalEntryId(txn.id);
+    const r = await this.ledger.post(
+      {
+        entryId,
+        type: 'WITHDRAWAL_REVERSAL',
+        reference: eventId,
+        metadata: { transactionId: txn.id, provider: txn.provider },
+        legs: [
+          {
+            account: PAYOUTS_IN_TRANSIT,
+            direction: 'DEBIT',
+            amount: txn.amount,
+            currency: txn.currency,
+          },
+          {
+            account: walletAccount(txn.userId),
+            direction: 'CREDIT',
+            amount: txn.amount,
+            currency: txn.currency,
+          },
+        ],
+      },
+      m,
+    );
+    if (r.status === 'REJECTED')
+      throw new Error(`reversal of ${txn.id} rejected: ${r.reason ?? ''}`);
+    await this.transactions.attachProvider(
+      txn.id,
+      { metadata: { payoutState: 'reversed', reversedBy: eventId } },
+      m,
+    );
+    const refund = await this.transactions.createPending(
+      {
+        userId: txn.userId,
+        type: 'REFUND',
+        amount: txn.amount,
+        reference: txn.id,
+        description: 'Withdrawal reversed by the receiving bank/e-wallet; returned to wallet',
+        metadata: { refundOf: txn.id, reason: 'payout reversed' },
+      },
+      m,
+    );
+    await this.transactions.complete(refund.id, { ledgerEntryId: entryId }, m);
+    return [() => this.deposits.publishWallet(txn.userId)];
+  }
+
   /** The withdrawal row is locked and PENDING: void the hold; the money is back, shown as a REFUND. */
   private async failLocked(
     txn: Transaction,
@@ -456,6 +532,9 @@ export class WithdrawalsService implements OnModuleInit {
     return [() => this.deposits.publishWallet(txn.userId)];
   }
 }
+
+/** Ledger entry of a reversal: one per withdrawal, so a repeated reversal can never credit twice. */
+export const reversalEntryId = (txnId: string) => `withdrawal-reversal:${txnId}`;
 
 /** The first attempt already got (or gave up on) the gateway's answer: never ask twice. */
 const payoutRequested = (txn: Transaction) =>

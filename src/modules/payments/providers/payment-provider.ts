@@ -1,4 +1,4 @@
-import type { GatewayCapabilities } from './gateway-capabilities';
+import type { GatewayCapabilities, PayoutRail } from './gateway-capabilities';
 
 /**
  * The one interface both gateways are adapted to. Money is always integer centavos here; each adapter
@@ -72,13 +72,17 @@ export interface CreatePayoutInput {
   channel: PayoutChannel;
   accountNumber: string;
   accountName: string;
+  /** Our code from the bank directory (BANK only); each adapter maps it to its own identifier. */
   bankCode?: string;
+  /** The rail chosen from the capability table (recorded on the withdrawal). */
+  rail?: PayoutRail;
   description: string;
   metadata?: Record<string, string>;
 }
 
 /** What a gateway says about a payout it has. */
-export type GatewayPayoutStatus = 'pending' | 'succeeded' | 'failed';
+/** `reversed`: it had succeeded, then the channel sent the money back to the merchant balance. */
+export type GatewayPayoutStatus = 'pending' | 'succeeded' | 'failed' | 'reversed';
 /** `manual`: no payout API on the account; nothing was sent and an admin pays out by hand. */
 export type PayoutStatus = GatewayPayoutStatus | 'manual';
 
@@ -100,7 +104,13 @@ export interface ManualPayoutResult {
 export type PayoutResult = GatewayPayoutResult | ManualPayoutResult;
 
 export type WebhookEventType =
-  'paid' | 'failed' | 'expired' | 'payout_succeeded' | 'payout_failed' | 'ignored';
+  | 'paid'
+  | 'failed'
+  | 'expired'
+  | 'payout_succeeded'
+  | 'payout_failed'
+  | 'payout_reversed'
+  | 'ignored';
 
 /** A verified webhook in one shape for both gateways. */
 export interface NormalisedWebhookEvent {

@@ -8,7 +8,7 @@ export interface SettlementEvent {
   provider: PaymentProviderName;
   /** Webhook event id, or `reconcile:…` for a reconciliation finding. */
   eventId: string;
-  type: 'paid' | 'failed' | 'expired' | 'payout_succeeded' | 'payout_failed';
+  type: 'paid' | 'failed' | 'expired' | 'payout_succeeded' | 'payout_failed' | 'payout_reversed';
   checkoutId: string | null;
   payoutId: string | null;
   paymentIntentId: string | null;
@@ -42,6 +42,8 @@ export interface CheckoutHandler {
 export interface PayoutHandler {
   onSucceeded(ctx: HandlerContext): Promise<AfterCommit[]>;
   onFailed(ctx: HandlerContext): Promise<AfterCommit[]>;
+  /** The transaction is locked and COMPLETED: the payout came back after succeeding. */
+  onReversed(ctx: HandlerContext): Promise<AfterCommit[]>;
 }
 
 export type SettlementStatus = 'PROCESSED' | 'NO_OP' | 'IGNORED' | 'FLAGGED';

@@ -32,7 +32,14 @@ export class WebhookProcessingError extends Error {
   }
 }
 
-const SETTLING = new Set(['paid', 'failed', 'expired', 'payout_succeeded', 'payout_failed']);
+const SETTLING = new Set([
+  'paid',
+  'failed',
+  'expired',
+  'payout_succeeded',
+  'payout_failed',
+  'payout_reversed',
+]);
 
 /**
  * Verify → (Xendit: confirm with the gateway) → store the event and apply its effect in ONE database
@@ -273,7 +280,12 @@ export class WebhookProcessor {
         return {
           settlement: {
             ...s,
-            type: p.status === 'succeeded' ? 'payout_succeeded' : 'payout_failed',
+            type:
+              p.status === 'succeeded'
+                ? 'payout_succeeded'
+                : p.status === 'reversed'
+                  ? 'payout_reversed'
+                  : 'payout_failed',
             amount: p.amount,
           },
           unconfirmed: null,
