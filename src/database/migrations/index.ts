@@ -8,6 +8,7 @@ import { CreatePaymentMethods1764400000001 } from './1764400000001-CreatePayment
 import { CreatePlatformSettings1764500000000 } from './1764500000000-CreatePlatformSettings';
 import { CreateJobs1764500001000 } from './1764500001000-CreateJobs';
 import { AddJobPaymentLinks1764500002000 } from './1764500002000-AddJobPaymentLinks';
+import { AddRefundIndexes1764650000000 } from './1764650000000-AddRefundIndexes';
 
 /** Every migration, in order. Append new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   CreatePlatformSettings1764500000000,
   CreateJobs1764500001000,
   AddJobPaymentLinks1764500002000,
+  AddRefundIndexes1764650000000,
 ];

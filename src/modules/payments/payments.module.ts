@@ -14,6 +14,8 @@ import {
 import { PaymongoProvider } from './providers/paymongo.provider';
 import { XenditProvider } from './providers/xendit.provider';
 import { ReconciliationService } from './reconciliation/reconciliation.service';
+import { GatewayRefundsService } from './refunds/gateway-refunds.service';
+import { RefundReconciliationService } from './refunds/refund-reconciliation.service';
 import { PaymentHandlerRegistry } from './settlement/payment-handler.registry';
 import { SettlementService } from './settlement/settlement.service';
 import { WebhookAdminController } from './webhooks/webhook-admin.controller';
@@ -47,12 +49,15 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     WebhookAttemptLimiter,
     DepositService,
     ReconciliationService,
+    GatewayRefundsService,
+    RefundReconciliationService,
   ],
   exports: [
     PaymentProviderRegistry,
     paymentProviderFactory,
     PaymentHandlerRegistry,
     DepositService,
+    GatewayRefundsService,
   ],
 })
 export class PaymentsModule {}

@@ -5,6 +5,7 @@ import { Public } from '../../common/decorators/public.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { SandboxGatewayService } from './sandbox-gateway.service';
 import { sendDisabled } from './sandbox-http';
+import { SandboxRefundsService } from './sandbox-refunds.service';
 import { SandboxStore } from './sandbox.store';
 import { DEFAULT_CONTROLS, SandboxControls } from './sandbox.types';
 import { SandboxWebhookDispatcher } from './sandbox-webhook.dispatcher';
@@ -26,6 +27,7 @@ export class SandboxControlController {
     private readonly gw: SandboxGatewayService,
     private readonly store: SandboxStore,
     private readonly webhooks: SandboxWebhookDispatcher,
+    private readonly refundsService: SandboxRefundsService,
   ) {}
 
   @Get('controls')
@@ -130,6 +132,13 @@ export class SandboxControlController {
     this.store.controls.holdWebhooks = false;
     const order = isObj(body) && body.order === 'reverse' ? 'reverse' : 'fifo';
     res.json({ deliveries: await this.webhooks.release(order) });
+  }
+
+  /** Every refund the sandbox gateways hold (to count what reached the gateway). */
+  @Get('refunds')
+  refunds(@Res() res: Response): void {
+    if (!this.gw.enabled) return sendDisabled(res);
+    res.json({ data: this.refundsService.list() });
   }
 
   @Get('payouts/:id')

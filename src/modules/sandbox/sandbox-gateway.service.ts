@@ -31,7 +31,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const isPosInt = (v: unknown): v is number =>
   typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
 
-const pmError = (
+export const pmError = (
   status: number,
   code: string,
   detail: string,
@@ -48,7 +48,7 @@ const pmError = (
     ],
   },
 });
-const xnError = (status: number, code: string, message: string): GatewayReply => ({
+export const xnError = (status: number, code: string, message: string): GatewayReply => ({
   status,
   body: { error_code: code, message },
 });
@@ -122,7 +122,7 @@ export class SandboxGatewayService {
   }
 
   /** Replays a create with the same key; refuses one with different parameters. */
-  private idempotent(
+  idempotent(
     provider: SandboxProvider,
     key: string | undefined,
     body: unknown,

@@ -25,7 +25,15 @@ export interface ProcessResult {
   eventRowId: string | null;
 }
 
-const SETTLING = new Set(['paid', 'failed', 'expired', 'payout_succeeded', 'payout_failed']);
+const SETTLING = new Set([
+  'paid',
+  'failed',
+  'expired',
+  'payout_succeeded',
+  'payout_failed',
+  'refund_succeeded',
+  'refund_failed',
+]);
 
 /**
  * Verify → (Xendit: confirm with the gateway) → store the event and apply its effect in ONE database
@@ -226,6 +234,21 @@ export class WebhookProcessor {
   > {
     const xendit = this.providers.get('xendit');
     try {
+      const refundIds = s.refundIds ?? [];
+      if (refundIds.length === 1) {
+        const r = await xendit.getRefund(refundIds[0]);
+        if (r.status === 'pending')
+          return { settlement: s, unconfirmed: 'Xendit reports the refund still pending' };
+        return {
+          settlement: {
+            ...s,
+            type: r.status === 'succeeded' ? 'refund_succeeded' : 'refund_failed',
+            amount: r.amount,
+            transactionHint: r.reference ?? s.transactionHint,
+          },
+          unconfirmed: null,
+        };
+      }
       if (s.payoutId) {
         const p = await xendit.getPayout(s.payoutId);
         if (p.status === 'pending')
@@ -277,6 +300,8 @@ export class WebhookProcessor {
   }
 }
 
+const isRefund = (t: string) => t === 'refund_succeeded' || t === 'refund_failed';
+
 export function toSettlement(e: NormalisedWebhookEvent): SettlementEvent | null {
   if (e.type === 'ignored') return null;
   return {
@@ -285,9 +310,12 @@ export function toSettlement(e: NormalisedWebhookEvent): SettlementEvent | null 
     type: e.type,
     checkoutId: e.checkoutId,
     payoutId: e.payoutId,
+    refundIds: e.refundIds,
     paymentIntentId: e.paymentIntentId,
     paymentId: e.paymentId,
-    transactionHint: e.metadata.transaction_id ?? e.reference,
+    // A refund names our REFUND transaction by its own reference; the payment's metadata names the
+    // charge it refunds, which must never be taken for the refund.
+    transactionHint: isRefund(e.type) ? e.reference : (e.metadata.transaction_id ?? e.reference),
     amount: e.amount,
     currency: e.currency,
   };
