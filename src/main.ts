@@ -5,6 +5,7 @@ import { AppModule } from './app.module';
 import { ConfigError, loadConfig } from './config/app-config';
 import { configureApp, installGracefulShutdown } from './configure-app';
 import { startEmbeddedDatabaseIfNeeded } from './database/embedded-database';
+import { installDatabaseSafetyNet } from './common/database/process-safety-net';
 
 async function bootstrap(): Promise<void> {
   // Validate before anything starts: production refuses to boot with one message naming every problem.
@@ -17,6 +18,7 @@ async function bootstrap(): Promise<void> {
     }
     throw err;
   }
+  installDatabaseSafetyNet();
   const stopEmbeddedDb = await startEmbeddedDatabaseIfNeeded();
   const cfg = loadConfig(process.env);
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {

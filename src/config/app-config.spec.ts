@@ -103,3 +103,17 @@ describe('LEDGER_TEST_API', () => {
     );
   });
 });
+
+describe('LOG_LEVEL', () => {
+  it('should accept levels in any case and the WARNING/CRITICAL spellings', () => {
+    expect(loadConfig({ LOG_LEVEL: 'INFO' }).log.level).toBe('info');
+    expect(loadConfig({ LOG_LEVEL: 'Debug' }).log.level).toBe('debug');
+    expect(loadConfig({ LOG_LEVEL: 'WARNING' }).log.level).toBe('warn');
+    expect(loadConfig({ LOG_LEVEL: 'CRITICAL' }).log.level).toBe('fatal');
+    expect(loadConfig({}).log.level).toBe('info');
+  });
+
+  it('should still refuse an unknown level, naming the variable', () => {
+    expect(() => loadConfig({ LOG_LEVEL: 'LOUD' })).toThrow(/LOG_LEVEL/);
+  });
+});

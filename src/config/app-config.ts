@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { parseMethodList } from '../modules/payments/providers/gateway-capabilities';
+import { PAYMONGO_METHODS } from '../modules/payments/providers/paymongo.capabilities';
+import { XENDIT_METHODS } from '../modules/payments/providers/xendit.capabilities';
+import type { CheckoutMethod } from '../modules/payments/providers/payment-provider';
 
 /**
  * Every environment variable of the contract, parsed once at boot into typed namespaces.
@@ -92,10 +96,16 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
   ENVIRONMENT: z.string().optional().default('local'),
   APP_VERSION: optionalString,
+  // Operators (and the original system) write INFO/WARNING: accept any case and Python's names.
   LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .string()
     .optional()
-    .default('info'),
+    .transform((v) => {
+      const lower = (v ?? '').trim().toLowerCase();
+      if (lower === '') return 'info';
+      return lower === 'warning' ? 'warn' : lower === 'critical' ? 'fatal' : lower;
+    })
+    .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   JSON_LOGGING: z.enum(['true', 'false', '1', '0']).optional(),
   DATABASE_URL: url(['postgres:', 'postgresql:']),
   DB_POOL_MAX: int(20, 1, 1000),
@@ -116,9 +126,12 @@ const EnvSchema = z.object({
   PAYMONGO_WEBHOOK_SECRET: optionalString,
   PAYMONGO_BASE_URL: url(['http:', 'https:']),
   PAYMONGO_PAYOUTS_ENABLED: optionalBool,
+  PAYMONGO_PAYMENT_METHODS: optionalString,
+  PAYMONGO_PESONET_ENABLED: bool(true),
   XENDIT_API_KEY: optionalString,
   XENDIT_WEBHOOK_TOKEN: optionalString,
   XENDIT_BASE_URL: url(['http:', 'https:']),
+  XENDIT_PAYMENT_METHODS: optionalString,
   VERIFICATION_AMOUNT: int(100, 1, 100_000_000_000),
   WEBHOOK_TOLERANCE_SECONDS: int(300, 1, 86400),
   PAYMENT_BUFFER_DAYS: int(7, 0, 365),
@@ -186,8 +199,18 @@ export interface AppConfig {
       baseUrl: string;
       /** False: no payout API on the account; withdrawals wait for an admin (ADR 0055). */
       payoutsEnabled: boolean;
+      /** Methods activated on the merchant account (`PAYMONGO_PAYMENT_METHODS`). */
+      paymentMethods: CheckoutMethod[];
+      /** PESONet transfers enabled: payouts above the InstaPay cap go by it, else they are refused. */
+      pesonetEnabled: boolean;
     };
-    xendit: { apiKey: string; webhookToken: string; baseUrl: string };
+    xendit: {
+      apiKey: string;
+      webhookToken: string;
+      baseUrl: string;
+      /** Methods activated on the merchant account (`XENDIT_PAYMENT_METHODS`). */
+      paymentMethods: CheckoutMethod[];
+    };
   };
   business: {
     verificationAmount: number;
@@ -278,6 +301,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   // Semantic checks read the raw strings so one message can name every problem at once.
   problems.push(...productionProblems(source));
   problems.push(...harnessProblems(source));
+  const pmMethods = parseMethodList(
+    'PAYMONGO_PAYMENT_METHODS',
+    source.PAYMONGO_PAYMENT_METHODS,
+    PAYMONGO_METHODS,
+    PAYMONGO_METHODS,
+  );
+  const xnMethods = parseMethodList(
+    'XENDIT_PAYMENT_METHODS',
+    source.XENDIT_PAYMENT_METHODS,
+    XENDIT_METHODS,
+    XENDIT_METHODS,
+  );
+  for (const p of [pmMethods.problem, xnMethods.problem]) if (p) problems.push(p);
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
   const isProduction = env.NODE_ENV === 'production';
@@ -347,6 +383,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
         // PayMongo enables its transfers API per merchant on request, so most live accounts lack it:
         // off unless turned on, except where the built-in sandbox (which has payouts) serves.
         payoutsEnabled: env.PAYMONGO_PAYOUTS_ENABLED ?? sandbox,
+        paymentMethods: pmMethods.methods,
+        pesonetEnabled: env.PAYMONGO_PESONET_ENABLED,
       },
       xendit: {
         apiKey: env.XENDIT_API_KEY ?? SANDBOX_XENDIT_API_KEY,
@@ -354,6 +392,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
         baseUrl:
           env.XENDIT_BASE_URL ??
           (sandbox ? `${publicBaseUrl}/sandbox/xendit` : 'https://api.xendit.co'),
+        paymentMethods: xnMethods.methods,
       },
     },
     business: {

@@ -70,6 +70,40 @@ describe('Manual payouts: PayMongo with PAYMONGO_PAYOUTS_ENABLED=false (e2e)', (
       .set(bearer(admin))
       .expect(200);
 
+  const gauge = async (name: string) => {
+    const text = (await request(t.url).get('/metrics').expect(200)).text;
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+    return line === undefined ? undefined : Number(line.split(' ')[1]);
+  };
+
+  it('should count withdrawals waiting for an admin in a gauge and a warning job, with the oldest age', async () => {
+    expect(await gauge('withdrawals_awaiting_admin')).toBe(0);
+    expect(await gauge('withdrawals_awaiting_admin_oldest_age_seconds')).toBe(0);
+    const u = await registerUser(t.url, 'WORKER');
+    await fundWallet(t, u, 50_000);
+    const body = await withdraw(u, 20_000, await account(u));
+    // Backdate it so the age is exact whatever the machine's speed.
+    await t.db.query(
+      `UPDATE transactions SET created_at = now() - interval '2 hours' WHERE id = $1`,
+      [body.transaction.id],
+    );
+    expect(await gauge('withdrawals_awaiting_admin')).toBe(1);
+    const age = (await gauge('withdrawals_awaiting_admin_oldest_age_seconds')) ?? 0;
+    expect(age).toBeGreaterThanOrEqual(7200);
+    expect(age).toBeLessThan(7200 + 600);
+    const run = await request(t.url)
+      .post('/api/admin/scheduled-jobs/withdrawals-awaiting-admin/run')
+      .set(bearer(admin))
+      .expect(200);
+    expect(run.body).toMatchObject({ outcome: 'succeeded', counts: { waiting: 1 } });
+    await request(t.url)
+      .post(`/api/admin/withdrawals/${body.transaction.id}/reject`)
+      .set(bearer(admin))
+      .send({ reason: 'test cleanup' })
+      .expect(200);
+    expect(await gauge('withdrawals_awaiting_admin')).toBe(0);
+  });
+
   it('should hold the amount, send nothing, survive the poll, and complete on admin approve', async () => {
     const u = await registerUser(t.url, 'WORKER');
     await fundWallet(t, u, 50_000);

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../../config/config.token';
 import { REDIS_CLIENT, RedisClient } from '../../common/redis/redis.module';
 import { ShutdownState } from '../../common/shutdown/shutdown-state';
 import { HealthRegistry } from '../../common/health/health-registry';
+import { DatabaseOutage } from '../../common/database/database-outage';
 
 const startedAt = Date.now();
 
@@ -26,7 +27,7 @@ async function timed<T>(
 }
 
 @Injectable()
-export class HealthStatusService {
+export class HealthStatusService implements OnModuleInit {
   constructor(
     private readonly ds: DataSource,
     private readonly indicator: HealthIndicatorService,
@@ -34,17 +35,30 @@ export class HealthStatusService {
     @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
     private readonly contributors: HealthRegistry,
+    private readonly outage: DatabaseOutage,
   ) {}
 
-  async redisIndicator() {
-    const check = this.indicator.check('redis');
-    const r = await timed(async () => this.redis?.ping());
-    return r.ok ? check.up({ latency_ms: r.ms }) : check.down({ message: 'Redis did not answer' });
+  onModuleInit(): void {
+    // While an outage is on, DatabaseOutage probes with this until the database answers again.
+    this.outage.setProbe(() => this.ds.query('SELECT 1'));
+  }
+
+  /** Readiness: the database answers (money requests can be served). */
+  async databaseIndicator() {
+    const check = this.indicator.check('database');
+    const r = await this.pingDatabase();
+    return r.ok ? check.up() : check.down({ message: 'PostgreSQL did not answer' });
+  }
+
+  private async pingDatabase() {
+    const r = await timed(() => this.ds.query('SELECT 1'));
+    if (r.ok) this.outage.reachable();
+    return r;
   }
 
   async snapshot() {
     const [db, cache] = await Promise.all([
-      timed(() => this.ds.query('SELECT 1')),
+      this.pingDatabase(),
       this.redis ? timed(async () => this.redis?.ping()) : Promise.resolve({ ok: true, ms: 0 }),
     ]);
     const breakers = this.contributors.circuitBreakers();

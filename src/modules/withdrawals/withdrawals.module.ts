@@ -6,19 +6,21 @@ import { ScheduledJobsService } from '../scheduling/scheduled-jobs.service';
 import { SchedulingModule } from '../scheduling/scheduling.module';
 import { WalletModule } from '../wallet/wallet.module';
 import { AdminWithdrawalsController, WithdrawalsController } from './withdrawals.controller';
+import { WithdrawalQueue } from './withdrawal-queue';
 import { WithdrawalsService } from './withdrawals.service';
 
 /** Withdrawals and payouts. Graph: withdrawals → payments → wallet → ledger; → settings, audit. */
 @Module({
   imports: [PaymentsModule, WalletModule, PlatformSettingsModule, AuditModule, SchedulingModule],
   controllers: [WithdrawalsController, AdminWithdrawalsController],
-  providers: [WithdrawalsService],
+  providers: [WithdrawalsService, WithdrawalQueue],
   exports: [WithdrawalsService],
 })
 export class WithdrawalsModule implements OnModuleInit {
   constructor(
     private readonly scheduled: ScheduledJobsService,
     private readonly withdrawals: WithdrawalsService,
+    private readonly queue: WithdrawalQueue,
   ) {}
 
   onModuleInit(): void {
@@ -27,6 +29,13 @@ export class WithdrawalsModule implements OnModuleInit {
       schedule: '*/2 * * * *',
       description: 'Ask the gateway about pending payouts and settle or return them (each once)',
       handler: async () => ({ ...(await this.withdrawals.pollPayouts()) }),
+    });
+    this.scheduled.register({
+      name: 'withdrawals-awaiting-admin',
+      schedule: '*/15 * * * *',
+      description:
+        'Warn while withdrawals wait for an admin (manual payouts, unknown outcomes), with the oldest age',
+      handler: async () => ({ ...(await this.queue.warnIfWaiting()) }),
     });
   }
 }

@@ -100,7 +100,7 @@ export class DepositService implements OnModuleInit {
         reference: txn.id,
         idempotencyKey: `checkout:${txn.id}`,
         customer: { name: user.name, email: user.email },
-        methods: ['gcash', 'paymaya', 'card', 'qrph'],
+        methods: [...provider.capabilities.activatedMethods],
         metadata: { payment_type: 'wallet_deposit', transaction_id: txn.id },
         ...checkoutReturnUrls(this.cfg, 'deposit', txn.id),
       });

@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CircuitBreakerRegistry } from '../../../common/circuit-breaker/circuit-breaker.registry';
 import type { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.token';
+import type { GatewayCapabilities } from './gateway-capabilities';
 import { GatewayErrorInfo, GatewayHttpClient } from './gateway-http';
+import { paymongoCapabilities } from './paymongo.capabilities';
 import { arr, headerValue, int, Json, obj, str, stringMap } from './json-read';
 import type {
   CheckoutSession,
@@ -42,6 +44,7 @@ export function parsePaymongoError(status: number, body: string): GatewayErrorIn
 @Injectable()
 export class PaymongoProvider implements PaymentProvider {
   readonly name = 'paymongo' as const;
+  readonly capabilities: GatewayCapabilities;
   /** Seconds since the epoch; replaceable in tests. */
   nowSeconds = () => Math.floor(Date.now() / 1000);
   private readonly http: GatewayHttpClient;
@@ -51,6 +54,10 @@ export class PaymongoProvider implements PaymentProvider {
     breakers: CircuitBreakerRegistry,
   ) {
     const pm = cfg.payments.paymongo;
+    this.capabilities = paymongoCapabilities({
+      activatedMethods: pm.paymentMethods,
+      pesonetEnabled: pm.pesonetEnabled,
+    });
     this.http = new GatewayHttpClient({
       provider: 'paymongo',
       baseUrl: pm.baseUrl,

@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CircuitBreakerRegistry } from '../../../common/circuit-breaker/circuit-breaker.registry';
 import type { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.token';
+import type { GatewayCapabilities } from './gateway-capabilities';
 import { GatewayErrorInfo, GatewayHttpClient } from './gateway-http';
+import { xenditCapabilities } from './xendit.capabilities';
 import { headerValue, Json, obj, str, stringMap } from './json-read';
 import { centavosToPesos, pesosToCentavos } from '../../../common/money/money';
 import type {
@@ -56,6 +58,7 @@ export function parseXenditError(status: number, body: string): GatewayErrorInfo
 @Injectable()
 export class XenditProvider implements PaymentProvider {
   readonly name = 'xendit' as const;
+  readonly capabilities: GatewayCapabilities;
   private readonly http: GatewayHttpClient;
 
   constructor(
@@ -63,6 +66,7 @@ export class XenditProvider implements PaymentProvider {
     breakers: CircuitBreakerRegistry,
   ) {
     const x = cfg.payments.xendit;
+    this.capabilities = xenditCapabilities({ activatedMethods: x.paymentMethods });
     this.http = new GatewayHttpClient({
       provider: 'xendit',
       baseUrl: x.baseUrl,

@@ -1,0 +1,77 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Gauge } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { metricsRegistry } from '../../common/metrics/metrics.registry';
+
+export interface AdminQueueState {
+  /** PENDING withdrawals with no gateway payout: manual payouts and unknown outcomes. */
+  waiting: number;
+  /** Age in seconds of the oldest one (0 when none wait). */
+  oldestAgeSeconds: number;
+  oldestId: string | null;
+}
+
+let queueSource: () => Promise<AdminQueueState | undefined> = () => Promise.resolve(undefined);
+
+// Read on each scrape so alerts see the queue even when no instance runs the warning job.
+new Gauge({
+  name: 'withdrawals_awaiting_admin',
+  help: 'PENDING withdrawals without a gateway payout (manual payouts, unknown outcomes) waiting for an admin',
+  registers: [metricsRegistry],
+  async collect() {
+    const state = await queueSource().catch(() => undefined);
+    if (state) this.set(state.waiting);
+  },
+});
+new Gauge({
+  name: 'withdrawals_awaiting_admin_oldest_age_seconds',
+  help: 'Age of the oldest withdrawal waiting for an admin (0 when none)',
+  registers: [metricsRegistry],
+  async collect() {
+    const state = await queueSource().catch(() => undefined);
+    if (state) this.set(state.oldestAgeSeconds);
+  },
+});
+
+/** The admin payout queue: what waits for a person, for metrics and a periodic warning. */
+@Injectable()
+export class WithdrawalQueue {
+  private readonly logger = new Logger('Withdrawals');
+
+  constructor(private readonly ds: DataSource) {
+    queueSource = () => (this.ds.isInitialized ? this.state() : Promise.resolve(undefined));
+  }
+
+  async state(): Promise<AdminQueueState> {
+    const [row] = await this.ds.query<
+      Array<{ waiting: string; age: string | null; oldest_id: string | null }>
+    >(
+      `SELECT count(*) AS waiting,
+              floor(extract(epoch FROM now() - min(created_at))) AS age,
+              (array_agg(id ORDER BY created_at, id))[1] AS oldest_id
+       FROM transactions
+       WHERE type = 'WITHDRAWAL' AND status = 'PENDING' AND provider_reference IS NULL`,
+    );
+    return {
+      waiting: Number(row.waiting),
+      oldestAgeSeconds: row.age === null ? 0 : Number(row.age),
+      oldestId: row.oldest_id,
+    };
+  }
+
+  /** Scheduled: one warning line while anything waits, so log-based alerting sees it too. */
+  async warnIfWaiting(): Promise<{ waiting: number; oldestAgeSeconds: number }> {
+    const s = await this.state();
+    if (s.waiting > 0)
+      this.logger.warn(
+        `${s.waiting} withdrawal(s) waiting for an admin to approve or reject; oldest ${formatAge(s.oldestAgeSeconds)} (${s.oldestId})`,
+      );
+    return { waiting: s.waiting, oldestAgeSeconds: s.oldestAgeSeconds };
+  }
+}
+
+export function formatAge(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return h > 0 ? `${h}h ${m}m` : m > 0 ? `${m}m` : `${seconds}s`;
+}
