@@ -132,6 +132,7 @@ const EnvSchema = z.object({
   XENDIT_WEBHOOK_TOKEN: optionalString,
   XENDIT_BASE_URL: url(['http:', 'https:']),
   XENDIT_PAYMENT_METHODS: optionalString,
+  GATEWAY_FAILOVER: bool(false),
   VERIFICATION_AMOUNT: int(100, 1, 100_000_000_000),
   WEBHOOK_TOLERANCE_SECONDS: int(300, 1, 86400),
   PAYMENT_BUFFER_DAYS: int(7, 0, 365),
@@ -190,6 +191,8 @@ export interface AppConfig {
   auth: { jwtSecret: string; accessTtlSeconds: number; refreshTtlSeconds: number };
   payments: {
     provider: Env['PAYMENT_PROVIDER'];
+    /** New checkouts go to the other gateway while the primary cannot take them (ADR 0086). */
+    failover: boolean;
     /** True when no real gateway keys are configured: the in-process sandbox serves. */
     sandbox: boolean;
     paymongo: {
@@ -251,6 +254,16 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
   } else {
     requireSecret('PAYMONGO_SECRET_KEY');
     requireSecret('PAYMONGO_WEBHOOK_SECRET');
+  }
+  // Failover sends new checkouts to the other gateway: it must be fully configured too.
+  if (['1', 'true', 'yes'].includes((env.GATEWAY_FAILOVER ?? '').toLowerCase())) {
+    for (const name of [
+      'PAYMONGO_SECRET_KEY',
+      'PAYMONGO_WEBHOOK_SECRET',
+      'XENDIT_API_KEY',
+      'XENDIT_WEBHOOK_TOKEN',
+    ])
+      if (!env[name]) problems.push(`${name}: required in production when GATEWAY_FAILOVER is on`);
   }
   if (env.ENVIRONMENT === 'production') {
     if (env.PAYMONGO_SECRET_KEY?.startsWith('sk_test_'))
@@ -372,6 +385,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     payments: {
       provider: env.PAYMENT_PROVIDER,
+      failover: env.GATEWAY_FAILOVER,
       sandbox,
       paymongo: {
         secretKey: env.PAYMONGO_SECRET_KEY ?? SANDBOX_PAYMONGO_SECRET_KEY,

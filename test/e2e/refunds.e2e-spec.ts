@@ -7,6 +7,7 @@ import { createAdmin } from '../support/admin-helpers';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
 import { startDeposit, walletOf } from '../support/payment-helpers';
 import { sandboxAct, sandboxControls } from '../support/sandbox-helpers';
+import { createJob } from '../support/job-helpers';
 import { createTestApp, TestApp } from '../support/test-app';
 
 interface AdminTxn {
@@ -258,6 +259,8 @@ describe.each(['paymongo', 'xendit'] as const)(
         await real(input); // it reached the gateway...
         throw new ProviderError(provider, 'ambiguous', null, 'timed out'); // ...but the answer was lost
       });
+      // The gateway's refund webhooks are lost too: only reconciliation can settle it.
+      await sandboxControls(t.url, { dropNextWebhooks: 2 });
       const body = (await refund(dep.id, { amount: 12_000 }).expect(200)).body as RefundBody;
       expect(body.refundState).toBe('unknown');
       expect(spy).toHaveBeenCalledTimes(1);
@@ -315,6 +318,45 @@ describe.each(['paymongo', 'xendit'] as const)(
       expect(await walletOf(t.url, u)).toMatchObject({ balance: 20_000, reserved: 0 });
       expect(await refundsOf(dep.id)).toEqual([]);
       expect(await sandboxRefunds()).toEqual([]);
+    });
+
+    it('should refund a GCash job payment to the original method, paid by the platform, never past what was paid', async () => {
+      const [client, worker] = await Promise.all([
+        registerUser(t.url, 'CLIENT'),
+        registerUser(t.url, 'WORKER'),
+      ]);
+      const job = await createJob(t.url, client, worker, 20_000);
+      const dp = (
+        await request(t.url)
+          .post(`/api/jobs/${job.id}/downpayment`)
+          .set(bearer(client))
+          .send({ method: 'GCASH' })
+          .expect(200)
+      ).body as { checkout: { checkoutId: string; transactionId: string } };
+      await sandboxAct(t.url, dp.checkout.checkoutId, 'pay');
+      // Still running: its money is in escrow.
+      const running = await refund(dp.checkout.transactionId, { amount: 1_000 }).expect(409);
+      expect(running.body).toMatchObject({ code: 'JOB_NOT_SETTLED' });
+      await request(t.url)
+        .post(`/api/jobs/${job.id}/cancel`)
+        .set(bearer(worker))
+        .send({ reason: 'sick' })
+        .expect(200);
+      // Paid 12,000 (downpayment 10,000 + fee 2,000); the cancel returned 10,000 to the wallet.
+      const over = await refund(dp.checkout.transactionId, { amount: 2_001 }).expect(409);
+      expect(over.body).toMatchObject({ code: 'REFUND_EXCEEDS_PAID' });
+      const adjustments0 = await posted('platform:adjustments');
+      const clearing0 = await posted(clearing);
+      const body = (await refund(dp.checkout.transactionId, { amount: 2_000 }).expect(200))
+        .body as RefundBody;
+      expect(body).toMatchObject({ to: 'original', refundable: 0 });
+      expect((await settled(body.refund.id)).status).toBe('COMPLETED');
+      expect((await posted('platform:adjustments')) - adjustments0).toBe(-2_000);
+      expect((await posted(clearing)) - clearing0).toBe(2_000);
+      expect(await walletOf(t.url, client)).toMatchObject({ balance: 10_000, reserved: 0 });
+      expect((await sandboxRefunds()).map((r) => [r.checkoutId, r.amount])).toEqual([
+        [dp.checkout.checkoutId, 2_000],
+      ]);
     });
 
     it('should replay a refund with the same Idempotency-Key instead of refunding twice', async () => {

@@ -81,7 +81,7 @@ export class JobPaymentsService {
     id: string,
     step: JobCheckoutStep,
   ): Promise<JobPaymentResult> {
-    this.checkouts.assertGatewayAvailable();
+    // The gateway is chosen under the job lock (prepare): without one, nothing is written (503).
     let prepared: { existing: JobCheckout | null; transaction: Transaction | null } | undefined;
     const job = await this.asClient(user, id, async (job, m) => {
       assertTransition(job.status, step === 'downpayment' ? 'IN_PROGRESS' : 'COMPLETED');

@@ -4,6 +4,7 @@ import { RealtimeModule } from '../realtime/realtime.module';
 import { SchedulingModule } from '../scheduling/scheduling.module';
 import { UsersModule } from '../users/users.module';
 import { WalletModule } from '../wallet/wallet.module';
+import { CheckoutService } from './checkouts/checkout.service';
 import { CircuitBreakersController } from './circuit-breakers.controller';
 import { DepositController } from './deposits/deposit.controller';
 import { DepositService } from './deposits/deposit.service';
@@ -47,6 +48,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     WebhookEventsRepository,
     WebhookProcessor,
     WebhookAttemptLimiter,
+    CheckoutService,
     DepositService,
     ReconciliationService,
     GatewayRefundsService,
@@ -57,6 +59,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     paymentProviderFactory,
     PaymentHandlerRegistry,
     DepositService,
+    CheckoutService,
     GatewayRefundsService,
   ],
 })

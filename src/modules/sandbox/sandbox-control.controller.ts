@@ -74,6 +74,21 @@ export class SandboxControlController {
     res.json({ reset: true });
   }
 
+  /** Every checkout the sandbox gateways hold, oldest first (to count what reached each gateway). */
+  @Get('checkouts')
+  checkouts(@Res() res: Response): void {
+    if (!this.gw.enabled) return sendDisabled(res);
+    res.json({
+      data: [...this.store.checkouts.values()].map((c) => ({
+        provider: c.provider,
+        id: c.id,
+        amount: c.amount,
+        reference: c.reference,
+        state: c.state,
+      })),
+    });
+  }
+
   @Get('checkouts/:id')
   checkout(@Param('id') id: string, @Res() res: Response): void {
     if (!this.gw.enabled) return sendDisabled(res);

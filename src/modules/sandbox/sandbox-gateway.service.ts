@@ -115,7 +115,8 @@ export class SandboxGatewayService {
 
   /** The "fail the next N calls with 5xx" knob. */
   injectedFailure(provider: SandboxProvider): GatewayReply | null {
-    if (!this.store.take('failNextCalls')) return null;
+    const only = this.store.controls.failCallsOf;
+    if ((only !== '' && only !== provider) || !this.store.take('failNextCalls')) return null;
     return provider === 'paymongo'
       ? pmError(500, 'internal_server_error', 'Something went wrong on our end (sandbox-injected).')
       : xnError(500, 'SERVER_ERROR', 'Something went wrong (sandbox-injected)');

@@ -88,6 +88,8 @@ export interface SandboxControls {
   holdWebhooks: boolean;
   /** Answer the next N gateway API calls with HTTP 500. */
   failNextCalls: number;
+  /** `paymongo` or `xendit`: only that gateway's calls use up `failNextCalls` ('' = both). */
+  failCallsOf: string;
   /** PayMongo minimum checkout total in centavos (the real gateway enforces ₱20 or more). */
   paymongoMinAmount: number;
   /** Also send `payment.paid` / `payment.failed` next to the checkout_session events. */
@@ -114,6 +116,7 @@ export const DEFAULT_CONTROLS: SandboxControls = {
   stripMetadataNext: 0,
   holdWebhooks: false,
   failNextCalls: 0,
+  failCallsOf: '',
   paymongoMinAmount: 100,
   paymongoPaymentEvents: true,
   maxAttempts: 8,

@@ -1,18 +1,12 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CircuitBreakerRegistry } from '../../common/circuit-breaker/circuit-breaker.registry';
-import { providerUnavailable } from '../../common/circuit-breaker/circuit-breaker';
 import { AppError } from '../../common/errors/app-error';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
 import { LedgerService } from '../ledger/ledger.service';
-import { checkoutReturnUrls } from '../payments/deposits/checkout-urls';
 import { DepositService, gatewayToWallet, postOrThrow } from '../payments/deposits/deposit.service';
-import type { PaymentProvider } from '../payments/providers/payment-provider';
-import {
-  PAYMENT_PROVIDER,
-  PaymentProviderRegistry,
-} from '../payments/providers/payment-provider.token';
+import { CheckoutService } from '../payments/checkouts/checkout.service';
+import { PaymentProviderRegistry } from '../payments/providers/payment-provider.token';
 import { ProviderError } from '../payments/providers/provider-errors';
 import { PaymentHandlerRegistry } from '../payments/settlement/payment-handler.registry';
 import type { AfterCommit, HandlerContext } from '../payments/settlement/settlement.types';
@@ -48,9 +42,8 @@ export class VerificationService implements OnModuleInit {
   constructor(
     private readonly ds: DataSource,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
-    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    private readonly checkouts: CheckoutService,
     private readonly providers: PaymentProviderRegistry,
-    private readonly breakers: CircuitBreakerRegistry,
     private readonly methods: PaymentMethodsRepository,
     private readonly transactions: TransactionsService,
     private readonly ledger: LedgerService,
@@ -108,10 +101,9 @@ export class VerificationService implements OnModuleInit {
   }
 
   private async addGcash(userId: string, accountName: string, number: string): Promise<AddResult> {
-    const provider = this.provider;
-    const breaker = this.breakers.find(provider.name);
-    if (breaker?.state === 'open')
-      throw providerUnavailable(provider.name, breaker.retryAfterSeconds());
+    const amount = this.cfg.business.verificationAmount;
+    // Chosen before anything is written: no gateway for it → 503 with Retry-After, nothing made.
+    const gateway = this.checkouts.gatewayFor(amount, ['gcash']);
     if ((await this.methods.verificationAttemptsToday(userId)) >= MAX_VERIFICATION_ATTEMPTS_PER_DAY)
       throw new AppError(
         429,
@@ -124,7 +116,6 @@ export class VerificationService implements OnModuleInit {
       );
     const user = await this.users.findById(userId);
     if (!user) throw AppError.unauthorized();
-    const amount = this.cfg.business.verificationAmount;
 
     const { method, txn } = await this.ds.transaction(async (m) => {
       const method = await this.methods.insert(
@@ -143,7 +134,7 @@ export class VerificationService implements OnModuleInit {
           userId,
           type: 'VERIFICATION_BONUS',
           amount,
-          provider: provider.name,
+          provider: gateway,
           description: `GCash verification - account ${maskAccount(number)}`,
           paymentMethodId: method.id,
           metadata: { paymentType: 'gcash_verification' },
@@ -155,39 +146,27 @@ export class VerificationService implements OnModuleInit {
     });
 
     try {
-      const session = await provider.createCheckout({
-        amount,
-        currency: 'PHP',
+      const opened = await this.checkouts.open(txn, {
+        purpose: 'gcash_verification',
+        methods: ['gcash'],
         description: `GCash account verification ${maskAccount(number)}`,
-        reference: txn.id,
-        idempotencyKey: `checkout:${txn.id}`,
         // The payer is the account holder; PayMongo prefills GCash with these.
         customer: { name: accountName, email: user.email },
-        methods: ['gcash'],
-        metadata: {
-          payment_type: 'gcash_verification',
-          payment_method_id: method.id,
-          transaction_id: txn.id,
-        },
-        ...checkoutReturnUrls(this.cfg, 'verification', method.id),
-      });
-      await this.transactions.attachProvider(txn.id, {
-        providerReference: session.checkoutId,
-        metadata: {
-          checkoutUrl: session.checkoutUrl,
-          ...(session.paymentIntentId ? { paymentIntentId: session.paymentIntentId } : {}),
-        },
+        metadata: { payment_method_id: method.id },
+        returnTo: { kind: 'verification', id: method.id },
       });
       return {
         paymentMethod: toPaymentMethodResponse({ ...method, verification_transaction_id: txn.id }),
         verification: {
           required: true,
           amount,
-          checkoutUrl: session.checkoutUrl,
-          checkoutId: session.checkoutId,
+          checkoutUrl: opened.checkoutUrl,
+          checkoutId: opened.checkoutId,
         },
       };
     } catch (err) {
+      // The checkout service closed the transaction unless the outcome is unknown; the unverified
+      // account goes with it.
       if (!(err instanceof ProviderError) || err.kind !== 'ambiguous') {
         await this.ds.transaction(async (m) => {
           await this.transactions.setStatus(txn.id, 'FAILED', m);

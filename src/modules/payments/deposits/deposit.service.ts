@@ -1,9 +1,6 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { CircuitBreakerRegistry } from '../../../common/circuit-breaker/circuit-breaker.registry';
-import { providerUnavailable } from '../../../common/circuit-breaker/circuit-breaker';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { CheckoutService } from '../checkouts/checkout.service';
 import { AppError } from '../../../common/errors/app-error';
-import type { AppConfig } from '../../../config/app-config';
-import { APP_CONFIG } from '../../../config/config.token';
 import { walletAccount } from '../../ledger/account-policy';
 import { LedgerService } from '../../ledger/ledger.service';
 import type { LedgerLeg, PostInput } from '../../ledger/ledger.types';
@@ -13,12 +10,8 @@ import { UsersService } from '../../users/users.service';
 import { toTransactionResponse, TransactionResponse } from '../../wallet/transaction.entity';
 import { TransactionsService } from '../../wallet/transactions.service';
 import { WalletService } from '../../wallet/wallet.service';
-import type { PaymentProvider } from '../providers/payment-provider';
-import { PAYMENT_PROVIDER } from '../providers/payment-provider.token';
-import { ProviderError } from '../providers/provider-errors';
 import { PaymentHandlerRegistry } from '../settlement/payment-handler.registry';
 import type { AfterCommit, HandlerContext } from '../settlement/settlement.types';
-import { checkoutReturnUrls } from './checkout-urls';
 
 export interface DepositResponse {
   transaction: TransactionResponse;
@@ -60,9 +53,7 @@ export async function postOrThrow(
 @Injectable()
 export class DepositService implements OnModuleInit {
   constructor(
-    @Inject(APP_CONFIG) private readonly cfg: AppConfig,
-    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
-    private readonly breakers: CircuitBreakerRegistry,
+    private readonly checkouts: CheckoutService,
     private readonly transactions: TransactionsService,
     private readonly ledger: LedgerService,
     private readonly wallet: WalletService,
@@ -76,56 +67,33 @@ export class DepositService implements OnModuleInit {
   }
 
   async create(userId: string, amount: number): Promise<DepositResponse> {
-    const provider = this.provider;
-    // Fail fast without writing anything while the gateway's breaker is open.
-    const breaker = this.breakers.find(provider.name);
-    if (breaker?.state === 'open')
-      throw providerUnavailable(provider.name, breaker.retryAfterSeconds());
+    // Chosen before anything is written: an open breaker (and no failover) fails fast with nothing made.
+    const gateway = this.checkouts.gatewayFor(amount, 'activated');
     const user = await this.users.findById(userId);
     if (!user) throw AppError.unauthorized();
-
     const txn = await this.transactions.createPending({
       userId,
       type: 'DEPOSIT',
       amount,
-      provider: provider.name,
+      provider: gateway,
       description: 'Wallet deposit',
       metadata: { paymentType: 'wallet_deposit' },
     });
-    try {
-      const session = await provider.createCheckout({
-        amount,
-        currency: 'PHP',
-        description: 'iAyos wallet deposit',
-        reference: txn.id,
-        idempotencyKey: `checkout:${txn.id}`,
-        customer: { name: user.name, email: user.email },
-        methods: [...provider.capabilities.activatedMethods],
-        metadata: { payment_type: 'wallet_deposit', transaction_id: txn.id },
-        ...checkoutReturnUrls(this.cfg, 'deposit', txn.id),
-      });
-      await this.transactions.attachProvider(txn.id, {
-        providerReference: session.checkoutId,
-        metadata: {
-          checkoutUrl: session.checkoutUrl,
-          ...(session.paymentIntentId ? { paymentIntentId: session.paymentIntentId } : {}),
-        },
-      });
-      const updated = await this.transactions.findById(txn.id);
-      if (!updated) throw new Error(`transaction ${txn.id} vanished`);
-      return {
-        transaction: toTransactionResponse(updated),
-        checkoutUrl: session.checkoutUrl,
-        checkoutId: session.checkoutId,
-        provider: provider.name,
-      };
-    } catch (err) {
-      // Definitely not created at the gateway: close the record. Ambiguous: leave it PENDING for
-      // reconciliation (it expires it after the checkout lifetime; nothing was credited).
-      if (!(err instanceof ProviderError) || err.kind !== 'ambiguous')
-        await this.transactions.setStatus(txn.id, 'FAILED');
-      throw err;
-    }
+    const opened = await this.checkouts.open(txn, {
+      purpose: 'wallet_deposit',
+      methods: 'activated',
+      description: 'iAyos wallet deposit',
+      customer: { name: user.name, email: user.email },
+      returnTo: { kind: 'deposit', id: txn.id },
+    });
+    const updated = await this.transactions.findById(txn.id);
+    if (!updated) throw new Error(`transaction ${txn.id} vanished`);
+    return {
+      transaction: toTransactionResponse(updated),
+      checkoutUrl: opened.checkoutUrl,
+      checkoutId: opened.checkoutId,
+      provider: opened.provider,
+    };
   }
 
   private async onPaid({ txn, event, manager }: HandlerContext): Promise<AfterCommit[]> {
