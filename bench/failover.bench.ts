@@ -20,7 +20,7 @@ import {
  * routed straight to Xendit by the open PayMongo breaker. Breakers are reset between rounds (untimed).
  */
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 150);
+const ROUNDS = Number(process.env.BENCH_FAILOVER_REQUESTS ?? 150);
 
 async function json(
   url: string,
