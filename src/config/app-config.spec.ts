@@ -73,6 +73,32 @@ describe('loadConfig', () => {
     expect(cfg.log.json).toBe(true);
   });
 
+  it('should require both gateways fully configured in production when GATEWAY_FAILOVER is on', () => {
+    const base = {
+      NODE_ENV: 'production',
+      ENVIRONMENT: 'production',
+      DATABASE_URL: 'postgres://app@db:5432/iayos',
+      JWT_SECRET: 'a'.repeat(48),
+      PUBLIC_BASE_URL: 'https://pay.example.com',
+      PAYMONGO_SECRET_KEY: 'sk_live_abc',
+      PAYMONGO_WEBHOOK_SECRET: 'whsk_live_abc',
+    };
+    expect(loadConfig(base).payments.failover).toBe(false);
+    expect(() => loadConfig({ ...base, GATEWAY_FAILOVER: 'true' })).toThrow(
+      new ConfigError([
+        'XENDIT_API_KEY: required in production when GATEWAY_FAILOVER is on',
+        'XENDIT_WEBHOOK_TOKEN: required in production when GATEWAY_FAILOVER is on',
+      ]),
+    );
+    const cfg = loadConfig({
+      ...base,
+      GATEWAY_FAILOVER: 'true',
+      XENDIT_API_KEY: 'xnd_production_abc',
+      XENDIT_WEBHOOK_TOKEN: 'token-abc',
+    });
+    expect(cfg.payments.failover).toBe(true);
+  });
+
   it('should reject malformed numbers and durations', () => {
     expect(() => loadConfig({ PORT: '3.5', JWT_ACCESS_TTL: 'soon' })).toThrow(
       new ConfigError([
