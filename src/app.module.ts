@@ -10,6 +10,7 @@ import { CircuitBreakerModule } from './common/circuit-breaker/circuit-breaker.m
 import { QueryCacheModule } from './common/cache/query-cache.module';
 import { CommonModule } from './common/common.module';
 import { DatabaseOutage } from './common/database/database-outage';
+import { UnitOfWorkModule } from './common/database/unit-of-work.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { buildLoggerOptions, LOG_DESTINATION } from './common/logging/logger.options';
 import { MetricsModule } from './common/metrics/metrics.module';
@@ -78,6 +79,7 @@ import { VerificationModule } from './modules/verification/verification.module';
         ),
       }),
     }),
+    UnitOfWorkModule,
     QueryCacheModule,
     ScheduleModule.forRoot(),
     MetricsModule,

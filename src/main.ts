@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfig } from './config/app-config';
+import { ensureLocalJwtSecret } from './config/local-jwt-secret';
 import { configureApp, installGracefulShutdown } from './configure-app';
 import { startEmbeddedDatabaseIfNeeded } from './database/embedded-database';
 import { installDatabaseSafetyNet } from './common/database/process-safety-net';
@@ -10,7 +11,9 @@ import { installDatabaseSafetyNet } from './common/database/process-safety-net';
 async function bootstrap(): Promise<void> {
   // Validate before anything starts: production refuses to boot with one message naming every problem.
   try {
-    loadConfig(process.env);
+    // Local mode's own random secret, before the check that refuses to run without one.
+    ensureLocalJwtSecret(process.env);
+    loadConfig(process.env, { server: true });
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);

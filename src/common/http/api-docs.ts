@@ -64,7 +64,9 @@ export function addCommonErrorResponses(doc: OpenAPIObject): OpenAPIObject {
   return doc;
 }
 
+/** `/docs` and `/docs-json`, unless turned off (production default; `DOCS_ENABLED`). */
 export function setupApiDocs(app: NestExpressApplication, cfg: AppConfig): void {
+  if (!cfg.exposure.docsEnabled) return;
   const config = new DocumentBuilder()
     .setTitle('iAyos Payments')
     .setDescription(

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { UnitOfWork } from '../../common/database/unit-of-work';
 import { AppError } from '../../common/errors/app-error';
 import { AuditLogService } from '../audit/audit-log.service';
 import { walletAccount } from '../ledger/account-policy';
@@ -29,10 +30,11 @@ export interface RefundResult {
   refundState: RefundState | 'completed';
 }
 
+/** What the refund's transaction commits; plain JSON (it is recorded on the Idempotency-Key). */
 interface Prepared {
   result: RefundResult;
-  original: Transaction;
-  refundTxn: Transaction;
+  originalId: string;
+  refundTxnId: string;
 }
 
 /**
@@ -45,7 +47,7 @@ interface Prepared {
 @Injectable()
 export class AdminRefundsService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly ledger: LedgerService,
     private readonly transactions: TransactionsService,
     private readonly audit: AuditLogService,
@@ -58,21 +60,32 @@ export class AdminRefundsService {
     id: string,
     input: RefundTransactionDto,
   ): Promise<RefundResult> {
-    const prepared = await this.ds.transaction((m) => this.prepare(actor, id, input, m));
-    if (prepared.result.to === 'wallet') {
-      await this.deposits.publishWallet(prepared.refundTxn.userId);
-      return prepared.result;
+    // Recorded on the request's Idempotency-Key with the refund: a retry after a crash returns this
+    // refund, never a second one (ADR 0060).
+    const prepared = await this.uow.runOnce('admin.refund', (m) =>
+      this.prepare(actor, id, input, m),
+    );
+    const refundTxn = await this.transactions.findById(prepared.refundTxnId);
+    if (!refundTxn) throw new Error(`refund ${prepared.refundTxnId} vanished`);
+    await this.deposits.publishWallet(refundTxn.userId);
+    if (prepared.result.to === 'wallet') return prepared.result;
+    // Sent once: only while nothing was asked yet (a retry after a crash before the call). The
+    // gateway idempotency key is the refund's id, so even that retry cannot refund twice.
+    let state = prepared.result.refundState;
+    if (refundTxn.status === 'PENDING' && refundTxn.metadata.refundState === 'requested') {
+      const original = await this.transactions.findById(prepared.originalId);
+      if (!original) throw new Error(`transaction ${prepared.originalId} vanished`);
+      state = await this.gatewayRefunds.request(refundTxn, original);
     }
-    await this.deposits.publishWallet(prepared.refundTxn.userId);
-    const state = await this.gatewayRefunds.request(prepared.refundTxn, prepared.original);
-    const current = (await this.transactions.findById(prepared.refundTxn.id)) ?? prepared.refundTxn;
+    const current = (await this.transactions.findById(refundTxn.id)) ?? refundTxn;
     const failed = current.status === 'FAILED' ? current.amount : 0;
     return {
       ...prepared.result,
       refund: toTransactionResponse(current),
       refundedTotal: prepared.result.refundedTotal - failed,
       refundable: prepared.result.refundable + failed,
-      refundState: state,
+      refundState:
+        current.status === 'PENDING' ? state : (current.metadata.refundState as RefundState),
     };
   }
 
@@ -148,8 +161,8 @@ export class AdminRefundsService {
       m,
     );
     return {
-      original,
-      refundTxn,
+      originalId: original.id,
+      refundTxnId: refundTxn.id,
       result: {
         refund: toTransactionResponse(refundTxn),
         refundedTotal: refundedBefore + input.amount,

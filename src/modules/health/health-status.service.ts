@@ -26,8 +26,17 @@ async function timed<T>(
   }
 }
 
+const PROBE_CACHE_MS = 1_000;
+type Probes = [
+  { ok: boolean; ms: number },
+  { ok: boolean; ms: number },
+  Awaited<ReturnType<HealthRegistry['cacheStats']>>,
+];
+
 @Injectable()
 export class HealthStatusService implements OnModuleInit {
+  private last?: { at: number; value: Promise<Probes> };
+
   constructor(
     private readonly ds: DataSource,
     private readonly indicator: HealthIndicatorService,
@@ -56,11 +65,13 @@ export class HealthStatusService implements OnModuleInit {
     return r;
   }
 
+  /**
+   * The public status. Its costly part (database and Redis probes, cache statistics) runs at most once
+   * a second per instance however often the route is polled (it is also rate-limited); breakers and
+   * shutdown are read live.
+   */
   async snapshot() {
-    const [db, cache] = await Promise.all([
-      this.pingDatabase(),
-      this.redis ? timed(async () => this.redis?.ping()) : Promise.resolve({ ok: true, ms: 0 }),
-    ]);
+    const [db, cache, cacheStats] = await this.probes();
     const breakers = this.contributors.circuitBreakers();
     const cacheState = this.redis ? (cache.ok ? 'up' : 'down') : 'memory';
     const status =
@@ -76,12 +87,26 @@ export class HealthStatusService implements OnModuleInit {
         database_latency_ms: db.ms,
         cache: cacheState,
         cache_latency_ms: cache.ms,
-        cache_stats: await this.contributors.cacheStats(),
+        cache_stats: cacheStats,
         circuit_breakers: breakers,
         gateway_routing: this.contributors.gatewayRouting(),
       },
       version: this.cfg.app.version,
       uptime_s: Math.round((Date.now() - startedAt) / 1000),
     };
+  }
+
+  private probes(): Promise<Probes> {
+    const now = Date.now();
+    if (this.last && now - this.last.at < PROBE_CACHE_MS) return this.last.value;
+    const value = Promise.all([
+      this.pingDatabase(),
+      this.redis ? timed(async () => this.redis?.ping()) : Promise.resolve({ ok: true, ms: 0 }),
+      this.contributors.cacheStats(),
+    ]);
+    this.last = { at: now, value };
+    // A failed computation is not kept for the next caller.
+    value.catch(() => (this.last = undefined));
+    return value;
   }
 }

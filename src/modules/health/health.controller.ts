@@ -77,6 +77,8 @@ export class HealthController {
   }
 
   @Get('status')
+  // Public and fairly costly (database + Redis probes): limited like any read, and cached for 1 s.
+  @RateLimit('api_read')
   @ApiOperation({
     summary: 'Detailed status: dependencies, latency, cache stats, circuit breakers',
   })

@@ -23,6 +23,8 @@ import { WebhookAdminController } from './webhooks/webhook-admin.controller';
 import { WebhookAttemptLimiter } from './webhooks/webhook-attempt-limiter';
 import { WebhookEventsRepository } from './webhooks/webhook-events.repository';
 import { WebhookProcessor } from './webhooks/webhook-processor.service';
+import { WebhookRejectionsController } from './webhooks/webhook-rejections.controller';
+import { WebhookRejectionsRepository } from './webhooks/webhook-rejections.repository';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
 /**
@@ -37,6 +39,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     DepositController,
     WebhooksController,
     WebhookAdminController,
+    WebhookRejectionsController,
   ],
   providers: [
     PaymongoProvider,
@@ -49,6 +52,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     WebhookProcessor,
     WebhookAttemptLimiter,
     CheckoutService,
+    WebhookRejectionsRepository,
     DepositService,
     ReconciliationService,
     GatewayRefundsService,

@@ -6,6 +6,7 @@ import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
 import { ACCESS_COOKIE } from '../auth/auth-cookies';
 import { TokenService } from '../auth/token.service';
+import { SessionsService } from '../auth/sessions.service';
 import {
   ClientToServerEvents,
   ServerToClientEvents,
@@ -70,6 +71,7 @@ export class RealtimeGateway implements OnGatewayInit<AppServer>, OnGatewayConne
 
   constructor(
     private readonly tokens: TokenService,
+    private readonly sessions: SessionsService,
     private readonly publisher: RealtimePublisher,
     @Inject(APP_CONFIG) cfg: AppConfig,
   ) {
@@ -87,9 +89,16 @@ export class RealtimeGateway implements OnGatewayInit<AppServer>, OnGatewayConne
           return next(new Error('origin not allowed'));
       }
       const user = credential ? this.tokens.verifyAccess(credential.token) : null;
-      if (!user) return next(new Error('unauthorized'));
-      socket.data.userId = user.id;
-      next();
+      if (!user?.sessionId) return next(new Error('unauthorized'));
+      // Like HTTP: the token's session must still be live (not logged out, account not removed).
+      this.sessions.activeRole(user.sessionId, user.id).then(
+        (role) => {
+          if (!role) return next(new Error('unauthorized'));
+          socket.data.userId = user.id;
+          next();
+        },
+        () => next(new Error('unauthorized')),
+      );
     });
     this.publisher.attach(server);
   }

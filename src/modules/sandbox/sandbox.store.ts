@@ -22,7 +22,7 @@ export class SandboxStore {
   readonly refunds = new Map<string, SandboxRefund>();
   readonly idempotency = new Map<string, IdempotentReply>();
   readonly deliveries: DeliveryRecord[] = [];
-  controls: SandboxControls = { ...DEFAULT_CONTROLS };
+  controls: SandboxControls = structuredClone(DEFAULT_CONTROLS);
   private nextDeliveryId = 1;
 
   newDelivery(init: Omit<DeliveryRecord, 'id' | 'attempts'>): DeliveryRecord {
@@ -54,6 +54,6 @@ export class SandboxStore {
     this.refunds.clear();
     this.idempotency.clear();
     this.deliveries.length = 0;
-    this.controls = { ...DEFAULT_CONTROLS };
+    this.controls = structuredClone(DEFAULT_CONTROLS);
   }
 }

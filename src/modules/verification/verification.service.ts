@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { UnitOfWork } from '../../common/database/unit-of-work';
 import { AppError } from '../../common/errors/app-error';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
@@ -21,7 +21,10 @@ import { PaymentMethodsRepository, toPaymentMethodResponse } from './payment-met
 /** Verification checkouts a user may start per rolling 24 h. */
 export const MAX_VERIFICATION_ATTEMPTS_PER_DAY = 5;
 export const UNVERIFIED_TTL_SECONDS = 24 * 3600;
+/** Ownership is proven by paying from the GCash account itself. */
+const GCASH_ONLY = ['gcash'] as const;
 export const PURGE_JOB = 'verification-purge-unverified';
+const VERIFY_STEP = 'verification.create';
 
 export type AddResult =
   | { paymentMethod: PaymentMethodResponse; verification: { required: false } }
@@ -40,7 +43,7 @@ export class VerificationService implements OnModuleInit {
   private readonly log = new Logger('Verification');
 
   constructor(
-    private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
     private readonly checkouts: CheckoutService,
     private readonly providers: PaymentProviderRegistry,
@@ -81,7 +84,7 @@ export class VerificationService implements OnModuleInit {
     const accountName = dto.accountName.trim();
 
     if (dto.type !== 'GCASH') {
-      const row = await this.ds.transaction(async (m) => {
+      const row = await this.uow.run('payment-method.add', async (m) => {
         await this.methods.lockUser(userId, m);
         if (await this.methods.verifiedExists(userId, dto.type, number, bankCode, m))
           throw AppError.conflict(
@@ -102,8 +105,12 @@ export class VerificationService implements OnModuleInit {
 
   private async addGcash(userId: string, accountName: string, number: string): Promise<AddResult> {
     const amount = this.cfg.business.verificationAmount;
-    // Chosen before anything is written: no gateway for it → 503 with Retry-After, nothing made.
-    const gateway = this.checkouts.gatewayFor(amount, ['gcash']);
+    // Refused before anything is written or sent when the verification gateway would refuse it; its
+    // availability (failover included) decides where the checkout goes.
+    const gateway = this.checkouts.gatewayFor(amount, GCASH_ONLY, {
+      primary: this.cfg.business.verificationProvider,
+      refusalStatus: 422,
+    });
     if ((await this.methods.verificationAttemptsToday(userId)) >= MAX_VERIFICATION_ATTEMPTS_PER_DAY)
       throw new AppError(
         429,
@@ -117,7 +124,9 @@ export class VerificationService implements OnModuleInit {
     const user = await this.users.findById(userId);
     if (!user) throw AppError.unauthorized();
 
-    const { method, txn } = await this.ds.transaction(async (m) => {
+    // Recorded on the request's Idempotency-Key with the rows: a retry after a crash continues this
+    // verification (same method, same transaction) instead of starting a second one (ADR 0060).
+    const ids = await this.uow.runOnce(VERIFY_STEP, async (m) => {
       const method = await this.methods.insert(
         {
           userId,
@@ -142,43 +151,49 @@ export class VerificationService implements OnModuleInit {
         m,
       );
       await this.methods.setVerificationTransaction(method.id, txn.id, m);
-      return { method, txn };
+      return { methodId: method.id, txnId: txn.id };
     });
-
-    try {
-      const opened = await this.checkouts.open(txn, {
-        purpose: 'gcash_verification',
-        methods: ['gcash'],
-        description: `GCash account verification ${maskAccount(number)}`,
-        // The payer is the account holder; PayMongo prefills GCash with these.
-        customer: { name: accountName, email: user.email },
-        metadata: { payment_method_id: method.id },
-        returnTo: { kind: 'verification', id: method.id },
-      });
+    const [method, txn] = await Promise.all([
+      this.methods.find(ids.methodId),
+      this.transactions.findById(ids.txnId),
+    ]);
+    if (!method || !txn)
+      throw AppError.conflict('VERIFICATION_CLOSED', 'This verification attempt was closed');
+    const checkoutUrl = txn.metadata.checkoutUrl;
+    if (txn.providerReference && typeof checkoutUrl === 'string')
       return {
-        paymentMethod: toPaymentMethodResponse({ ...method, verification_transaction_id: txn.id }),
-        verification: {
-          required: true,
-          amount,
-          checkoutUrl: opened.checkoutUrl,
-          checkoutId: opened.checkoutId,
-        },
+        paymentMethod: toPaymentMethodResponse(method),
+        verification: { required: true, amount, checkoutUrl, checkoutId: txn.providerReference },
       };
-    } catch (err) {
-      // The checkout service closed the transaction unless the outcome is unknown; the unverified
-      // account goes with it.
-      if (!(err instanceof ProviderError) || err.kind !== 'ambiguous') {
-        await this.ds.transaction(async (m) => {
-          await this.transactions.setStatus(txn.id, 'FAILED', m);
-          await this.methods.deleteUnverified(method.id, m);
-        });
-      }
-      throw err;
-    }
+
+    const checkout = await this.checkouts.open(txn, {
+      purpose: 'gcash_verification',
+      methods: GCASH_ONLY,
+      primary: this.cfg.business.verificationProvider,
+      description: `GCash account verification ${maskAccount(number)}`,
+      // The payer is the account holder; PayMongo prefills GCash with these.
+      customer: { name: accountName, email: user.email },
+      metadata: { payment_method_id: method.id },
+      returnTo: { kind: 'verification', id: method.id },
+      // Surely not created: the unverified account goes with its closed transaction.
+      onFailed: async (m) => {
+        await this.methods.deleteUnverified(method.id, m);
+        await this.uow.forgetOnce(VERIFY_STEP, m);
+      },
+    });
+    return {
+      paymentMethod: toPaymentMethodResponse(method),
+      verification: {
+        required: true,
+        amount,
+        checkoutUrl: checkout.checkoutUrl,
+        checkoutId: checkout.checkoutId,
+      },
+    };
   }
 
   async remove(userId: string, id: string): Promise<void> {
-    await this.ds.transaction(async (m) => {
+    await this.uow.run('payment-method.remove', async (m) => {
       const mine = await this.methods.lockUser(userId, m);
       const target = mine.find((r) => r.id === id);
       if (!target) throw AppError.notFound('PAYMENT_METHOD_NOT_FOUND', 'Payment method not found');
@@ -197,7 +212,7 @@ export class VerificationService implements OnModuleInit {
   }
 
   async makePrimary(userId: string, id: string): Promise<PaymentMethodResponse> {
-    return this.ds.transaction(async (m) => {
+    return this.uow.run('payment-method.primary', async (m) => {
       const mine = await this.methods.lockUser(userId, m);
       const target = mine.find((r) => r.id === id);
       if (!target) throw AppError.notFound('PAYMENT_METHOD_NOT_FOUND', 'Payment method not found');
@@ -322,7 +337,7 @@ export class VerificationService implements OnModuleInit {
           }
         }
       }
-      const removed = await this.ds.transaction(async (m) => {
+      const removed = await this.uow.run('verification.purge', async (m) => {
         if (txn) {
           const locked = await this.transactions.lockById(txn.id, m);
           if (locked?.status === 'COMPLETED') return false;

@@ -1,13 +1,20 @@
 import { HttpStatus, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { providerUnavailable } from '../../../common/circuit-breaker/circuit-breaker';
 import { CircuitBreakerRegistry } from '../../../common/circuit-breaker/circuit-breaker.registry';
+import { crashPoint } from '../../../common/crash/crash-points';
+import { UnitOfWork } from '../../../common/database/unit-of-work';
 import { HealthRegistry } from '../../../common/health/health-registry';
 import type { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.token';
+import type { EntityManager } from 'typeorm';
 import type { Transaction } from '../../wallet/transaction.entity';
 import { TransactionsService } from '../../wallet/transactions.service';
 import { checkoutReturnUrls } from '../deposits/checkout-urls';
-import { checkoutMaximum, checkoutMinimum } from '../providers/gateway-capabilities';
+import {
+  assertCheckoutAllowed,
+  checkoutMaximum,
+  checkoutMinimum,
+} from '../providers/gateway-capabilities';
 import {
   PAYMENT_PROVIDER_NAMES,
   type CheckoutMethod,
@@ -30,6 +37,16 @@ export interface CheckoutRequest {
   metadata?: Record<string, string>;
   /** The frontend page the hosted checkout returns to. */
   returnTo: { kind: string; id: string };
+  /** The gateway this purpose prefers (default `PAYMENT_PROVIDER`; verification has its own). */
+  primary?: PaymentProviderName;
+  /** Runs in the transaction that closes a surely-not-created checkout (purpose-specific undo). */
+  onFailed?: (m: EntityManager) => Promise<void>;
+}
+
+export interface RouteOptions {
+  primary?: PaymentProviderName;
+  /** Status of a refusal by the primary's documented limits (400 for a bad amount, 422 otherwise). */
+  refusalStatus?: 400 | 422;
 }
 
 export interface OpenedCheckout {
@@ -53,8 +70,8 @@ export interface OpenedCheckout {
 @Injectable()
 export class CheckoutService implements OnModuleInit {
   private readonly log = new Logger('Checkouts');
-  /** Where new checkouts went last; a change is logged once (not per request). */
-  private routedTo: PaymentProviderName;
+  /** Per primary, where its new checkouts went last; a change is logged once (not per request). */
+  private readonly routedTo = new Map<PaymentProviderName, PaymentProviderName>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
@@ -62,68 +79,80 @@ export class CheckoutService implements OnModuleInit {
     private readonly breakers: CircuitBreakerRegistry,
     private readonly transactions: TransactionsService,
     private readonly health: HealthRegistry,
-  ) {
-    this.routedTo = cfg.payments.provider;
-  }
+    private readonly uow: UnitOfWork,
+  ) {}
 
   onModuleInit(): void {
     this.health.setRoutingSource(() => {
       const current = this.breakerRoute();
       return {
-        primary: this.primary,
+        primary: this.defaultPrimary,
         failover_enabled: this.cfg.payments.failover,
         current,
-        failed_over: current !== this.primary,
+        failed_over: current !== this.defaultPrimary,
       };
     });
   }
 
-  private get primary(): PaymentProviderName {
+  private get defaultPrimary(): PaymentProviderName {
     return this.cfg.payments.provider;
   }
 
-  private get secondary(): PaymentProviderName {
-    return PAYMENT_PROVIDER_NAMES.find((n) => n !== this.primary) ?? this.primary;
-  }
-
-  /** The gateway a new checkout of `amount` goes to; throws the primary's 503 when none can take it. */
-  gatewayFor(amount: number, methods: CheckoutRequest['methods']): PaymentProviderName {
-    const breaker = this.breakers.find(this.primary);
-    if (breaker?.state !== 'open') return this.primary;
-    if (this.canFailOver(amount, methods)) {
-      this.noteRoute(this.secondary, `the ${this.primary} circuit breaker is open`);
-      checkoutFailovers.inc({ from: this.primary, to: this.secondary, reason: 'breaker_open' });
-      return this.secondary;
+  /**
+   * The gateway a new checkout of `amount` goes to. Refuses (400/422) what the primary's documented
+   * limits refuse; throws the primary's 503 when neither it nor (with failover) the other can take it.
+   */
+  gatewayFor(
+    amount: number,
+    methods: CheckoutRequest['methods'],
+    opts: RouteOptions = {},
+  ): PaymentProviderName {
+    const primary = opts.primary ?? this.defaultPrimary;
+    const caps = this.providers.get(primary).capabilities;
+    assertCheckoutAllowed(
+      caps,
+      methods === 'activated' ? caps.activatedMethods : methods,
+      amount,
+      opts.refusalStatus,
+    );
+    const breaker = this.breakers.find(primary);
+    if (breaker?.state !== 'open') return primary;
+    const other = otherThan(primary);
+    if (this.canFailOver(primary, amount, methods)) {
+      this.noteRoute(primary, other, `the ${primary} circuit breaker is open`);
+      checkoutFailovers.inc({ from: primary, to: other, reason: 'breaker_open' });
+      return other;
     }
-    throw providerUnavailable(this.primary, breaker.retryAfterSeconds());
+    throw providerUnavailable(primary, breaker.retryAfterSeconds());
   }
 
   async open(txn: Transaction, req: CheckoutRequest): Promise<OpenedCheckout> {
-    const first = this.providers.byName(txn.provider ?? this.primary);
+    const primary = req.primary ?? this.defaultPrimary;
+    const first = this.providers.byName(txn.provider ?? primary);
     try {
-      return await this.openAt(first, txn, req, false);
+      return await this.openAt(first, txn, req, primary);
     } catch (err) {
       const unavailable = err instanceof ProviderError && err.kind === 'unavailable';
       if (
         !unavailable ||
-        first.name !== this.primary ||
-        !this.canFailOver(txn.amount, req.methods)
+        first.name !== primary ||
+        !this.canFailOver(primary, txn.amount, req.methods)
       ) {
-        await this.closeUnlessAmbiguous(txn, err);
+        await this.closeUnlessAmbiguous(txn, req, err);
         throw withRetryAfter(err);
       }
       // Nothing was accepted at the primary: the same transaction is opened at the other gateway.
-      checkoutFailovers.inc({
-        from: this.primary,
-        to: this.secondary,
-        reason: 'create_unavailable',
+      const other = otherThan(primary);
+      checkoutFailovers.inc({ from: primary, to: other, reason: 'create_unavailable' });
+      this.noteRoute(primary, other, `${primary} could not take a checkout`);
+      await this.transactions.attachProvider(txn.id, {
+        provider: other,
+        metadata: { failedOverFrom: primary },
       });
-      this.noteRoute(this.secondary, `${this.primary} could not take a checkout`);
-      await this.transactions.attachProvider(txn.id, { provider: this.secondary });
       try {
-        return await this.openAt(this.providers.get(this.secondary), txn, req, true);
+        return await this.openAt(this.providers.get(other), txn, req, primary);
       } catch (second) {
-        await this.closeUnlessAmbiguous(txn, second);
+        await this.closeUnlessAmbiguous(txn, req, second);
         // A possible checkout at the other gateway is what matters now; otherwise the primary's 503.
         throw withRetryAfter(
           second instanceof ProviderError && second.kind === 'ambiguous' ? second : err,
@@ -136,8 +165,11 @@ export class CheckoutService implements OnModuleInit {
     provider: PaymentProvider,
     txn: Transaction,
     req: CheckoutRequest,
-    failedOver: boolean,
+    primary: PaymentProviderName,
   ): Promise<OpenedCheckout> {
+    const failedOver = provider.name !== primary;
+    crashPoint('before-gateway-call');
+    // The gateway key derives from our id, so asking again after a crash returns the same checkout.
     const session = await provider.createCheckout({
       amount: txn.amount,
       currency: 'PHP',
@@ -149,12 +181,12 @@ export class CheckoutService implements OnModuleInit {
       metadata: { ...req.metadata, payment_type: req.purpose, transaction_id: txn.id },
       ...checkoutReturnUrls(this.cfg, req.returnTo.kind, req.returnTo.id),
     });
+    crashPoint('after-gateway-call');
     await this.transactions.attachProvider(txn.id, {
       providerReference: session.checkoutId,
       metadata: {
         checkoutUrl: session.checkoutUrl,
         ...(session.paymentIntentId ? { paymentIntentId: session.paymentIntentId } : {}),
-        ...(failedOver ? { failedOverFrom: this.primary } : {}),
       },
     });
     checkoutsOpened.inc({
@@ -162,8 +194,7 @@ export class CheckoutService implements OnModuleInit {
       purpose: req.purpose,
       failed_over: String(failedOver),
     });
-    if (provider.name === this.primary)
-      this.noteRoute(this.primary, `${this.primary} took a checkout`);
+    if (!failedOver) this.noteRoute(primary, primary, `${primary} took a checkout`);
     return {
       checkoutId: session.checkoutId,
       checkoutUrl: session.checkoutUrl,
@@ -173,10 +204,15 @@ export class CheckoutService implements OnModuleInit {
   }
 
   /** Failover is on and the other gateway's table takes this payment, and its breaker is not open. */
-  private canFailOver(amount: number, methods: CheckoutRequest['methods']): boolean {
-    if (!this.cfg.payments.failover || this.secondary === this.primary) return false;
-    if (this.breakers.find(this.secondary)?.state === 'open') return false;
-    const other = this.providers.get(this.secondary);
+  private canFailOver(
+    primary: PaymentProviderName,
+    amount: number,
+    methods: CheckoutRequest['methods'],
+  ): boolean {
+    const otherName = otherThan(primary);
+    if (!this.cfg.payments.failover || otherName === primary) return false;
+    if (this.breakers.find(otherName)?.state === 'open') return false;
+    const other = this.providers.get(otherName);
     const wanted = this.methodsAt(other, methods);
     if (wanted.length === 0) return false;
     if (!wanted.every((m) => other.capabilities.activatedMethods.includes(m))) return false;
@@ -197,27 +233,39 @@ export class CheckoutService implements OnModuleInit {
     return methods === 'activated' ? provider.capabilities.activatedMethods : methods;
   }
 
-  /** Where routing is by the breakers alone (for /health/status). */
+  /** Where routing is by the breakers alone (for /health/status), for the default primary. */
   private breakerRoute(): PaymentProviderName {
-    if (this.breakers.find(this.primary)?.state !== 'open') return this.primary;
-    if (this.cfg.payments.failover && this.breakers.find(this.secondary)?.state !== 'open')
-      return this.secondary;
-    return this.primary;
+    const primary = this.defaultPrimary;
+    const other = otherThan(primary);
+    if (this.breakers.find(primary)?.state !== 'open') return primary;
+    if (this.cfg.payments.failover && this.breakers.find(other)?.state !== 'open') return other;
+    return primary;
   }
 
-  private noteRoute(to: PaymentProviderName, why: string): void {
-    if (this.routedTo === to) return;
-    this.routedTo = to;
-    if (to === this.primary) this.log.log(`New checkouts are back on ${to} (${why})`);
-    else this.log.warn(`New checkouts fail over to ${to}: ${why}`);
+  /** Logs a change of where a primary's checkouts go, once per change (not per request). */
+  private noteRoute(primary: PaymentProviderName, to: PaymentProviderName, why: string): void {
+    if ((this.routedTo.get(primary) ?? primary) === to) return;
+    this.routedTo.set(primary, to);
+    if (to === primary) this.log.log(`New checkouts are back on ${to} (${why})`);
+    else this.log.warn(`New checkouts fail over from ${primary} to ${to}: ${why}`);
   }
 
-  private async closeUnlessAmbiguous(txn: Transaction, err: unknown): Promise<void> {
+  private async closeUnlessAmbiguous(
+    txn: Transaction,
+    req: CheckoutRequest,
+    err: unknown,
+  ): Promise<void> {
     // Ambiguous: the checkout may exist; reconciliation settles or expires the PENDING record.
     if (err instanceof ProviderError && err.kind === 'ambiguous') return;
-    await this.transactions.setStatus(txn.id, 'FAILED');
+    await this.uow.run('checkout.fail', async (m) => {
+      await this.transactions.setStatus(txn.id, 'FAILED', m);
+      if (req.onFailed) await req.onFailed(m);
+    });
   }
 }
+
+const otherThan = (name: PaymentProviderName): PaymentProviderName =>
+  PAYMENT_PROVIDER_NAMES.find((n) => n !== name) ?? name;
 
 /** Seconds a client is told to wait after a gateway 503 that named no time of its own. */
 const GATEWAY_RETRY_AFTER_SECONDS = 30;

@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { CheckoutService } from '../checkouts/checkout.service';
+import { UnitOfWork } from '../../../common/database/unit-of-work';
 import { AppError } from '../../../common/errors/app-error';
 import { walletAccount } from '../../ledger/account-policy';
 import { LedgerService } from '../../ledger/ledger.service';
@@ -7,7 +8,11 @@ import type { LedgerLeg, PostInput } from '../../ledger/ledger.types';
 import type { EntityManager } from 'typeorm';
 import { RealtimePublisher } from '../../realtime/realtime.publisher';
 import { UsersService } from '../../users/users.service';
-import { toTransactionResponse, TransactionResponse } from '../../wallet/transaction.entity';
+import {
+  toTransactionResponse,
+  Transaction,
+  TransactionResponse,
+} from '../../wallet/transaction.entity';
 import { TransactionsService } from '../../wallet/transactions.service';
 import { WalletService } from '../../wallet/wallet.service';
 import { PaymentHandlerRegistry } from '../settlement/payment-handler.registry';
@@ -18,6 +23,20 @@ export interface DepositResponse {
   checkoutUrl: string;
   checkoutId: string;
   provider: string;
+}
+
+const CREATE_STEP = 'deposit.create';
+
+/** A retried deposit whose checkout was already opened: the same answer as the first time. */
+function openedCheckout(txn: Transaction): DepositResponse | null {
+  const url = txn.metadata.checkoutUrl;
+  if (!txn.providerReference || typeof url !== 'string' || !txn.provider) return null;
+  return {
+    transaction: toTransactionResponse(txn),
+    checkoutUrl: url,
+    checkoutId: txn.providerReference,
+    provider: txn.provider,
+  };
 }
 
 export const clearingAccount = (provider: string) => `gateway:${provider}:clearing`;
@@ -60,6 +79,7 @@ export class DepositService implements OnModuleInit {
     private readonly users: UsersService,
     private readonly realtime: RealtimePublisher,
     private readonly handlers: PaymentHandlerRegistry,
+    private readonly uow: UnitOfWork,
   ) {}
 
   onModuleInit(): void {
@@ -67,32 +87,51 @@ export class DepositService implements OnModuleInit {
   }
 
   async create(userId: string, amount: number): Promise<DepositResponse> {
-    // Chosen before anything is written: an open breaker (and no failover) fails fast with nothing made.
+    // The gateway's documented limits and its availability (failover included), checked before
+    // anything is written or sent.
     const gateway = this.checkouts.gatewayFor(amount, 'activated');
     const user = await this.users.findById(userId);
     if (!user) throw AppError.unauthorized();
-    const txn = await this.transactions.createPending({
-      userId,
-      type: 'DEPOSIT',
-      amount,
-      provider: gateway,
-      description: 'Wallet deposit',
-      metadata: { paymentType: 'wallet_deposit' },
+
+    // Recorded on the request's Idempotency-Key with the row: a retry after a crash continues this
+    // deposit (same transaction id, same gateway) instead of opening a second one (ADR 0060).
+    const txnId = await this.uow.runOnce(CREATE_STEP, async (m) => {
+      const created = await this.transactions.createPending(
+        {
+          userId,
+          type: 'DEPOSIT',
+          amount,
+          provider: gateway,
+          description: 'Wallet deposit',
+          metadata: { paymentType: 'wallet_deposit' },
+        },
+        m,
+      );
+      return created.id;
     });
-    const opened = await this.checkouts.open(txn, {
+    const txn = await this.transactions.findById(txnId);
+    if (!txn) throw new Error(`transaction ${txnId} vanished`);
+    const opened = openedCheckout(txn);
+    if (opened) return opened;
+    if (txn.status !== 'PENDING')
+      throw AppError.conflict('TRANSACTION_NOT_PENDING', `Deposit is already ${txn.status}`);
+    // Surely not created: the record is closed and the key freed for a new attempt. Ambiguous: left
+    // PENDING; a retry with the key asks the same gateway again with the same gateway key.
+    const checkout = await this.checkouts.open(txn, {
       purpose: 'wallet_deposit',
       methods: 'activated',
       description: 'iAyos wallet deposit',
       customer: { name: user.name, email: user.email },
       returnTo: { kind: 'deposit', id: txn.id },
+      onFailed: (m) => this.uow.forgetOnce(CREATE_STEP, m),
     });
     const updated = await this.transactions.findById(txn.id);
     if (!updated) throw new Error(`transaction ${txn.id} vanished`);
     return {
       transaction: toTransactionResponse(updated),
-      checkoutUrl: opened.checkoutUrl,
-      checkoutId: opened.checkoutId,
-      provider: opened.provider,
+      checkoutUrl: checkout.checkoutUrl,
+      checkoutId: checkout.checkoutId,
+      provider: checkout.provider,
     };
   }
 

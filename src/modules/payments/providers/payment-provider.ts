@@ -188,6 +188,8 @@ export interface PaymentProvider {
   readonly name: PaymentProviderName;
   /** The gateway's documented limits, activated methods, payout rails and events (one table per adapter). */
   readonly capabilities: GatewayCapabilities;
+  /** False when its webhook secret/token is not configured: its webhook route then answers 404. */
+  readonly webhooksConfigured: boolean;
   createCheckout(input: CreateCheckoutInput): Promise<CheckoutSession>;
   /** Status by the checkout id we stored (never trust a webhook's word alone for Xendit). */
   getCheckoutStatus(checkoutId: string): Promise<CheckoutStatusResult>;

@@ -25,7 +25,7 @@ import type {
 } from './payment-provider';
 import { ProviderError, WebhookPayloadError, WebhookRejectedError } from './provider-errors';
 import { normalisePaymongoRefundEvent, refundToResult } from './paymongo-refund-wire';
-import { verifyPaymongoSignature } from './webhook-signatures';
+import { SignatureCheck, verifyPaymongoSignature } from './webhook-signatures';
 
 /** InstaPay BICs of the e-wallets we pay out to (banks send their own via `bankCode`). */
 const WALLET_BIC: Record<'GCASH' | 'MAYA', string> = { GCASH: 'GXCHPHM2XXX', MAYA: 'PAPHPHM1XXX' };
@@ -69,6 +69,10 @@ export class PaymongoProvider implements PaymentProvider {
   }
 
   /** Live keys sign with `li`; test keys with `te`. The key decides which events we accept. */
+  get webhooksConfigured(): boolean {
+    return this.cfg.payments.paymongo.webhookSecret !== undefined;
+  }
+
   private get liveKey(): boolean {
     return this.cfg.payments.paymongo.secretKey.startsWith('sk_live_');
   }
@@ -235,6 +239,8 @@ export class PaymongoProvider implements PaymentProvider {
   }
 
   verifyWebhook(rawBody: Buffer, headers: WebhookHeaders): NormalisedWebhookEvent {
+    if (this.cfg.payments.paymongo.webhookSecrets.length === 0)
+      throw new WebhookRejectedError('not configured');
     let body: Json | null = null;
     try {
       body = obj(JSON.parse(rawBody.toString('utf8')));
@@ -244,15 +250,20 @@ export class PaymongoProvider implements PaymentProvider {
     const event = obj(body?.data);
     const attrs = obj(event.attributes);
     const livemode = typeof attrs.livemode === 'boolean' ? attrs.livemode : this.liveKey;
-    const check = verifyPaymongoSignature({
-      header: headerValue(headers, 'paymongo-signature'),
-      rawBody,
-      secret: this.cfg.payments.paymongo.webhookSecret,
-      livemode,
-      expectLive: this.liveKey,
-      nowSeconds: this.nowSeconds(),
-      toleranceSeconds: this.cfg.business.webhookToleranceSeconds,
-    });
+    // During a rotation both the current and the previous secret are accepted.
+    let check: SignatureCheck = { ok: false, reason: 'mismatch' };
+    for (const secret of this.cfg.payments.paymongo.webhookSecrets) {
+      check = verifyPaymongoSignature({
+        header: headerValue(headers, 'paymongo-signature'),
+        rawBody,
+        secret,
+        livemode,
+        expectLive: this.liveKey,
+        nowSeconds: this.nowSeconds(),
+        toleranceSeconds: this.cfg.business.webhookToleranceSeconds,
+      });
+      if (check.ok || check.reason !== 'mismatch') break;
+    }
     if (!check.ok) throw new WebhookRejectedError(check.reason);
     const eventId = str(event.id);
     const rawType = str(attrs.type);

@@ -77,6 +77,10 @@ export class XenditProvider implements PaymentProvider {
     });
   }
 
+  get webhooksConfigured(): boolean {
+    return this.cfg.payments.xendit.webhookToken !== undefined;
+  }
+
   private get live(): boolean {
     return this.cfg.payments.xendit.apiKey.startsWith('xnd_production_');
   }
@@ -207,13 +211,10 @@ export class XenditProvider implements PaymentProvider {
   }
 
   verifyWebhook(rawBody: Buffer, headers: WebhookHeaders): NormalisedWebhookEvent {
-    if (
-      !verifyXenditCallbackToken(
-        headerValue(headers, 'x-callback-token'),
-        this.cfg.payments.xendit.webhookToken,
-      )
-    )
-      throw new WebhookRejectedError('token');
+    // During a rotation both configured tokens are accepted (each compared in constant time).
+    const given = headerValue(headers, 'x-callback-token');
+    if (!this.cfg.payments.xendit.webhookTokens.some((t) => verifyXenditCallbackToken(given, t)))
+      throw new WebhookRejectedError(given ? 'token' : 'missing');
     let body: Json;
     try {
       const parsed: unknown = JSON.parse(rawBody.toString('utf8'));
