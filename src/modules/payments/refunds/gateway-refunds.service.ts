@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { UnitOfWork } from '../../../common/database/unit-of-work';
 import { AppError } from '../../../common/errors/app-error';
 import { LedgerService } from '../../ledger/ledger.service';
 import { RealtimePublisher } from '../../realtime/realtime.publisher';
@@ -40,7 +41,7 @@ export class GatewayRefundsService implements OnModuleInit {
   private readonly log = new Logger('Refunds');
 
   constructor(
-    private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly providers: PaymentProviderRegistry,
     private readonly ledger: LedgerService,
     private readonly transactions: TransactionsService,
@@ -163,16 +164,16 @@ export class GatewayRefundsService implements OnModuleInit {
     return this.resolve(refundTxnId, (t, m) => this.voidLocked(t, m, 'never reached the gateway'));
   }
 
+  /** Locks the REFUND row and, while it is PENDING, applies `fn`; its hooks run after the commit. */
   private async resolve(
     id: string,
     fn: (txn: Transaction, m: EntityManager) => Promise<AfterCommit[]>,
   ): Promise<void> {
-    const after = await this.ds.transaction(async (m) => {
+    await this.uow.run('refund.resolve', async (m, work) => {
       const txn = await this.transactions.lockById(id, m);
-      if (!txn || txn.type !== 'REFUND' || txn.status !== 'PENDING') return [];
-      return fn(txn, m);
+      if (!txn || txn.type !== 'REFUND' || txn.status !== 'PENDING') return;
+      work.afterCommit(...(await fn(txn, m)));
     });
-    for (const f of after) await f();
   }
 
   /** The REFUND row is locked and PENDING: the money left through the gateway. */
