@@ -45,7 +45,12 @@ describe('Gateway failover of new checkouts, PayMongo primary (e2e)', () => {
 
   beforeAll(async () => {
     t = await createTestApp({
-      env: { PAYMENT_PROVIDER: 'paymongo', GATEWAY_FAILOVER: 'true' },
+      // No QR Ph at PayMongo: its checkouts go up to ₱100,000, Xendit's (with QR Ph) to ₱50,000.
+      env: {
+        PAYMENT_PROVIDER: 'paymongo',
+        GATEWAY_FAILOVER: 'true',
+        PAYMONGO_PAYMENT_METHODS: 'gcash,paymaya,card',
+      },
     });
     admin = await createAdmin(t);
   });
@@ -53,6 +58,7 @@ describe('Gateway failover of new checkouts, PayMongo primary (e2e)', () => {
     await t.close();
     delete process.env.PAYMENT_PROVIDER;
     delete process.env.GATEWAY_FAILOVER;
+    delete process.env.PAYMONGO_PAYMENT_METHODS;
   });
   beforeEach(async () => {
     jest.restoreAllMocks();
@@ -152,22 +158,22 @@ describe('Gateway failover of new checkouts, PayMongo primary (e2e)', () => {
 
   it("should answer PayMongo's 503 when Xendit's table cannot take the payment", async () => {
     const u = await registerUser(t.url);
-    // Xendit's checkout with cards activated needs at least 2000 centavos.
+    // ₱60,000 is within PayMongo's limits but above Xendit's QR Ph cap (₱50,000).
     await failPaymongo(1);
-    const res = await deposit(u, 1_500).expect(503);
+    const res = await deposit(u, 6_000_000).expect(503);
     expect(res.body).toMatchObject({ code: 'PROVIDER_UNAVAILABLE' });
     expect(res.headers['retry-after']).toEqual(expect.stringMatching(/^\d+$/));
     await failPaymongo(5);
     for (let i = 0; i < 5; i++) await deposit(u, 3_000).expect(201);
-    const open = await deposit(u, 1_500).expect(503);
+    const open = await deposit(u, 6_000_000).expect(503);
     expect(open.headers['retry-after']).toEqual(expect.stringMatching(/^\d+$/));
     expect((await checkoutsAt(t.url)).filter((c) => c.provider === 'paymongo')).toEqual([]);
     const rows = await t.db.query<Array<{ amount: string; status: string; provider: string }>>(
-      `SELECT amount, status, provider FROM transactions WHERE user_id = $1 AND amount = 1500`,
+      `SELECT amount, status, provider FROM transactions WHERE user_id = $1 AND amount = 6000000`,
       [u.id],
     );
     // The create failure closed its record; the open breaker wrote nothing at all.
-    expect(rows).toEqual([{ amount: '1500', status: 'FAILED', provider: 'paymongo' }]);
+    expect(rows).toEqual([{ amount: '6000000', status: 'FAILED', provider: 'paymongo' }]);
   });
 
   it('should fail a GCash verification over to Xendit and verify the account when it is paid', async () => {
