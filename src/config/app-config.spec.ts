@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       verificationAmount: 2000,
       webhookToleranceSeconds: 300,
       paymentBufferDays: 7,
+      payoutAccountCooldownHours: 24,
     });
     expect(cfg.log.json).toBe(false);
   });

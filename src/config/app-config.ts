@@ -147,6 +147,7 @@ const EnvSchema = z.object({
   DOCS_ENABLED: optionalBool,
   METRICS_TOKEN: optionalString,
   PAYMENT_BUFFER_DAYS: int(7, 0, 365),
+  PAYOUT_ACCOUNT_COOLDOWN_HOURS: int(24, 0, 24 * 90),
   SENTRY_DSN: url(['http:', 'https:']),
   SENTRY_TRACES_SAMPLE_RATE: ratio,
   SENTRY_PROFILES_SAMPLE_RATE: ratio,
@@ -243,6 +244,8 @@ export interface AppConfig {
     verificationAmount: number;
     webhookToleranceSeconds: number;
     paymentBufferDays: number;
+    /** A payout account younger than this gets no automatic payout (its withdrawals wait for an admin). */
+    payoutAccountCooldownHours: number;
   };
   sentry: { dsn: string | undefined; tracesSampleRate: number; profilesSampleRate: number };
   switches: {
@@ -575,6 +578,7 @@ export function loadConfig(
       verificationAmount: env.VERIFICATION_AMOUNT || verification.minimum,
       webhookToleranceSeconds: env.WEBHOOK_TOLERANCE_SECONDS,
       paymentBufferDays: env.PAYMENT_BUFFER_DAYS,
+      payoutAccountCooldownHours: env.PAYOUT_ACCOUNT_COOLDOWN_HOURS,
     },
     sentry: {
       dsn: env.SENTRY_DSN,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../../common/decorators/public.decorator';
@@ -47,6 +47,20 @@ export class PaymongoSandboxController {
     this.handle(res, h, () =>
       this.gw.paymongoCreateTransfers(body, headerOf(h, 'idempotency-key')),
     );
+  }
+
+  @Get('v2/wallets')
+  wallets(@Headers() h: Headers, @Res() res: Response): void {
+    this.handle(res, h, () => this.gw.paymongoWallets());
+  }
+
+  @Get('v2/transfers/receiving_institutions')
+  institutions(
+    @Query('provider') provider: string | undefined,
+    @Headers() h: Headers,
+    @Res() res: Response,
+  ): void {
+    this.handle(res, h, () => this.gw.paymongoInstitutions(provider));
   }
 
   @Get('v2/transfers/:id')

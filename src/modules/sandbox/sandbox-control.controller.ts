@@ -161,6 +161,19 @@ export class SandboxControlController {
     res.json({ data: this.refundsService.list() });
   }
 
+  /** The channel sends a succeeded Xendit payout back (`payout.reversed`); answers after delivery. */
+  @Post('payouts/:id/reverse')
+  @HttpCode(200)
+  async reverse(@Param('id') id: string, @Res() res: Response): Promise<void> {
+    if (!this.gw.enabled) return sendDisabled(res);
+    const deliveries = await this.gw.reversePayout(id);
+    if (deliveries === null) {
+      res.status(409).json({ error: 'payout not found, not Xendit, or not succeeded' });
+      return;
+    }
+    res.json({ deliveries });
+  }
+
   @Get('payouts/:id')
   payout(@Param('id') id: string, @Res() res: Response): void {
     if (!this.gw.enabled) return sendDisabled(res);

@@ -204,7 +204,12 @@ export function xenditInvoice(c: SandboxCheckout, invoiceUrl: string) {
   };
 }
 
-const PAYOUT_STATUS = { pending: 'ACCEPTED', succeeded: 'SUCCEEDED', failed: 'FAILED' } as const;
+const PAYOUT_STATUS = {
+  pending: 'ACCEPTED',
+  succeeded: 'SUCCEEDED',
+  failed: 'FAILED',
+  reversed: 'REVERSED',
+} as const;
 
 export function xenditPayout(p: SandboxPayout) {
   return {
@@ -234,7 +239,8 @@ export function paymongoTransfer(p: SandboxPayout) {
     amount: p.amount,
     fee: 0,
     currency: p.currency,
-    provider: 'instapay',
+    source_account: p.sourceAccount ?? null,
+    provider: p.rail ?? 'instapay',
     reference_number: p.reference,
     description: p.description,
     metadata: p.metadata,

@@ -33,7 +33,7 @@ export interface SandboxCheckout {
   request: Record<string, unknown>;
 }
 
-export type SandboxPayoutState = 'pending' | 'succeeded' | 'failed';
+export type SandboxPayoutState = 'pending' | 'succeeded' | 'failed' | 'reversed';
 
 export interface SandboxPayout {
   provider: SandboxProvider;
@@ -49,6 +49,9 @@ export interface SandboxPayout {
   metadata: Record<string, string>;
   state: SandboxPayoutState;
   failureCode: string | null;
+  /** PayMongo only: the rail and the sender as requested. */
+  rail?: string;
+  sourceAccount?: Record<string, unknown>;
   createdAt: number;
   updatedAt: number;
 }

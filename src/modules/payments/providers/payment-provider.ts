@@ -1,4 +1,4 @@
-import type { GatewayCapabilities } from './gateway-capabilities';
+import type { GatewayCapabilities, PayoutRail } from './gateway-capabilities';
 
 /**
  * The one interface both gateways are adapted to. Money is always integer centavos here; each adapter
@@ -15,7 +15,8 @@ export function isPaymentProviderName(v: unknown): v is PaymentProviderName {
 export type CheckoutMethod = 'gcash' | 'paymaya' | 'card' | 'qrph';
 
 /** What a checkout pays for; set as `metadata.payment_type` and used to route the webhook back. */
-export type CheckoutPurpose = 'wallet_deposit' | 'gcash_verification' | 'downpayment' | 'remaining';
+export type CheckoutPurpose =
+  'wallet_deposit' | 'gcash_verification' | 'maya_verification' | 'downpayment' | 'remaining';
 
 export interface CreateCheckoutInput {
   /** Centavos, > 0. */
@@ -71,13 +72,17 @@ export interface CreatePayoutInput {
   channel: PayoutChannel;
   accountNumber: string;
   accountName: string;
+  /** Our code from the bank directory (BANK only); each adapter maps it to its own identifier. */
   bankCode?: string;
+  /** The rail chosen from the capability table (recorded on the withdrawal). */
+  rail?: PayoutRail;
   description: string;
   metadata?: Record<string, string>;
 }
 
 /** What a gateway says about a payout it has. */
-export type GatewayPayoutStatus = 'pending' | 'succeeded' | 'failed';
+/** `reversed`: it had succeeded, then the channel sent the money back to the merchant balance. */
+export type GatewayPayoutStatus = 'pending' | 'succeeded' | 'failed' | 'reversed';
 /** `manual`: no payout API on the account; nothing was sent and an admin pays out by hand. */
 export type PayoutStatus = GatewayPayoutStatus | 'manual';
 
@@ -150,6 +155,7 @@ export type WebhookEventType =
   | 'expired'
   | 'payout_succeeded'
   | 'payout_failed'
+  | 'payout_reversed'
   | 'refund_succeeded'
   | 'refund_failed'
   | 'ignored';

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CircuitBreakerRegistry } from '../../../common/circuit-breaker/circuit-breaker.registry';
 import type { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.token';
+import { payoutDestination } from './bank-directory';
 import type { GatewayCapabilities } from './gateway-capabilities';
 import { GatewayErrorInfo, GatewayHttpClient } from './gateway-http';
 import { xenditCapabilities } from './xendit.capabilities';
@@ -132,12 +133,9 @@ export class XenditProvider implements PaymentProvider {
   }
 
   async createPayout(input: CreatePayoutInput): Promise<GatewayPayoutResult> {
-    const channel =
-      input.channel === 'GCASH'
-        ? 'PH_GCASH'
-        : input.channel === 'MAYA'
-          ? 'PH_PAYMAYA'
-          : `PH_${input.bankCode ?? ''}`;
+    const dest = payoutDestination(input.channel, input.bankCode);
+    if (!dest) throw new ProviderError('xendit', 'rejected', 'unknown_bank', 'Unknown bank code');
+    const channel = dest.xenditChannel;
     const res = await this.http.request<Json>({
       method: 'POST',
       path: '/v2/payouts',
@@ -252,14 +250,16 @@ export function invoiceToStatus(inv: Json, livemode: boolean): CheckoutStatusRes
   };
 }
 
-function payoutToResult(p: Json): GatewayPayoutResult {
+export function payoutToResult(p: Json): GatewayPayoutResult {
   const raw = str(p.status);
   const status: GatewayPayoutStatus =
     raw === 'SUCCEEDED'
       ? 'succeeded'
-      : raw === 'FAILED' || raw === 'CANCELLED' || raw === 'REVERSED'
-        ? 'failed'
-        : 'pending';
+      : raw === 'REVERSED'
+        ? 'reversed'
+        : raw === 'FAILED' || raw === 'CANCELLED'
+          ? 'failed'
+          : 'pending';
   return {
     payoutId: str(p.id) ?? '',
     status,
@@ -294,9 +294,11 @@ export function normaliseXenditCallback(body: Json, livemode: boolean): Normalis
       type:
         eventName === 'payout.succeeded'
           ? 'payout_succeeded'
-          : eventName === 'payout.failed' || eventName === 'payout.reversed'
+          : eventName === 'payout.failed'
             ? 'payout_failed'
-            : 'ignored',
+            : eventName === 'payout.reversed'
+              ? 'payout_reversed'
+              : 'ignored',
       rawType: eventName,
       payoutId,
       reference: str(data.reference_id),

@@ -32,7 +32,10 @@ export class SettlementService {
   async apply(event: SettlementEvent, m: EntityManager): Promise<SettlementOutcome> {
     if (event.type === 'refund_succeeded' || event.type === 'refund_failed')
       return this.applyRefunds(event, m);
-    const isPayout = event.type === 'payout_succeeded' || event.type === 'payout_failed';
+    const isPayout =
+      event.type === 'payout_succeeded' ||
+      event.type === 'payout_failed' ||
+      event.type === 'payout_reversed';
     // Our id from the metadata we set (locked straight away), else fallback routing.
     let txn =
       event.transactionHint && UUID.test(event.transactionHint)
@@ -134,6 +137,17 @@ export class SettlementService {
   ): Promise<SettlementOutcome> {
     const handler = this.handlers.payoutHandler();
     if (!handler || txn.type !== 'WITHDRAWAL') return outcome('IGNORED', txn, 'no payout handler');
+    if (event.type === 'payout_reversed' && txn.status === 'COMPLETED') {
+      // The money came back to the merchant balance: it goes back to the user, once (the row lock and
+      // the ledger entry id make repeats no-ops), and a person is told.
+      const after = await handler.onReversed({ txn, event, manager: m });
+      return outcome(
+        'FLAGGED',
+        txn,
+        'payout reversed after success; amount returned to the wallet',
+        [...after, this.transactionUpdated(txn, 'REVERSED')],
+      );
+    }
     if (txn.status !== 'PENDING') return outcome('NO_OP', txn, `already ${txn.status}`);
     if (event.amount !== null && event.amount !== txn.amount)
       return outcome(

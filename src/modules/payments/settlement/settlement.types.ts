@@ -44,6 +44,8 @@ export interface CheckoutHandler {
 export interface PayoutHandler {
   onSucceeded(ctx: HandlerContext): Promise<AfterCommit[]>;
   onFailed(ctx: HandlerContext): Promise<AfterCommit[]>;
+  /** The transaction is locked and COMPLETED: the payout came back after succeeding. */
+  onReversed(ctx: HandlerContext): Promise<AfterCommit[]>;
 }
 
 /**

@@ -38,6 +38,7 @@ const SETTLING = new Set([
   'expired',
   'payout_succeeded',
   'payout_failed',
+  'payout_reversed',
   'refund_succeeded',
   'refund_failed',
 ]);
@@ -296,7 +297,12 @@ export class WebhookProcessor {
         return {
           settlement: {
             ...s,
-            type: p.status === 'succeeded' ? 'payout_succeeded' : 'payout_failed',
+            type:
+              p.status === 'succeeded'
+                ? 'payout_succeeded'
+                : p.status === 'reversed'
+                  ? 'payout_reversed'
+                  : 'payout_failed',
             amount: p.amount,
           },
           unconfirmed: null,
