@@ -8,6 +8,8 @@ export interface RealtimeEvents {
   };
   'transaction.updated': { id: string; type: string; status: string; amount: number };
   'payment-method.updated': { id: string; isVerified: boolean };
+  /** A payout account was added (on any session): lets the owner notice a takeover at once. */
+  'payment-method.added': { id: string; type: string; accountNumber: string; isVerified: boolean };
 }
 
 export type RealtimeEventName = keyof RealtimeEvents;

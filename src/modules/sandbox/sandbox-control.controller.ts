@@ -5,6 +5,7 @@ import { Public } from '../../common/decorators/public.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { SandboxGatewayService } from './sandbox-gateway.service';
 import { sendDisabled } from './sandbox-http';
+import { SandboxRefundsService } from './sandbox-refunds.service';
 import { SandboxStore } from './sandbox.store';
 import { DEFAULT_CONTROLS, SandboxControls } from './sandbox.types';
 import { SandboxWebhookDispatcher } from './sandbox-webhook.dispatcher';
@@ -26,6 +27,7 @@ export class SandboxControlController {
     private readonly gw: SandboxGatewayService,
     private readonly store: SandboxStore,
     private readonly webhooks: SandboxWebhookDispatcher,
+    private readonly refundsService: SandboxRefundsService,
   ) {}
 
   @Get('controls')
@@ -75,6 +77,21 @@ export class SandboxControlController {
     this.store.reset();
     this.webhooks.clearHeld();
     res.json({ reset: true });
+  }
+
+  /** Every checkout the sandbox gateways hold, oldest first (to count what reached each gateway). */
+  @Get('checkouts')
+  checkouts(@Res() res: Response): void {
+    if (!this.gw.enabled) return sendDisabled(res);
+    res.json({
+      data: [...this.store.checkouts.values()].map((c) => ({
+        provider: c.provider,
+        id: c.id,
+        amount: c.amount,
+        reference: c.reference,
+        state: c.state,
+      })),
+    });
   }
 
   @Get('checkouts/:id')
@@ -135,6 +152,13 @@ export class SandboxControlController {
     this.store.controls.holdWebhooks = false;
     const order = isObj(body) && body.order === 'reverse' ? 'reverse' : 'fifo';
     res.json({ deliveries: await this.webhooks.release(order) });
+  }
+
+  /** Every refund the sandbox gateways hold (to count what reached the gateway). */
+  @Get('refunds')
+  refunds(@Res() res: Response): void {
+    if (!this.gw.enabled) return sendDisabled(res);
+    res.json({ data: this.refundsService.list() });
   }
 
   /** The channel sends a succeeded Xendit payout back (`payout.reversed`); answers after delivery. */

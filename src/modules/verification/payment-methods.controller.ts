@@ -1,6 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser } from '../../common/decorators/current-user.decorator';
+import {
+  AuthedRequest,
+  AuthUser,
+  CurrentUser,
+} from '../../common/decorators/current-user.decorator';
+import { requestIdOf } from '../../common/http/request-id';
 import { Idempotent } from '../../common/idempotency/idempotent.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { BANK_DIRECTORY } from '../payments/providers/bank-directory';
@@ -32,9 +37,13 @@ export class PaymentMethodsController {
   @Post()
   @RateLimit('payment')
   @Idempotent()
-  @ApiOperation({ summary: 'Add an account; GCASH returns a verification checkout' })
-  add(@CurrentUser() user: AuthUser, @Body() body: AddPaymentMethodDto): Promise<AddResult> {
-    return this.verification.add(user.id, body);
+  @ApiOperation({ summary: 'Add an account; GCASH and MAYA return a verification checkout' })
+  add(
+    @CurrentUser() user: AuthUser,
+    @Body() body: AddPaymentMethodDto,
+    @Req() req: AuthedRequest,
+  ): Promise<AddResult> {
+    return this.verification.add(user.id, body, requestIdOf(req));
   }
 
   @Delete(':id')

@@ -6,6 +6,8 @@ import { crashPoint } from '../../common/crash/crash-points';
 import { UnitOfWork } from '../../common/database/unit-of-work';
 import { AppError } from '../../common/errors/app-error';
 import { formatPesos } from '../../common/money/money';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.token';
 import { AuditLogService } from '../audit/audit-log.service';
 import { walletAccount } from '../ledger/account-policy';
 import { LedgerService } from '../ledger/ledger.service';
@@ -40,7 +42,10 @@ const LOCK_NAMESPACE = 7311;
  * What the payout looked like when the request returned. `manual`: the gateway has no payout API
  * (PayMongo without transfers), nothing was sent, and an admin settles it (ADR 0055).
  */
-export type PayoutState = 'pending' | 'succeeded' | 'failed' | 'unknown' | 'manual';
+export type PayoutState = 'pending' | 'succeeded' | 'failed' | 'unknown' | 'manual' | 'review';
+
+/** Why a withdrawal waits in the admin queue before anything is sent (issue 10, item 4). */
+type ReviewReason = 'new_payout_account' | 'first_bank_payout';
 
 export interface WithdrawResult {
   transaction: TransactionResponse;
@@ -85,6 +90,7 @@ export class WithdrawalsService implements OnModuleInit {
     private readonly settings: PlatformSettingsService,
     private readonly audit: AuditLogService,
     private readonly deposits: DepositService,
+    @Inject(APP_CONFIG) private readonly cfg: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -123,9 +129,16 @@ export class WithdrawalsService implements OnModuleInit {
     const txnId = await this.uow.runOnce('withdrawal.create', async (m) => {
       // One withdrawal at a time per user, so the daily limits are checked exactly.
       await m.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [LOCK_NAMESPACE, userId]);
-      const [method] = await m.query<PaymentMethodRow[]>(
-        `SELECT * FROM payment_methods WHERE id = $1 AND user_id = $2 AND is_verified FOR SHARE`,
-        [input.paymentMethodId, userId],
+      const [method] = await m.query<
+        Array<PaymentMethodRow & { in_cooldown: boolean; paid_out_before: boolean }>
+      >(
+        `SELECT pm.*,
+           pm.created_at > now() - make_interval(hours => $3) AS in_cooldown,
+           EXISTS (SELECT 1 FROM transactions t WHERE t.payment_method_id = pm.id
+                     AND t.type = 'WITHDRAWAL' AND t.status = 'COMPLETED') AS paid_out_before
+         FROM payment_methods pm WHERE pm.id = $1 AND pm.user_id = $2 AND pm.is_verified
+         FOR SHARE OF pm`,
+        [input.paymentMethodId, userId, this.cfg.business.payoutAccountCooldownHours],
       );
       if (!method)
         throw AppError.notFound('PAYMENT_METHOD_NOT_FOUND', 'No such verified payout account');
@@ -143,6 +156,12 @@ export class WithdrawalsService implements OnModuleInit {
           'WITHDRAWAL_LIMIT_EXCEEDED',
           `Daily limit: ${limits.withdrawalDailyMaxCount} withdrawals, ${limits.withdrawalDailyMaxAmount} centavos`,
         );
+      // Someone who took over the login must not drain it to an account they just added.
+      const review: ReviewReason | null = method.in_cooldown
+        ? 'new_payout_account'
+        : method.type === 'BANK' && !method.paid_out_before
+          ? 'first_bank_payout'
+          : null;
       const destination: PayoutDestination = {
         channel: method.type,
         accountNumber: method.account_number,
@@ -158,7 +177,9 @@ export class WithdrawalsService implements OnModuleInit {
           provider: this.provider.name,
           paymentMethodId: method.id,
           description: `Withdrawal to ${method.type} ••••${method.account_number.slice(-4)}`,
-          metadata: { destination, rail: rail.rail, payoutState: 'requested' },
+          metadata: review
+            ? { destination, rail: rail.rail, payoutState: 'review', reviewReason: review }
+            : { destination, rail: rail.rail, payoutState: 'requested' },
         },
         m,
       );
@@ -179,7 +200,8 @@ export class WithdrawalsService implements OnModuleInit {
     });
     const txn = await this.transactions.findById(txnId);
     if (!txn) throw new Error(`withdrawal ${txnId} vanished`);
-    // The payout is asked for before anything else (the wallet notification reads the database and
+    // A held withdrawal (payoutState 'review') counts as requested: nothing is sent until an admin
+    // releases it. The payout is asked for before anything else (the wallet notification reads the database and
     // must never stand between a committed hold and its payout). A retry whose first attempt died
     // before recording the gateway's answer asks again with the same gateway idempotency key.
     const payout = payoutRequested(txn) ? payoutStateOf(txn) : await this.requestPayout(txn);
@@ -267,11 +289,29 @@ export class WithdrawalsService implements OnModuleInit {
     }));
   }
 
-  /** Admin: the payout was made by hand (or confirmed) — post the hold. Exactly once. */
+  /**
+   * Admin: the payout was made by hand (or confirmed) — post the hold. Exactly once. A withdrawal
+   * held for review (new payout account) is instead released: its one payout request goes to the
+   * gateway now, and the gateway's answer settles it as usual (a manual gateway queues it again).
+   */
   approve(actor: AdminActor, id: string, reference: string): Promise<TransactionResponse> {
-    return this.resolveByAdmin(actor, id, 'withdrawal.approve', { reference }, (txn, m) =>
-      this.succeedLocked(txn, m, { adminReference: reference, approvedBy: actor.id }),
-    );
+    return this.resolveByAdmin(actor, id, 'withdrawal.approve', { reference }, async (txn, m) => {
+      if (txn.metadata.payoutState !== 'review')
+        return this.succeedLocked(txn, m, { adminReference: reference, approvedBy: actor.id });
+      await this.transactions.attachProvider(
+        txn.id,
+        {
+          metadata: { payoutState: 'requested', reviewedBy: actor.id, reviewReference: reference },
+        },
+        m,
+      );
+      return [
+        async () => {
+          const released = await this.transactions.findById(txn.id);
+          if (released) await this.requestPayout(released);
+        },
+      ];
+    });
   }
 
   /** Admin: refuse the withdrawal — void the hold, the money returns (REFUND). Exactly once. */
@@ -356,7 +396,9 @@ export class WithdrawalsService implements OnModuleInit {
     detail: Record<string, unknown>,
     fn: (txn: Transaction, m: EntityManager) => Promise<AfterCommit[]>,
   ): Promise<TransactionResponse> {
-    const txn = await this.uow.run(action, async (m, work) => {
+    // With an Idempotency-Key the resolution is recorded on it: a retry after a crash gets the
+    // resolved withdrawal, not 409 WITHDRAWAL_NOT_PENDING (ADR 0060).
+    return this.uow.runOnce(action, async (m, work) => {
       const locked = await this.transactions.lockById(id, m);
       if (!locked || locked.type !== 'WITHDRAWAL')
         throw AppError.notFound('WITHDRAWAL_NOT_FOUND', 'Withdrawal not found');
@@ -377,9 +419,8 @@ export class WithdrawalsService implements OnModuleInit {
         },
         m,
       );
-      return done ?? locked;
+      return toTransactionResponse(done ?? locked);
     });
-    return toTransactionResponse(txn);
   }
 
   /** The withdrawal row is locked and PENDING: post the hold to payouts in transit. */
@@ -506,7 +547,8 @@ function payoutStateOf(txn: Transaction): PayoutState {
     state === 'succeeded' ||
     state === 'failed' ||
     state === 'unknown' ||
-    state === 'manual'
+    state === 'manual' ||
+    state === 'review'
     ? state
     : 'pending';
 }
