@@ -396,7 +396,9 @@ export class WithdrawalsService implements OnModuleInit {
     detail: Record<string, unknown>,
     fn: (txn: Transaction, m: EntityManager) => Promise<AfterCommit[]>,
   ): Promise<TransactionResponse> {
-    const txn = await this.uow.run(action, async (m, work) => {
+    // With an Idempotency-Key the resolution is recorded on it: a retry after a crash gets the
+    // resolved withdrawal, not 409 WITHDRAWAL_NOT_PENDING (ADR 0060).
+    return this.uow.runOnce(action, async (m, work) => {
       const locked = await this.transactions.lockById(id, m);
       if (!locked || locked.type !== 'WITHDRAWAL')
         throw AppError.notFound('WITHDRAWAL_NOT_FOUND', 'Withdrawal not found');
@@ -417,9 +419,8 @@ export class WithdrawalsService implements OnModuleInit {
         },
         m,
       );
-      return done ?? locked;
+      return toTransactionResponse(done ?? locked);
     });
-    return toTransactionResponse(txn);
   }
 
   /** The withdrawal row is locked and PENDING: post the hold to payouts in transit. */
