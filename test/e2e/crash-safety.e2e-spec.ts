@@ -81,7 +81,8 @@ describe('Crash safety: keyed money requests survive a crash at every point (e2e
       RATE_LIMIT_DISABLED: 'true',
       CRON_DISABLED: 'true',
       JWT_SECRET: process.env.JWT_SECRET ?? '',
-      // Both instances use the in-process app's sandbox as their gateway.
+      // Both instances use the in-process app's sandbox as their gateway, with its fixed credentials
+      // (outside the sandbox itself a gateway key is never defaulted).
       PAYMONGO_BASE_URL: `${t.url}/sandbox/paymongo`,
       PAYMONGO_SECRET_KEY: SANDBOX_PAYMONGO_SECRET_KEY,
       PAYMONGO_WEBHOOK_SECRET: SANDBOX_PAYMONGO_WEBHOOK_SECRET,
