@@ -395,7 +395,9 @@ describe('Idempotency-Key and admin ledger routes (e2e)', () => {
         .get('/api/admin/scheduled-jobs')
         .set(bearer(admin))
         .expect(200);
-      const names = (list.body as { name: string; schedule: string }[]).map((j) => j.name);
+      const names = (list.body as { data: { name: string; schedule: string }[] }).data.map(
+        (j) => j.name,
+      );
       expect(names).toEqual(
         expect.arrayContaining([
           'ledger-audit',

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../../common/decorators/current-user.decorator';
+import { Page, wholeList } from '../../common/http/page';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { AddPaymentMethodDto, PaymentMethodResponse } from './payment-method.dto';
 import { AddResult, VerificationService } from './verification.service';
@@ -14,8 +15,8 @@ export class PaymentMethodsController {
 
   @Get()
   @ApiOperation({ summary: 'Your verified payout accounts, primary first' })
-  list(@CurrentUser() user: AuthUser): Promise<PaymentMethodResponse[]> {
-    return this.verification.list(user.id);
+  async list(@CurrentUser() user: AuthUser): Promise<Page<PaymentMethodResponse>> {
+    return wholeList(await this.verification.list(user.id));
   }
 
   @Post()

@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { providerUnavailable } from '../../common/circuit-breaker/circuit-breaker';
 import { CircuitBreakerRegistry } from '../../common/circuit-breaker/circuit-breaker.registry';
 import { AppError } from '../../common/errors/app-error';
+import { pageOf } from '../../common/http/page';
 import { AuditLogService } from '../audit/audit-log.service';
 import { walletAccount } from '../ledger/account-policy';
 import { LedgerService } from '../ledger/ledger.service';
@@ -196,8 +197,8 @@ export class WithdrawalsService implements OnModuleInit {
     return counts;
   }
 
-  /** Admin queue: withdrawals by status, oldest first (FIFO settlement). */
-  async list(status: 'PENDING' | 'COMPLETED' | 'FAILED', limit: number) {
+  /** Admin queue: withdrawals by status, oldest first (FIFO settlement); `cursor` is the last id seen. */
+  async list(status: 'PENDING' | 'COMPLETED' | 'FAILED', limit: number, cursor?: string) {
     const rows = await this.ds.query<
       Array<{
         id: string;
@@ -214,25 +215,32 @@ export class WithdrawalsService implements OnModuleInit {
       }>
     >(
       `SELECT t.*, u.email FROM transactions t JOIN users u ON u.id = t.user_id
-       WHERE t.type = 'WITHDRAWAL' AND t.status = $1 ORDER BY t.created_at, t.id LIMIT $2`,
-      [status, limit],
+       WHERE t.type = 'WITHDRAWAL' AND t.status = $1
+         AND ($3::uuid IS NULL OR (t.created_at, t.id) > (SELECT created_at, id FROM transactions WHERE id = $3))
+       ORDER BY t.created_at, t.id LIMIT $2`,
+      [status, limit + 1, cursor ?? null],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      userId: r.user_id,
-      userEmail: r.email,
-      amount: Number(r.amount),
-      currency: 'PHP',
-      status: r.status,
-      provider: r.provider,
-      providerReference: r.provider_reference,
-      paymentMethodId: r.payment_method_id,
-      destination: r.metadata.destination ?? null,
-      payoutState: r.metadata.payoutState ?? null,
-      adminReference: r.metadata.adminReference ?? null,
-      createdAt: r.created_at.toISOString(),
-      completedAt: r.completed_at ? r.completed_at.toISOString() : null,
-    }));
+    return pageOf(
+      rows,
+      limit,
+      (r) => ({
+        id: r.id,
+        userId: r.user_id,
+        userEmail: r.email,
+        amount: Number(r.amount),
+        currency: 'PHP',
+        status: r.status,
+        provider: r.provider,
+        providerReference: r.provider_reference,
+        paymentMethodId: r.payment_method_id,
+        destination: r.metadata.destination ?? null,
+        payoutState: r.metadata.payoutState ?? null,
+        adminReference: r.metadata.adminReference ?? null,
+        createdAt: r.created_at.toISOString(),
+        completedAt: r.completed_at ? r.completed_at.toISOString() : null,
+      }),
+      (r) => r.id,
+    );
   }
 
   /** Admin: the payout was made by hand (or confirmed) — post the hold. Exactly once. */
