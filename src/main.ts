@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfig } from './config/app-config';
 import { configureApp, installGracefulShutdown } from './configure-app';
+import { startupBanner } from './common/logging/startup-banner';
 import { startEmbeddedDatabaseIfNeeded } from './database/embedded-database';
 
 async function bootstrap(): Promise<void> {
@@ -17,6 +18,10 @@ async function bootstrap(): Promise<void> {
     }
     throw err;
   }
+  const embedded =
+    !process.env.DATABASE_URL && process.env.NODE_ENV !== 'production'
+      ? `embedded PostgreSQL in ${process.env.EMBEDDED_DB_DIR ?? '.localdb'} (127.0.0.1:${process.env.EMBEDDED_DB_PORT ?? 54329}); set DATABASE_URL for your own`
+      : null;
   const stopEmbeddedDb = await startEmbeddedDatabaseIfNeeded();
   const cfg = loadConfig(process.env);
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
@@ -28,7 +33,7 @@ async function bootstrap(): Promise<void> {
   installGracefulShutdown(app, stopEmbeddedDb);
   await app.listen(cfg.app.port);
   app.getHttpServer().keepAliveTimeout = 65_000;
-  console.log(`iAyos Payments listening on http://localhost:${cfg.app.port} (docs at /docs)`);
+  console.log(startupBanner(cfg, embedded));
 }
 
 bootstrap().catch((err: unknown) => {

@@ -6,6 +6,7 @@ import { UsersModule } from '../users/users.module';
 import { WalletModule } from '../wallet/wallet.module';
 import { CircuitBreakersController } from './circuit-breakers.controller';
 import { DepositController } from './deposits/deposit.controller';
+import { ReturnPageController } from './deposits/return-page.controller';
 import { DepositService } from './deposits/deposit.service';
 import {
   paymentProviderFactory,
@@ -32,6 +33,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
   controllers: [
     CircuitBreakersController,
     DepositController,
+    ReturnPageController,
     WebhooksController,
     WebhookAdminController,
   ],
