@@ -28,7 +28,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Readiness: database (and Redis when configured) answer; 503 while shutting down */
+    /** Readiness: the service can serve money requests (the database answers); 503 while shutting down. A Redis outage is not unready (in-process fallbacks): see /health/status */
     get: operations['HealthController_ready'];
     put?: never;
     post?: never;
@@ -115,7 +115,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Revoke the refresh token family and clear cookies */
+    /** End the caller's session (its access and refresh tokens; also the family of a refresh token given) and clear cookies */
     post: operations['AuthController_logout'];
     delete?: never;
     options?: never;
@@ -253,6 +253,23 @@ export interface paths {
     put?: never;
     /** Apply a stored event again (idempotent: money never moves twice) */
     post: operations['WebhookAdminController_replay'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/admin/webhook-rejections': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Webhook deliveries refused before storage (failed verification or unparsable): provider, time, source IP, reason, body SHA-256 and size; newest first */
+    get: operations['WebhookRejectionsController_list'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1192,20 +1209,12 @@ export interface operations {
            *       "info": {
            *         "database": {
            *           "status": "up"
-           *         },
-           *         "redis": {
-           *           "status": "up",
-           *           "latency_ms": 0.4
            *         }
            *       },
            *       "error": {},
            *       "details": {
            *         "database": {
            *           "status": "up"
-           *         },
-           *         "redis": {
-           *           "status": "up",
-           *           "latency_ms": 0.4
            *         }
            *       }
            *     }
@@ -1216,19 +1225,11 @@ export interface operations {
               database: {
                 status: string;
               };
-              redis: {
-                status: string;
-                latency_ms: number;
-              };
             };
             error: Record<string, never>;
             details: {
               database: {
                 status: string;
-              };
-              redis: {
-                status: string;
-                latency_ms: number;
               };
             };
           };
@@ -2627,10 +2628,10 @@ export interface operations {
     parameters: {
       query?: {
         provider?: 'paymongo' | 'xendit';
-        status?: 'PROCESSED' | 'NO_OP' | 'IGNORED' | 'FLAGGED' | 'UNCONFIRMED' | 'ERROR';
-        transactionId?: string;
         limit?: number;
         cursor?: string;
+        status?: 'PROCESSED' | 'NO_OP' | 'IGNORED' | 'FLAGGED' | 'UNCONFIRMED' | 'ERROR';
+        transactionId?: string;
       };
       header?: never;
       path?: never;
@@ -2909,6 +2910,143 @@ export interface operations {
            *       "statusCode": 404,
            *       "code": "WEBHOOK_EVENT_NOT_FOUND",
            *       "message": "webhook event not found",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description RATE_LIMITED */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 429,
+           *       "code": "RATE_LIMITED",
+           *       "message": "Too many requests; try again later",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "code": "INTERNAL_ERROR",
+           *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  WebhookRejectionsController_list: {
+    parameters: {
+      query?: {
+        provider?: 'paymongo' | 'xendit';
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "0f3c2a9e-6b1d-4e55-9f7a-3c2d1b0a9e88",
+           *           "provider": "paymongo",
+           *           "receivedAt": "2026-11-30T15:40:12.512Z",
+           *           "sourceIp": "203.0.113.7",
+           *           "reason": "signature: timestamp outside tolerance",
+           *           "bodySha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+           *           "bodyBytes": 1834
+           *         }
+           *       ],
+           *       "nextCursor": null
+           *     }
+           */
+          'application/json': {
+            data: {
+              id: string;
+              provider: string;
+              /** Format: date-time */
+              receivedAt: string;
+              sourceIp: string;
+              reason: string;
+              bodySha256: string;
+              bodyBytes: number;
+            }[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "code": "VALIDATION_FAILED",
+           *       "message": "validation failed",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNAUTHORIZED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "code": "UNAUTHORIZED",
+           *       "message": "Authentication required",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "code": "FORBIDDEN",
+           *       "message": "forbidden",
            *       "requestId": "req-123"
            *     }
            */
@@ -4392,7 +4530,10 @@ export interface operations {
   PaymentMethodsController_add: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description 1–255 printable characters; retries with the same key replay the first response */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -4449,7 +4590,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED, INVALID_ACCOUNT_NUMBER */
+      /** @description VALIDATION_FAILED, INVALID_ACCOUNT_NUMBER, IDEMPOTENCY_KEY_INVALID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4483,7 +4624,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description PAYMENT_METHOD_EXISTS */
+      /** @description PAYMENT_METHOD_EXISTS, IDEMPOTENCY_REQUEST_IN_PROGRESS */
       409: {
         headers: {
           [name: string]: unknown;
@@ -4517,7 +4658,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description PROVIDER_REJECTED */
+      /** @description PROVIDER_REJECTED, IDEMPOTENCY_KEY_REUSED */
       422: {
         headers: {
           [name: string]: unknown;

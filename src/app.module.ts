@@ -9,6 +9,8 @@ import { LoggerModule } from 'nestjs-pino';
 import { CircuitBreakerModule } from './common/circuit-breaker/circuit-breaker.module';
 import { QueryCacheModule } from './common/cache/query-cache.module';
 import { CommonModule } from './common/common.module';
+import { DatabaseOutage } from './common/database/database-outage';
+import { UnitOfWorkModule } from './common/database/unit-of-work.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { buildLoggerOptions, LOG_DESTINATION } from './common/logging/logger.options';
 import { MetricsModule } from './common/metrics/metrics.module';
@@ -52,9 +54,12 @@ import { VerificationModule } from './modules/verification/verification.module';
       useFactory: buildLoggerOptions,
     }),
     TypeOrmModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (cfg: AppConfig) => ({
-        ...buildTypeOrmOptions(cfg.database, { migrationsRun: !cfg.app.isProduction }),
+      inject: [APP_CONFIG, DatabaseOutage],
+      useFactory: (cfg: AppConfig, outage: DatabaseOutage) => ({
+        ...buildTypeOrmOptions(cfg.database, {
+          migrationsRun: !cfg.app.isProduction,
+          onPoolError: (err) => outage.idleConnectionError(err),
+        }),
         autoLoadEntities: true,
       }),
     }),
@@ -74,6 +79,7 @@ import { VerificationModule } from './modules/verification/verification.module';
         ),
       }),
     }),
+    UnitOfWorkModule,
     QueryCacheModule,
     ScheduleModule.forRoot(),
     MetricsModule,

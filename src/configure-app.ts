@@ -8,7 +8,11 @@ import { APP_CONFIG } from './config/config.token';
 import { BootQuietLogger } from './common/logging/boot-quiet.logger';
 import { httpMetricsMiddleware } from './common/metrics/http-metrics.middleware';
 import { setupApiDocs } from './common/http/api-docs';
+import { allowedOrigins } from './common/http/allowed-origins';
 import { bodyParserErrors } from './common/http/body-parser-errors';
+import { cookieOriginCheck } from './common/http/cookie-origin-check';
+import { inputGuard } from './common/http/input-guard';
+import { jsonOnly } from './common/http/json-only';
 import { composeMiddleware, type Middleware } from './common/http/compose-middleware';
 import { requestIdMiddleware } from './common/http/request-id';
 import { SocketIoAdapter } from './common/realtime/socket-io.adapter';
@@ -21,8 +25,8 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.useLogger(new BootQuietLogger(app.get(Logger)));
   app.set('trust proxy', cfg.app.trustedProxies.length > 0 ? cfg.app.trustedProxies : false);
   app.disable('x-powered-by');
-  // Request id, drain tracking, metrics, security headers and cookies run on every request: one
-  // router layer for all of them instead of five (see ADR 0050).
+  // Request id, drain tracking, metrics, security headers, cookies and the checks before parsing run
+  // on every request: one router layer for all of them instead of seven (see ADR 0050).
   const edge: Middleware[] = [
     requestIdMiddleware as Middleware,
     drainTracking(app.get(ShutdownState)) as Middleware,
@@ -43,11 +47,15 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
       frameguard: { action: 'deny' },
     }) as Middleware,
     cookieParser() as Middleware,
+    // Hostile input is refused before parsing (origin, type, encoding) and right after it (depth,
+    // NUL, lone surrogates), so no validator, query or handler ever sees it (ADR 0075).
+    cookieOriginCheck(allowedOrigins(cfg)) as Middleware,
+    jsonOnly as Middleware,
   ];
   app.use(composeMiddleware(edge));
   app.useBodyParser('json', { limit: cfg.app.bodyLimit });
-  app.useBodyParser('urlencoded', { limit: cfg.app.bodyLimit, extended: false });
   app.use(bodyParserErrors);
+  app.use(inputGuard);
   // With no allowed origins the CORS middleware would only call next(): leave it out.
   if (cfg.app.corsOrigins.length > 0)
     app.enableCors({ origin: cfg.app.corsOrigins, credentials: true });

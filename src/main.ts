@@ -3,14 +3,18 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfig } from './config/app-config';
+import { ensureLocalJwtSecret } from './config/local-jwt-secret';
 import { configureApp, installGracefulShutdown } from './configure-app';
 import { startupBanner } from './common/logging/startup-banner';
 import { startEmbeddedDatabaseIfNeeded } from './database/embedded-database';
+import { installDatabaseSafetyNet } from './common/database/process-safety-net';
 
 async function bootstrap(): Promise<void> {
   // Validate before anything starts: production refuses to boot with one message naming every problem.
   try {
-    loadConfig(process.env);
+    // Local mode's own random secret, before the check that refuses to run without one.
+    ensureLocalJwtSecret(process.env);
+    loadConfig(process.env, { server: true });
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -18,6 +22,7 @@ async function bootstrap(): Promise<void> {
     }
     throw err;
   }
+  installDatabaseSafetyNet();
   const embedded =
     !process.env.DATABASE_URL && process.env.NODE_ENV !== 'production'
       ? `embedded PostgreSQL in ${process.env.EMBEDDED_DB_DIR ?? '.localdb'} (127.0.0.1:${process.env.EMBEDDED_DB_PORT ?? 54329}); set DATABASE_URL for your own`

@@ -1,4 +1,15 @@
 import { z } from 'zod';
+import { parseMethodList } from '../modules/payments/providers/gateway-capabilities';
+import {
+  PAYMONGO_METHODS,
+  paymongoCapabilities,
+} from '../modules/payments/providers/paymongo.capabilities';
+import {
+  XENDIT_METHODS,
+  xenditCapabilities,
+} from '../modules/payments/providers/xendit.capabilities';
+import type { CheckoutMethod } from '../modules/payments/providers/payment-provider';
+import { CRASH_POINTS, isCrashPoint } from '../common/crash/crash-points';
 
 /**
  * Every environment variable of the contract, parsed once at boot into typed namespaces.
@@ -122,11 +133,18 @@ const EnvSchema = z.object({
   PAYMONGO_WEBHOOK_SECRET: optionalString,
   PAYMONGO_BASE_URL: url(['http:', 'https:']),
   PAYMONGO_PAYOUTS_ENABLED: optionalBool,
+  PAYMONGO_PAYMENT_METHODS: optionalString,
+  PAYMONGO_PESONET_ENABLED: bool(true),
   XENDIT_API_KEY: optionalString,
   XENDIT_WEBHOOK_TOKEN: optionalString,
   XENDIT_BASE_URL: url(['http:', 'https:']),
-  VERIFICATION_AMOUNT: int(100, 1, 100_000_000_000),
+  XENDIT_PAYMENT_METHODS: optionalString,
+  // Unset: the smallest amount the verification gateway accepts for GCash (resolved in loadConfig).
+  VERIFICATION_AMOUNT: int(0, 1, 100_000_000_000),
+  VERIFICATION_PROVIDER: z.enum(['paymongo', 'xendit']).optional(),
   WEBHOOK_TOLERANCE_SECONDS: int(300, 1, 86400),
+  DOCS_ENABLED: optionalBool,
+  METRICS_TOKEN: optionalString,
   PAYMENT_BUFFER_DAYS: int(7, 0, 365),
   SENTRY_DSN: url(['http:', 'https:']),
   SENTRY_TRACES_SAMPLE_RATE: ratio,
@@ -138,6 +156,8 @@ const EnvSchema = z.object({
   SHUTDOWN_DRAIN_MS: int(-1, 0, 120_000),
   BODY_LIMIT: z.string().optional().default('100kb'),
   LEDGER_TEST_API: bool(false),
+  IDEMPOTENCY_LEASE_SECONDS: int(60, 1, 3600),
+  CRASH_POINTS: optionalString,
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -149,7 +169,6 @@ const PLACEHOLDER =
 const PLACEHOLDER_MARKER = /replace[_-]?me|change[_-]?me/i;
 /** A frontend dev server on any port of this machine (Vite 5173, Next 3001, …), http only. */
 export const LOCAL_CORS_ORIGINS = [/^http:\/\/localhost(:\d+)?$/, /^http:\/\/127\.0\.0\.1(:\d+)?$/];
-export const LOCAL_JWT_SECRET = 'local-dev-only-jwt-secret-not-for-production';
 export const SANDBOX_PAYMONGO_SECRET_KEY = 'sk_test_sandbox';
 export const SANDBOX_PAYMONGO_WEBHOOK_SECRET = 'whsk_sandbox_local';
 export const SANDBOX_XENDIT_API_KEY = 'xnd_development_sandbox';
@@ -187,7 +206,11 @@ export interface AppConfig {
   };
   /** keyPrefix namespaces every key (cache, rate limits, locks) so apps can share one Redis. */
   redis: { url: string | undefined; keyPrefix: string };
-  auth: { jwtSecret: string; accessTtlSeconds: number; refreshTtlSeconds: number };
+  /**
+   * jwtSecret is undefined only for processes that sign nothing (migrations, CLI); the HTTP server
+   * refuses to start without one (`loadConfig(env, { server: true })`).
+   */
+  auth: { jwtSecret: string | undefined; accessTtlSeconds: number; refreshTtlSeconds: number };
   payments: {
     provider: Env['PAYMENT_PROVIDER'];
     /** True when no real gateway keys are configured: the in-process sandbox serves. */
@@ -195,14 +218,32 @@ export interface AppConfig {
     paymongo: {
       secretKey: string;
       publicKey: string | undefined;
-      webhookSecret: string;
+      /** The current signing secret; undefined: not configured, its webhook route answers 404. */
+      webhookSecret: string | undefined;
+      /** `current,previous` during a rotation: a delivery signed with either is accepted. */
+      webhookSecrets: string[];
       baseUrl: string;
       /** False: no payout API on the account; withdrawals wait for an admin (ADR 0055). */
       payoutsEnabled: boolean;
+      /** Methods activated on the merchant account (`PAYMONGO_PAYMENT_METHODS`). */
+      paymentMethods: CheckoutMethod[];
+      /** PESONet transfers enabled: payouts above the InstaPay cap go by it, else they are refused. */
+      pesonetEnabled: boolean;
     };
-    xendit: { apiKey: string; webhookToken: string; baseUrl: string };
+    xendit: {
+      apiKey: string;
+      /** The current callback token; undefined: not configured, its webhook route answers 404. */
+      webhookToken: string | undefined;
+      /** `current,previous` during a rotation: either token is accepted. */
+      webhookTokens: string[];
+      baseUrl: string;
+      /** Methods activated on the merchant account (`XENDIT_PAYMENT_METHODS`). */
+      paymentMethods: CheckoutMethod[];
+    };
   };
   business: {
+    /** Gateway that runs payout-account verification checkouts (`VERIFICATION_PROVIDER`). */
+    verificationProvider: Env['PAYMENT_PROVIDER'];
     verificationAmount: number;
     webhookToleranceSeconds: number;
     paymentBufferDays: number;
@@ -213,35 +254,58 @@ export interface AppConfig {
     queryCacheDisabled: boolean;
     cronDisabled: boolean;
     ledgerTestApi: boolean;
+    /** Test-only: named points where the process kills itself (ADR 0061); empty in production. */
+    crashPoints: string[];
+  };
+  idempotency: {
+    /** How long a started keyed request owns its key before a retry may take it over. */
+    leaseSeconds: number;
+  };
+  exposure: {
+    /** Serve `/docs` and `/docs-json` (default: on outside production, off in production). */
+    docsEnabled: boolean;
+    /** Bearer token `/metrics` requires; without one, `/metrics` is open outside production and off in it. */
+    metricsToken: string | undefined;
   };
 }
 
 function productionProblems(env: NodeJS.ProcessEnv): string[] {
   if (env.NODE_ENV !== 'production') return [];
   const problems: string[] = [];
-  const requireSecret = (name: string, minLength = 1) => {
+  const requireSecret = (name: string, strength: SecretStrength | null = null) => {
     const value = env[name];
     if (!value) problems.push(`${name}: required in production`);
-    else if (
-      PLACEHOLDER.test(value) ||
-      PLACEHOLDER_MARKER.test(value) ||
-      value === LOCAL_JWT_SECRET ||
-      value.includes('sandbox')
-    )
+    else checkSecret(name, value, strength);
+  };
+  // Values are never echoed: only the variable and what is wrong with it.
+  const checkSecret = (name: string, value: string, strength: SecretStrength | null) => {
+    if (PLACEHOLDER.test(value) || PLACEHOLDER_MARKER.test(value) || value.includes('sandbox'))
       problems.push(`${name}: a default/test placeholder value is not allowed in production`);
-    else if (value.length < minLength)
-      problems.push(`${name}: must be at least ${minLength} characters`);
+    else if (strength && value.length < strength.minLength)
+      problems.push(`${name}: must be at least ${strength.minLength} characters`);
+    else if (strength && estimatedEntropyBits(value) < strength.minBits)
+      problems.push(
+        `${name}: too predictable (repeated or few distinct characters); use a random value`,
+      );
   };
   if (!env.DATABASE_URL) problems.push('DATABASE_URL: required in production');
-  requireSecret('JWT_SECRET', 32);
+  requireSecret('JWT_SECRET', JWT_SECRET_STRENGTH);
   if (!env.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required in production');
-  if ((env.PAYMENT_PROVIDER ?? 'paymongo') === 'xendit') {
-    requireSecret('XENDIT_API_KEY');
-    requireSecret('XENDIT_WEBHOOK_TOKEN');
-  } else {
-    requireSecret('PAYMONGO_SECRET_KEY');
-    requireSecret('PAYMONGO_WEBHOOK_SECRET');
-  }
+  const primary = (env.PAYMENT_PROVIDER ?? 'paymongo') === 'xendit' ? 'xendit' : 'paymongo';
+  // The chosen gateway must be complete; the other one is optional, but whatever is set is checked
+  // (its webhook route answers 404 until its secret is configured).
+  const gatewaySecrets = {
+    paymongo: ['PAYMONGO_SECRET_KEY', 'PAYMONGO_WEBHOOK_SECRET'],
+    xendit: ['XENDIT_API_KEY', 'XENDIT_WEBHOOK_TOKEN'],
+  } as const;
+  for (const [gateway, names] of Object.entries(gatewaySecrets))
+    for (const name of names) {
+      const strength = name.includes('WEBHOOK') ? WEBHOOK_SECRET_STRENGTH : null;
+      // Verification may be routed to the other gateway: then it must be complete too.
+      if (gateway === primary || gateway === env.VERIFICATION_PROVIDER)
+        requireSecret(name, strength);
+      else if (env[name]) checkSecret(name, env[name], strength);
+    }
   if (env.ENVIRONMENT === 'production') {
     if (env.PAYMONGO_SECRET_KEY?.startsWith('sk_test_'))
       problems.push(
@@ -254,9 +318,90 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
     if (env.XENDIT_API_KEY?.startsWith('xnd_development_'))
       problems.push('XENDIT_API_KEY: a development key cannot be used with ENVIRONMENT=production');
   }
+  for (const name of ['PAYMONGO_WEBHOOK_SECRET', 'XENDIT_WEBHOOK_TOKEN'])
+    if ((env[name] ?? '').split(',').filter((x) => x.trim()).length > 2)
+      problems.push(`${name}: at most two values (current,previous)`);
   if (['1', 'true', 'yes'].includes(env.LEDGER_TEST_API ?? ''))
     problems.push('LEDGER_TEST_API: never allowed in production');
+  if (env.CRASH_POINTS?.trim()) problems.push('CRASH_POINTS: never allowed in production');
+  if (['1', 'true', 'yes'].includes(env.RATE_LIMIT_DISABLED ?? ''))
+    problems.push('RATE_LIMIT_DISABLED: rate limits cannot be turned off in production');
+  const tolerance = Number(env.WEBHOOK_TOLERANCE_SECONDS ?? '');
+  if (Number.isInteger(tolerance) && tolerance > MAX_PRODUCTION_WEBHOOK_TOLERANCE_SECONDS)
+    problems.push(
+      `WEBHOOK_TOLERANCE_SECONDS: at most ${MAX_PRODUCTION_WEBHOOK_TOLERANCE_SECONDS} in production (a wider window lets captured deliveries be replayed longer)`,
+    );
+  if ((env.CORS_ORIGINS ?? '').split(',').some((o) => o.trim() === '*' || o.trim() === 'null'))
+    problems.push('CORS_ORIGINS: "*" or "null" is not allowed in production; list the origins');
+  for (const name of ['PUBLIC_BASE_URL', 'FRONTEND_URL', 'PAYMONGO_BASE_URL', 'XENDIT_BASE_URL'])
+    if (env[name]?.toLowerCase().startsWith('http://'))
+      problems.push(`${name}: must be an https:// URL in production`);
+  for (const origin of (env.CORS_ORIGINS ?? '').split(','))
+    if (origin.trim().toLowerCase().startsWith('http://')) {
+      problems.push('CORS_ORIGINS: every origin must be https:// in production');
+      break;
+    }
+  if (env.METRICS_TOKEN) checkSecret('METRICS_TOKEN', env.METRICS_TOKEN, WEBHOOK_SECRET_STRENGTH);
   return problems;
+}
+
+/** The smallest GCash checkout each gateway's table accepts (centavos). */
+export function gcashMinimum(provider: 'paymongo' | 'xendit'): number {
+  const caps =
+    provider === 'paymongo'
+      ? paymongoCapabilities({ activatedMethods: ['gcash'], pesonetEnabled: true })
+      : xenditCapabilities({ activatedMethods: ['gcash'] });
+  return caps.checkoutLimits.gcash?.min ?? 1;
+}
+
+/**
+ * The verification checkout is a GCash payment on `VERIFICATION_PROVIDER` (default: the payment
+ * gateway), so its amount must meet that gateway's GCash minimum. Production refuses to boot below it;
+ * elsewhere the request is refused with a 4xx instead (the sandbox can be made laxer by a test).
+ */
+function verificationProblems(env: NodeJS.ProcessEnv): {
+  provider: 'paymongo' | 'xendit';
+  minimum: number;
+  problems: string[];
+} {
+  const raw = env.VERIFICATION_PROVIDER || env.PAYMENT_PROVIDER || 'paymongo';
+  const provider = raw === 'xendit' ? 'xendit' : 'paymongo';
+  const minimum = gcashMinimum(provider);
+  const amount = Number(env.VERIFICATION_AMOUNT);
+  const problems =
+    env.NODE_ENV === 'production' &&
+    env.VERIFICATION_AMOUNT &&
+    Number.isSafeInteger(amount) &&
+    amount < minimum
+      ? [
+          `VERIFICATION_AMOUNT: ${amount} centavos is below the ${provider} GCash minimum of ${minimum} centavos (VERIFICATION_PROVIDER=${provider})`,
+        ]
+      : [];
+  return { provider, minimum, problems };
+}
+
+interface SecretStrength {
+  minLength: number;
+  /** Lower bound on `estimatedEntropyBits`. */
+  minBits: number;
+}
+/** 32 random base64url/hex characters score about 115-190 bits; "a" × 32 scores 0. */
+const JWT_SECRET_STRENGTH: SecretStrength = { minLength: 32, minBits: 100 };
+/** Gateway-issued webhook secrets (`whsk_…`, Xendit tokens) are long random strings. */
+const WEBHOOK_SECRET_STRENGTH: SecretStrength = { minLength: 20, minBits: 64 };
+export const MAX_PRODUCTION_WEBHOOK_TOLERANCE_SECONDS = 600;
+
+/**
+ * A cheap guess at a secret's strength: its length times the Shannon entropy of its own characters.
+ * It cannot prove randomness, but it refuses repeats ("aaaa…") and low-variety values outright.
+ */
+export function estimatedEntropyBits(value: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  const n = [...value].length;
+  let perChar = 0;
+  for (const c of counts.values()) perChar -= (c / n) * Math.log2(c / n);
+  return perChar * n;
 }
 
 /** The ledger test harness can erase the ledger: only against scratch databases (`test*`, `scratch*`). */
@@ -275,6 +420,20 @@ function harnessProblems(env: NodeJS.ProcessEnv): string[] {
       ];
 }
 
+function crashPointProblems(env: NodeJS.ProcessEnv): string[] {
+  const unknown = split(env.CRASH_POINTS).filter((p) => !isCrashPoint(p));
+  return unknown.length
+    ? [`CRASH_POINTS: unknown point(s) ${unknown.join(', ')}; known: ${CRASH_POINTS.join(', ')}`]
+    : [];
+}
+
+function split(v: string | undefined): string[] {
+  return (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -283,7 +442,10 @@ export class ConfigError extends Error {
 }
 
 /** Parses and validates the environment. Throws ConfigError naming every problem at once. */
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+export function loadConfig(
+  source: NodeJS.ProcessEnv = process.env,
+  opts: { server?: boolean } = {},
+): AppConfig {
   const parsed = EnvSchema.safeParse(source);
   const problems = parsed.success
     ? []
@@ -291,6 +453,28 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   // Semantic checks read the raw strings so one message can name every problem at once.
   problems.push(...productionProblems(source));
   problems.push(...harnessProblems(source));
+  const pmMethods = parseMethodList(
+    'PAYMONGO_PAYMENT_METHODS',
+    source.PAYMONGO_PAYMENT_METHODS,
+    PAYMONGO_METHODS,
+    PAYMONGO_METHODS,
+  );
+  const xnMethods = parseMethodList(
+    'XENDIT_PAYMENT_METHODS',
+    source.XENDIT_PAYMENT_METHODS,
+    XENDIT_METHODS,
+    XENDIT_METHODS,
+  );
+  for (const p of [pmMethods.problem, xnMethods.problem]) if (p) problems.push(p);
+  const verification = verificationProblems(source);
+  problems.push(...verification.problems);
+  problems.push(...crashPointProblems(source));
+  // Production names it above; elsewhere only local mode may start without one (it generates its
+  // own before this runs, see local-jwt-secret.ts), so a staging server never signs with a known key.
+  if (opts.server && !source.JWT_SECRET && source.NODE_ENV !== 'production')
+    problems.push(
+      'JWT_SECRET: required outside local mode (local mode is an empty environment without DATABASE_URL)',
+    );
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
   const isProduction = env.NODE_ENV === 'production';
@@ -302,11 +486,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     !env.XENDIT_BASE_URL;
 
   const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`;
-  const split = (v: string | undefined) =>
-    (v ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
+
+  // `current,previous` during a rotation; the sandbox's fixed values apply only to the sandbox.
+  const pmSecrets = split(
+    env.PAYMONGO_WEBHOOK_SECRET ?? (sandbox ? SANDBOX_PAYMONGO_WEBHOOK_SECRET : ''),
+  ).slice(0, 2);
+  const xnTokens = split(
+    env.XENDIT_WEBHOOK_TOKEN ?? (sandbox ? SANDBOX_XENDIT_WEBHOOK_TOKEN : ''),
+  ).slice(0, 2);
 
   return {
     app: {
@@ -348,7 +535,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX ?? '' },
     auth: {
-      jwtSecret: env.JWT_SECRET ?? LOCAL_JWT_SECRET,
+      jwtSecret: env.JWT_SECRET,
       accessTtlSeconds: env.JWT_ACCESS_TTL,
       refreshTtlSeconds: env.JWT_REFRESH_TTL,
     },
@@ -356,26 +543,34 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       provider: env.PAYMENT_PROVIDER,
       sandbox,
       paymongo: {
-        secretKey: env.PAYMONGO_SECRET_KEY ?? SANDBOX_PAYMONGO_SECRET_KEY,
+        // The built-in sandbox's fixed credentials apply only to the sandbox: a real gateway without its
+        // secret has no secret at all (never a value from this file).
+        secretKey: env.PAYMONGO_SECRET_KEY ?? (sandbox ? SANDBOX_PAYMONGO_SECRET_KEY : ''),
         publicKey: env.PAYMONGO_PUBLIC_KEY,
-        webhookSecret: env.PAYMONGO_WEBHOOK_SECRET ?? SANDBOX_PAYMONGO_WEBHOOK_SECRET,
+        webhookSecret: pmSecrets[0],
+        webhookSecrets: pmSecrets,
         baseUrl:
           env.PAYMONGO_BASE_URL ??
           (sandbox ? `${publicBaseUrl}/sandbox/paymongo` : 'https://api.paymongo.com'),
         // PayMongo enables its transfers API per merchant on request, so most live accounts lack it:
         // off unless turned on, except where the built-in sandbox (which has payouts) serves.
         payoutsEnabled: env.PAYMONGO_PAYOUTS_ENABLED ?? sandbox,
+        paymentMethods: pmMethods.methods,
+        pesonetEnabled: env.PAYMONGO_PESONET_ENABLED,
       },
       xendit: {
-        apiKey: env.XENDIT_API_KEY ?? SANDBOX_XENDIT_API_KEY,
-        webhookToken: env.XENDIT_WEBHOOK_TOKEN ?? SANDBOX_XENDIT_WEBHOOK_TOKEN,
+        apiKey: env.XENDIT_API_KEY ?? (sandbox ? SANDBOX_XENDIT_API_KEY : ''),
+        webhookToken: xnTokens[0],
+        webhookTokens: xnTokens,
         baseUrl:
           env.XENDIT_BASE_URL ??
           (sandbox ? `${publicBaseUrl}/sandbox/xendit` : 'https://api.xendit.co'),
+        paymentMethods: xnMethods.methods,
       },
     },
     business: {
-      verificationAmount: env.VERIFICATION_AMOUNT,
+      verificationProvider: verification.provider,
+      verificationAmount: env.VERIFICATION_AMOUNT || verification.minimum,
       webhookToleranceSeconds: env.WEBHOOK_TOLERANCE_SECONDS,
       paymentBufferDays: env.PAYMENT_BUFFER_DAYS,
     },
@@ -389,6 +584,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       queryCacheDisabled: env.QUERY_CACHE_DISABLED,
       cronDisabled: env.CRON_DISABLED,
       ledgerTestApi: env.LEDGER_TEST_API,
+      crashPoints: split(env.CRASH_POINTS),
+    },
+    idempotency: { leaseSeconds: env.IDEMPOTENCY_LEASE_SECONDS },
+    exposure: {
+      docsEnabled: env.DOCS_ENABLED ?? !isProduction,
+      metricsToken: env.METRICS_TOKEN,
     },
   };
 }

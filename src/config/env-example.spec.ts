@@ -56,12 +56,12 @@ describe('.env.example', () => {
     const cfg = loadConfig({
       ...assigned,
       DATABASE_URL: 'postgres://iayos:pw@db:5432/iayos',
-      JWT_SECRET: 'k'.repeat(48),
+      JWT_SECRET: 'k7Q2xV9pL4mN8bR1tZ6wY3cH5dF0gJsA',
       PAYMONGO_SECRET_KEY: 'sk_live_0123456789',
-      PAYMONGO_WEBHOOK_SECRET: 'whsk_0123456789',
+      PAYMONGO_WEBHOOK_SECRET: 'whsk_0123456789abcdefXYZ',
     });
     expect(cfg.app.isProduction).toBe(true);
-    expect(cfg.business.verificationAmount).toBe(100);
+    expect(cfg.business.verificationAmount).toBe(2000);
   });
 
   it('should reject REPLACE_ME / changeme markers anywhere in a production secret', () => {

@@ -64,7 +64,39 @@ export async function startEmbeddedDatabaseIfNeeded(
   log(
     `DATABASE_URL is not set: using an embedded PostgreSQL in ${baseDir} on 127.0.0.1:${port} (local mode only)`,
   );
-  return () => pg.stop();
+  const postmasterPid = readPostmasterPid(dataDir);
+  return () => stopEmbedded(pg, postmasterPid);
+}
+
+/**
+ * Stops the embedded server, bounded. A SIGTERM sent to the whole process group (docker stop,
+ * systemd, a terminal) reaches PostgreSQL too, which then exits by itself once the pool has closed;
+ * the package's stop() waits for an exit event that already happened and would hang until the grace
+ * period forces the process out. So: done as soon as the postmaster is gone, whichever comes first.
+ */
+async function stopEmbedded(pg: { stop(): Promise<void> }, pid: number | undefined): Promise<void> {
+  if (pid === undefined) return pg.stop();
+  if (!isAlive(pid)) return;
+  let timer: NodeJS.Timeout | undefined;
+  const gone = new Promise<void>((resolve) => {
+    timer = setInterval(() => {
+      if (!isAlive(pid)) resolve();
+    }, 100);
+  });
+  try {
+    await Promise.race([pg.stop(), gone]);
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function readPostmasterPid(dataDir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Creates the app database unless it exists (a first start may have stopped right after initdb). */

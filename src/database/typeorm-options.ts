@@ -9,7 +9,12 @@ import { MIGRATIONS } from './migrations';
  */
 export function buildTypeOrmOptions(
   db: AppConfig['database'],
-  overrides: Partial<{ url: string; migrationsRun: boolean }> = {},
+  overrides: Partial<{
+    url: string;
+    migrationsRun: boolean;
+    /** The pool's error event (an idle connection closed by a restart); replaces TypeORM's default log. */
+    onPoolError: (err: unknown) => void;
+  }> = {},
 ): DataSourceOptions {
   const url = overrides.url ?? db.url;
   if (!url) throw new Error('DATABASE_URL is not set');
@@ -25,6 +30,9 @@ export function buildTypeOrmOptions(
     // TypeORM's error log prints query parameters (password hashes, account numbers): keep it off.
     logging: false,
     applicationName: 'iayos-payments',
+    // Without a handler an idle connection's error would crash the process; pg-pool drops the
+    // connection and opens a new one on the next checkout either way.
+    ...(overrides.onPoolError ? { poolErrorHandler: overrides.onPoolError } : {}),
     extra: {
       max: db.poolMax,
       idleTimeoutMillis: db.idleTimeoutMs,

@@ -129,6 +129,7 @@ describe('Auth (e2e)', () => {
     const res = await request(t.url)
       .post('/api/auth/refresh')
       .set('Cookie', `refresh=${u.refreshToken}`)
+      .set('Origin', t.url)
       .send({})
       .expect(200);
     expect(res.body.user.id).toBe(u.id);

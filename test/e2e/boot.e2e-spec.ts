@@ -6,14 +6,18 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { eventually } from '../support/eventually';
+import { connectSocket } from '../support/socket-helpers';
 import {
   bareEnv,
   distFile,
+  groupAlive,
   runNode,
   startNode,
   Started,
@@ -73,6 +77,19 @@ describe('Boot: production configuration (e2e)', () => {
   });
 });
 
+describe('Boot: JWT secret outside production (e2e)', () => {
+  it('should refuse a non-production start that is not local mode and has no JWT_SECRET', async () => {
+    const res = await runNode(
+      MAIN,
+      [],
+      bareEnv({ NODE_ENV: 'development', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' }),
+    );
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('JWT_SECRET: required outside local mode');
+    expect(res.stdout).not.toContain('listening');
+  });
+});
+
 describe('Boot: local mode with no environment (e2e)', () => {
   let dir: string;
   let dbPort: number;
@@ -82,9 +99,9 @@ describe('Boot: local mode with no environment (e2e)', () => {
   const env = (port: number) =>
     bareEnv({ EMBEDDED_DB_DIR: dir, EMBEDDED_DB_PORT: String(dbPort), PORT: String(port) });
 
-  async function boot(): Promise<{ proc: Started; url: string }> {
+  async function boot(detached = false): Promise<{ proc: Started; url: string }> {
     const port = await freePort();
-    const proc = startNode(MAIN, [], env(port));
+    const proc = startNode(MAIN, [], env(port), { detached });
     running = proc;
     const url = `http://127.0.0.1:${port}`;
     await waitForStatus(`${url}/health/ready`, 200, proc, 60_000);
@@ -151,6 +168,10 @@ describe('Boot: local mode with no environment (e2e)', () => {
     });
     expect(register.status).toBe(201); // migrations ran on the embedded database
     expect(proc.output().stdout + proc.output().stderr).toContain('REDIS_URL is not set');
+    // Local mode made its own signing secret, owner-only, next to its database.
+    const secretFile = join(dir, 'jwt-secret');
+    expect(readFileSync(secretFile, 'utf8').trim()).toMatch(/^[A-Za-z0-9_-]{64}$/);
+    expect(statSync(secretFile).mode & 0o777).toBe(0o600);
 
     // Local mode for frontend work: a dev server on another localhost port may call the API…
     const preflight = await fetch(`${url}/api/auth/login`, {
@@ -204,8 +225,60 @@ describe('Boot: local mode with no environment (e2e)', () => {
     expect(await databaseAnswers()).toBe(false);
   });
 
+  it('should exit within the grace period when SIGTERM reaches the whole process group, with a client connected and requests in flight', async () => {
+    // As docker stop, systemd or a terminal do: the embedded PostgreSQL gets the signal too and
+    // shuts down by itself while the app drains.
+    const { proc, url } = await boot(true);
+    const register = await fetch(`${url}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: 'group@example.com',
+        password: 'local mode password',
+        name: 'Group',
+        role: 'CLIENT',
+      }),
+    });
+    expect(register.status).toBe(201);
+    const { accessToken } = (await register.json()) as { accessToken: string };
+    const socket = await connectSocket(url, { token: accessToken });
+    let stop = false;
+    const load = Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (!stop)
+          await fetch(`${url}/api/wallet`, { headers: { authorization: `Bearer ${accessToken}` } })
+            .then((r) => r.arrayBuffer())
+            .catch(() => undefined);
+      }),
+    );
+    try {
+      const pgid = proc.child.pid as number;
+      const started = Date.now();
+      process.kill(-pgid, 'SIGTERM');
+      const exit = await proc.exited;
+      running = undefined;
+      // Code 0: the drain finished before the grace timer (SHUTDOWN_GRACE_MS, 10 s) forced exit 1.
+      expect(exit).toEqual({ code: 0, signal: null });
+      await eventually(() => !groupAlive(pgid), { what: 'every process of the group exited' });
+      // Coarse bound, far from flaky: the grace period is 10 s.
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(await databaseAnswers()).toBe(false);
+      expect(existsSync(pidFile())).toBe(false);
+    } finally {
+      stop = true;
+      socket.close();
+      await load;
+    }
+  });
+
   it('should start again after a crash left an orphaned PostgreSQL and its postmaster.pid', async () => {
     const first = await boot();
+    const before = await fetch(`${first.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'local@example.com', password: 'local mode password' }),
+    });
+    const sessionToken = ((await before.json()) as { accessToken: string }).accessToken;
     first.proc.child.kill('SIGKILL');
     await first.proc.exited;
     running = undefined;
@@ -213,6 +286,10 @@ describe('Boot: local mode with no environment (e2e)', () => {
     expect(await databaseAnswers()).toBe(true); // the orphan still holds the data directory
 
     const second = await boot();
+    const me = await fetch(`${second.url}/api/auth/me`, {
+      headers: { authorization: `Bearer ${sessionToken}` },
+    });
+    expect(me.status).toBe(200); // the kept secret still verifies tokens issued before the crash
     const login = await fetch(`${second.url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -6,6 +6,7 @@ import type { CreateCheckoutInput } from '../../src/modules/payments/providers/p
 import { bearer } from '../support/auth-helpers';
 import { createAdmin, sandboxAct, sandboxControls } from '../support/sandbox-helpers';
 import { createTestApp, TestApp } from '../support/test-app';
+import { eventually } from '../support/eventually';
 
 const checkout = (over: Partial<CreateCheckoutInput> = {}): CreateCheckoutInput => ({
   amount: 150_000,
@@ -178,10 +179,10 @@ describe('Gateway adapters against the sandbox over HTTP (e2e)', () => {
     expect(p).toMatchObject({ status: 'pending', amount: 50_001 });
     expect((await xendit.createPayout(input)).payoutId).toBe(p.payoutId);
     let status = p.status;
-    for (let i = 0; i < 100 && status === 'pending'; i++) {
-      await new Promise((r) => setTimeout(r, 20));
+    await eventually(async () => {
       status = (await xendit.getPayout(p.payoutId)).status;
-    }
+      return status !== 'pending';
+    });
     expect(status).toBe('succeeded');
     const failing = await xendit.createPayout({
       ...input,
@@ -190,10 +191,10 @@ describe('Gateway adapters against the sandbox over HTTP (e2e)', () => {
       accountNumber: '09999990002',
     });
     let s2 = failing.status;
-    for (let i = 0; i < 100 && s2 === 'pending'; i++) {
-      await new Promise((r) => setTimeout(r, 20));
+    await eventually(async () => {
       s2 = (await xendit.getPayout(failing.payoutId)).status;
-    }
+      return s2 !== 'pending';
+    });
     expect(s2).toBe('failed');
   });
 

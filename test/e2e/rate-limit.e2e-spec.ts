@@ -176,7 +176,12 @@ describe('Rate limits (e2e)', () => {
           (await login(proxied.url, body, { 'X-Forwarded-For': '203.0.113.7' })).status,
         );
       expect(viaProxy).toEqual([401, 401, 401, 401, 401, 429]);
-      await login(proxied.url, body, { 'X-Forwarded-For': '203.0.113.8' }).expect(401);
+      // Another client has its own budget (another email too: the first one's is spent as well).
+      await login(
+        proxied.url,
+        { ...body, email: 'somebody@example.com' },
+        { 'X-Forwarded-For': '203.0.113.8' },
+      ).expect(401);
     } finally {
       await proxied.close();
       await direct.close();
@@ -195,6 +200,35 @@ describe('Rate limits (e2e)', () => {
       expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
     } finally {
       await lone.close();
+    }
+  });
+
+  it('should key login by client IP even with a valid Bearer token, and by the target email across IPs', async () => {
+    const g = await createTestApp({ env: { ...LIMITED, TRUSTED_PROXIES: '127.0.0.1' } });
+    try {
+      const victim = await seedUser(g, 'rl-victim@example.com');
+      // The attacker's own accounts supply valid Bearer tokens (one per guess would do; two show it).
+      const attackers = [await registerUser(g.url, 'CLIENT'), await registerUser(g.url, 'CLIENT')];
+      let n = 0;
+      const guess = (ip: string, email = victim.email) =>
+        login(
+          g.url,
+          { email, password: 'wrong guess 123' },
+          { ...bearer(attackers[n++ % 2]), 'X-Forwarded-For': ip },
+        ).then((r) => r.status);
+      const fromOneIp: number[] = [];
+      for (let i = 0; i < 6; i++) fromOneIp.push(await guess('198.51.100.10', `x${i}@example.com`));
+      expect(fromOneIp).toEqual([401, 401, 401, 401, 401, 429]);
+      // One account from many addresses: the email's budget runs out.
+      const spread: number[] = [];
+      for (let i = 0; i < 6; i++) spread.push(await guess(`198.51.100.${20 + i}`));
+      expect(spread).toEqual([401, 401, 401, 401, 401, 429]);
+      // Same email in another case and with spaces is the same account.
+      expect(await guess('198.51.100.40', '  RL-Victim@Example.com ')).toBe(429);
+      // Another account from a fresh address is unaffected.
+      expect(await guess('198.51.100.41', 'someone-else@example.com')).toBe(401);
+    } finally {
+      await g.close();
     }
   });
 });

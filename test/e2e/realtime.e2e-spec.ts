@@ -36,9 +36,23 @@ describe('Realtime (e2e)', () => {
     );
   });
 
+  it('should refuse a cookie handshake from another origin or with no origin, but not a token one', async () => {
+    const cookie = `access=${alice.accessToken}`;
+    await expect(connectSocket(a.url, { cookie, origin: 'https://evil.example' })).rejects.toThrow(
+      'origin not allowed',
+    );
+    await expect(connectSocket(a.url, { cookie })).rejects.toThrow('origin not allowed');
+    const ok = track(
+      await connectSocket(a.url, { token: alice.accessToken, origin: 'https://evil.example' }),
+    );
+    expect(ok.connected).toBe(true);
+  });
+
   it("should deliver a user's events to that user only (token or cookie handshake)", async () => {
     const sa = track(await connectSocket(a.url, { token: alice.accessToken }));
-    const sb = track(await connectSocket(a.url, { cookie: `access=${bob.accessToken}` }));
+    const sb = track(
+      await connectSocket(a.url, { cookie: `access=${bob.accessToken}`, origin: a.url }),
+    );
     const bobSaw = recordEvents(sb);
     const publisher = a.app.get(RealtimePublisher);
 

@@ -2,15 +2,7 @@ import request from 'supertest';
 import { QueryCacheService } from '../../src/common/cache/query-cache.service';
 import { createTestApp, TestApp } from '../support/test-app';
 import { TcpProxy } from '../support/tcp-proxy';
-
-/** Polls until `check` returns true (bounded), so recovery is awaited without timing assertions. */
-async function eventually(check: () => Promise<boolean>, attempts = 100): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('condition not reached');
-}
+import { eventually } from '../support/eventually';
 
 describe('Redis outage while running (e2e)', () => {
   const target = new URL(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0');
@@ -36,10 +28,15 @@ describe('Redis outage while running (e2e)', () => {
     expect(await cache.wrap('outage:k', load)).toBe(1);
 
     await proxy.stop();
-    await eventually(async () => (await request(t.url).get('/health/ready')).status === 503);
+    // Degraded, not unready: the in-process fallbacks serve, so pods stay in the load balancer.
+    await eventually(
+      async () => (await request(t.url).get('/health/status')).body.status === 'degraded',
+    );
     const status = await request(t.url).get('/health/status').expect(200);
-    expect(status.body.status).toBe('degraded');
     expect(status.body.checks.cache).toBe('down');
+    expect(status.body.checks.database).toBe('up');
+    const ready = await request(t.url).get('/health/ready').expect(200);
+    expect(ready.body.details).toEqual({ database: { status: 'up' } });
     // The cache misses instead of failing; auth and rate limits keep working (per instance).
     expect(await cache.wrap('outage:k', load)).toBe(2);
     expect(await cache.wrap('outage:k', load)).toBe(3);
@@ -49,9 +46,13 @@ describe('Redis outage while running (e2e)', () => {
       statuses.push((await request(t.url).post('/api/auth/login').send(body)).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
 
+    await request(t.url).get('/health/ready').expect(200);
+
     await proxy.start();
-    await eventually(async () => (await request(t.url).get('/health/ready')).status === 200);
-    expect((await request(t.url).get('/health/status')).body.status).toBe('healthy');
+    await eventually(
+      async () => (await request(t.url).get('/health/status')).body.status === 'healthy',
+    );
+    await request(t.url).get('/health/ready').expect(200);
     // The entry written before the outage is served again once the cache's back-off has passed.
     await eventually(async () => (await cache.wrap('outage:k', load)) === 1);
   });

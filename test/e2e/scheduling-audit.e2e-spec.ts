@@ -3,6 +3,7 @@ import { ScheduledJobsService } from '../../src/modules/scheduling/scheduled-job
 import { createAdmin } from '../support/admin-helpers';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
 import { createTestApp, TestApp } from '../support/test-app';
+import { eventually } from '../support/eventually';
 
 describe('Scheduled jobs and audit log (e2e)', () => {
   let t: TestApp;
@@ -117,7 +118,10 @@ describe('Scheduled jobs and audit log (e2e)', () => {
     const jobs = t.app.get(ScheduledJobsService);
     const first = jobs.runNow('slow');
     // Wait until the first run holds the lock and is inside the handler.
-    for (let i = 0; i < 100 && slowRuns === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await eventually(() => slowRuns > 0, {
+      intervalMs: 20,
+      what: 'the first run is inside the handler',
+    });
     const others = await Promise.all(
       Array.from({ length: 5 }, () => jobs.runNow('slow', 'schedule')),
     );

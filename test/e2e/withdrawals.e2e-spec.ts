@@ -10,6 +10,7 @@ import { sandboxControls } from '../support/sandbox-helpers';
 import { fundWallet } from '../support/ledger-helpers';
 import { walletOf } from '../support/payment-helpers';
 import { createTestApp, TestApp } from '../support/test-app';
+import { eventually } from '../support/eventually';
 
 interface WithdrawBody {
   transaction: { id: string; status: string; amount: number; type: string };
@@ -49,14 +50,18 @@ describe.each(['paymongo', 'xendit'] as const)(
       request(t.url).post('/api/wallet/withdraw').set(bearer(u)).send({ amount, paymentMethodId });
     /** Polls the gateway (as the scheduled job does) until the sandbox settled the payout (bounded). */
     const settled = async (u: TestUser, id: string) => {
-      for (let i = 0; i < 100; i++) {
-        await t.app.get(WithdrawalsService).pollPayouts();
-        const tx = (await request(t.url).get(`/api/wallet/transactions/${id}`).set(bearer(u)))
-          .body as { status: string };
-        if (tx.status !== 'PENDING') return tx.status;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      return 'PENDING';
+      let status = 'PENDING';
+      await eventually(
+        async () => {
+          await t.app.get(WithdrawalsService).pollPayouts();
+          const tx = (await request(t.url).get(`/api/wallet/transactions/${id}`).set(bearer(u)))
+            .body as { status: string };
+          status = tx.status;
+          return status !== 'PENDING';
+        },
+        { intervalMs: 50, what: `withdrawal ${id} settled` },
+      ).catch(() => undefined);
+      return status;
     };
 
     it('should hold the amount at once, then pay out through the gateway (callback or poll)', async () => {

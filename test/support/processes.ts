@@ -21,11 +21,18 @@ export interface Started {
   output(): { stdout: string; stderr: string };
 }
 
-export function startNode(script: string, args: string[], env: Record<string, string>): Started {
+export function startNode(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  opts: { detached?: boolean } = {},
+): Started {
   const child = spawn(process.execPath, [script, ...args], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so a test can signal the whole group as a terminal or systemd would.
+    detached: opts.detached ?? false,
   });
   let stdout = '';
   let stderr = '';
@@ -72,4 +79,14 @@ export async function waitForStatus(
     await new Promise((r) => setTimeout(r, 150));
   }
   throw new Error(`${url} did not answer ${status} in time:\n${proc?.output().stderr ?? ''}`);
+}
+
+/** True while any process of the group led by `pgid` is alive. */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

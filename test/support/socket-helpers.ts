@@ -3,15 +3,19 @@ import { io, Socket } from 'socket.io-client';
 /** Connects and resolves once the server accepted the handshake (rejects on connect_error). */
 export function connectSocket(
   url: string,
-  auth: { token?: string; cookie?: string },
+  auth: { token?: string; cookie?: string; origin?: string },
 ): Promise<Socket> {
+  const headers = {
+    ...(auth.cookie ? { cookie: auth.cookie } : {}),
+    ...(auth.origin ? { origin: auth.origin } : {}),
+  };
   const socket = io(url, {
     path: '/socket.io',
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
     auth: auth.token ? { token: auth.token } : {},
-    extraHeaders: auth.cookie ? { cookie: auth.cookie } : undefined,
+    extraHeaders: Object.keys(headers).length > 0 ? headers : undefined,
   });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));

@@ -5,6 +5,8 @@ import type { Role } from '../../modules/users/role';
 export interface AuthUser {
   id: string;
   role: Role;
+  /** The sign-in session of the access token (absent only for callers built in tests). */
+  sessionId?: string;
 }
 
 export type AuthedRequest = Request & { user?: AuthUser };

@@ -2,12 +2,15 @@ import type { ArgumentsHost } from '@nestjs/common';
 import * as Sentry from '@sentry/nestjs';
 import { AppError } from './app-error';
 import { AllExceptionsFilter } from './all-exceptions.filter';
+import { DatabaseOutage } from '../database/database-outage';
 
 const scope = { setTag: jest.fn(), setUser: jest.fn() };
 jest.mock('@sentry/nestjs', () => ({
   withScope: jest.fn((fn: (s: unknown) => void) => fn(scope)),
   captureException: jest.fn(),
 }));
+
+const outage = new DatabaseOutage();
 
 function run(exception: unknown, user?: { id: string; role: string }) {
   const res = {
@@ -31,7 +34,7 @@ function run(exception: unknown, user?: { id: string; role: string }) {
     getType: () => 'http',
     switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }),
   } as unknown as ArgumentsHost;
-  const filter = new AllExceptionsFilter();
+  const filter = new AllExceptionsFilter(outage);
   // Silence the error log line in test output.
   (filter as unknown as { logger: { error: () => void } }).logger = { error: () => undefined };
   filter.catch(exception, host);
@@ -73,5 +76,45 @@ describe('AllExceptionsFilter', () => {
       details: [{ a: 1 }],
     });
     expect(Sentry.captureException).not.toHaveBeenCalled();
+  });
+
+  it('should answer 503 SERVICE_UNAVAILABLE with Retry-After when the database is unreachable, without logging or reporting each request', () => {
+    const logged = jest.spyOn(
+      (outage as unknown as { logger: { warn: (m: string) => void } }).logger,
+      'warn',
+    );
+    logged.mockImplementation(() => undefined);
+    const terminated = Object.assign(
+      new Error('terminating connection due to administrator command'),
+      { code: '57P01' },
+    );
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+      code: 'ECONNREFUSED',
+    });
+    const wrapped = Object.assign(new Error('query failed'), { driverError: terminated });
+    for (const err of [
+      terminated,
+      refused,
+      wrapped,
+      new Error('Connection terminated unexpectedly'),
+    ]) {
+      const res = run(err);
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['Retry-After']).toBe('5');
+      expect(res.body).toEqual({
+        statusCode: 503,
+        code: 'SERVICE_UNAVAILABLE',
+        message: expect.any(String),
+        requestId: 'req-123',
+      });
+    }
+    expect(Sentry.captureException).not.toHaveBeenCalled();
+    // One line for the outage, not one per request.
+    expect(logged).toHaveBeenCalledTimes(1);
+    expect(outage.isDown).toBe(true);
+    outage.reachable();
+    expect(outage.isDown).toBe(false);
+    expect(run(new Error('syntax error at or near "SELEC"')).statusCode).toBe(500);
+    logged.mockRestore();
   });
 });

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import * as Sentry from '@sentry/nestjs';
 import type { Request, Response } from 'express';
+import { DATABASE_RETRY_AFTER_S, DatabaseOutage } from '../database/database-outage';
 import { requestIdOf } from '../http/request-id';
 import { routeTemplate } from '../http/route-template';
 import { AppError } from './app-error';
@@ -22,10 +23,14 @@ interface BodyParserError {
 /**
  * The one global filter: every error leaves as `{statusCode, code, message, requestId, details?}`.
  * Unexpected errors become a generic 500 (never a stack or internal message) and go to Sentry.
+ * An unreachable database is not a bug: 503 SERVICE_UNAVAILABLE with Retry-After, logged once per
+ * outage by DatabaseOutage instead of once per request.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
+
+  constructor(private readonly outage: DatabaseOutage) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') return;
@@ -33,6 +38,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     const requestId = requestIdOf(req);
+    if (this.outage.reportIfUnavailable(exception)) {
+      if (res.headersSent) return;
+      res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_S));
+      res.status(HttpStatus.SERVICE_UNAVAILABLE).json({
+        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'The service is temporarily unavailable; retry later',
+        requestId,
+      } satisfies ErrorResponse);
+      return;
+    }
     const body = this.toBody(exception, requestId, res);
 
     if (body.statusCode >= 500 && !(exception instanceof AppError)) {

@@ -2,23 +2,30 @@ import {
   CallHandler,
   ExecutionContext,
   HttpStatus,
+  Inject,
   Injectable,
   Logger,
   NestInterceptor,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { from, mergeMap, Observable } from 'rxjs';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.token';
+import { crashPoint } from '../crash/crash-points';
 import type { AuthedRequest } from '../decorators/current-user.decorator';
 import { AppError } from '../errors/app-error';
 import { requestFingerprint } from './canonical-json';
+import { idempotencyContext } from './idempotency-context';
 import { IdempotencyStore } from './idempotency.store';
 import { IdempotentReplay } from './idempotent-replay';
 import type { IdempotentOptions } from './idempotent.decorator';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY_FORMAT = /^[\x20-\x7e]{1,255}$/;
-const DEFAULT_IN_FLIGHT_TTL_SECONDS = 60;
+/** A key write that failed (database restart) is retried in the background this long. */
+const PERSIST_RETRY_MS = 60_000;
 /** Outcomes worth replaying: successes and deterministic business refusals. Others free the key. */
 const STORED_CLIENT_ERRORS = new Set([402, 409, 410, 422]);
 
@@ -29,6 +36,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly store: IdempotencyStore,
     private readonly reflector: Reflector,
+    @Inject(APP_CONFIG) private readonly cfg: AppConfig,
   ) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -56,7 +64,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const routePath = (req.route as { path?: string } | undefined)?.path ?? req.path;
     const route = `${req.method} ${routePath}`;
     const fingerprint = requestFingerprint(req.method, req.path, req.body);
-    const ttlMs = (options.inFlightTtlSeconds ?? DEFAULT_IN_FLIGHT_TTL_SECONDS) * 1000;
+    const ttlMs = (options.inFlightTtlSeconds ?? this.cfg.idempotency.leaseSeconds) * 1000;
 
     return from(this.store.begin(scope, route, raw, fingerprint, ttlMs)).pipe(
       mergeMap((outcome) => {
@@ -78,7 +86,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
             );
           case 'proceed':
             this.captureResponse(res, outcome.id);
-            return next.handle();
+            // The handler's unit of work records its committed effects on this key (ADR 0060).
+            return idempotencyContext.run({ keyId: outcome.id }, () => next.handle());
         }
       }),
     );
@@ -103,21 +112,39 @@ export class IdempotencyInterceptor implements NestInterceptor {
               ? ''
               : JSON.stringify(body);
       const contentType = res.getHeader('content-type');
+      if (store) crashPoint('before-key-complete', true);
       const persist = store
-        ? this.store.complete(id, {
-            status,
-            contentType: typeof contentType === 'string' ? contentType : null,
-            body: text,
-          })
-        : this.store.release(id);
-      void persist
-        .catch((err: unknown) =>
-          this.logger.error(
-            `could not record idempotent response: ${err instanceof Error ? err.message : String(err)}`,
-          ),
-        )
+        ? () =>
+            this.store.complete(id, {
+              status,
+              contentType: typeof contentType === 'string' ? contentType : null,
+              body: text,
+            })
+        : () => this.store.release(id);
+      void persist()
+        .catch((err: unknown) => {
+          this.logger.error(`could not record idempotent response: ${messageOf(err)}`);
+          // Keep trying in the background (a database restart): the key must not stay claimed.
+          void this.persistLater(persist);
+        })
         .finally(() => originalSend(body));
       return res;
     }) as Response['send'];
   }
+
+  private async persistLater(persist: () => Promise<void>): Promise<void> {
+    const deadline = Date.now() + PERSIST_RETRY_MS;
+    for (let wait = 500; Date.now() < deadline; wait = Math.min(wait * 2, 5_000)) {
+      await sleep(wait);
+      try {
+        await persist();
+        return;
+      } catch {
+        /* still failing: the next attempt logs nothing more; the lease still ends the claim */
+      }
+    }
+    this.logger.warn('gave up recording an idempotent response; its lease will free the key');
+  }
 }
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));

@@ -68,6 +68,7 @@ export class IdempotencyStore {
           fingerprint,
           inFlightTtlMs,
           'expires_at <= now()',
+          true,
         );
         if (taken) return { kind: 'proceed', id: row.id };
         continue;
@@ -83,7 +84,8 @@ export class IdempotencyStore {
           },
         };
       if (!row.abandoned) return { kind: 'in_progress' };
-      // The first attempt died without finishing (crash, lost connection): let this one run.
+      // The first attempt died without finishing (crash, lost connection): let this one run. What it
+      // committed is recorded on the key (effects), so the rerun returns it instead of repeating it.
       const taken = await this.takeOver(
         row.id,
         fingerprint,
@@ -105,11 +107,20 @@ export class IdempotencyStore {
     );
   }
 
-  /** Frees a key whose request should be retryable (server error, validation failure). */
+  /**
+   * Frees a key whose request should be retryable (server error, validation failure). A key whose
+   * request already committed an effect is kept, with its lease ended: the retry may run at once and
+   * gets that effect back instead of causing a second one.
+   */
   async release(id: string): Promise<void> {
-    await this.ds.query(`DELETE FROM idempotency_keys WHERE id = $1 AND status = 'IN_PROGRESS'`, [
-      id,
-    ]);
+    await this.ds.query(
+      `WITH gone AS (
+         DELETE FROM idempotency_keys WHERE id = $1 AND status = 'IN_PROGRESS' AND effects = '{}'
+         RETURNING id)
+       UPDATE idempotency_keys SET locked_until = now()
+       WHERE id = $1 AND status = 'IN_PROGRESS' AND NOT EXISTS (SELECT 1 FROM gone)`,
+      [id],
+    );
   }
 
   /** Deletes keys past retention; returns how many. */
@@ -133,12 +144,14 @@ export class IdempotencyStore {
     fingerprint: string,
     inFlightTtlMs: number,
     condition: string,
+    fresh = false,
   ): Promise<boolean> {
     const rows = returningRows<{ id: string }>(
       await this.ds.query(
         `UPDATE idempotency_keys
        SET fingerprint = $2, status = 'IN_PROGRESS', locked_until = now() + $3 * interval '1 millisecond',
            response_status = NULL, response_content_type = NULL, response_body = NULL, completed_at = NULL,
+           effects = CASE WHEN ${fresh ? 'true' : 'false'} THEN '{}'::jsonb ELSE effects END,
            expires_at = greatest(expires_at, now() + $4 * interval '1 hour')
        WHERE id = $1 AND ${condition} RETURNING id`,
         [id, fingerprint, inFlightTtlMs, IDEMPOTENCY_RETENTION_HOURS],

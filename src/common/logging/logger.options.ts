@@ -21,6 +21,8 @@ export const REDACT_PATHS = [
     'secret',
     'secretKey',
     'webhookSecret',
+    'webhookSecrets',
+    'webhookTokens',
     'accountNumber',
     'apiKey',
   ].flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]),

@@ -10,17 +10,19 @@ import {
   ThrottlerStorage,
 } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
+import { createHash } from 'node:crypto';
 import { AppError } from '../errors/app-error';
 import type { AuthedRequest } from '../decorators/current-user.decorator';
 import { rateLimitedTotal } from '../metrics/metrics.registry';
-import { RATE_LIMIT_CATEGORY, RateLimitCategory } from './rate-limit.decorator';
+import { RATE_LIMIT_ALSO_BY, RATE_LIMIT_CATEGORY, RateLimitCategory } from './rate-limit.decorator';
 import { REQUEST_IDENTITY, RequestIdentity } from './request-identity';
 
 /**
  * One named throttler per category is registered; this guard enforces only the one matching the route
  * (its @RateLimit category, else api_read for GET/HEAD and api_write otherwise). The budget is per
  * category and caller — all `auth` routes share one counter — so it holds whichever route is hit.
- * Callers are tracked by user id when they present a valid access token, else by client IP
+ * Callers are tracked by user id when they present a valid access token, else by client IP; the
+ * `auth` category always by client IP, and login also by target email (`@RateLimitAlsoBy`). Otherwise by client IP
  * (X-Forwarded-For honoured only from TRUSTED_PROXIES, through Express's `trust proxy`). It runs
  * before the auth guard, so requests failing authentication are limited too.
  * Per-route limits: `@Throttle({ auth: {...} })`.
@@ -60,9 +62,25 @@ export class CategoryThrottlerGuard extends ThrottlerGuard {
     if (category === 'none' || throttler.name !== category) return true;
     const req = context.switchToHttp().getRequest<Request>();
     const res = context.switchToHttp().getResponse<Response>();
-    const tracker = await props.getTracker(req, context);
-    const key = props.generateKey(context, tracker, category);
-    const record = await this.storageService.increment(key, ttl, limit, blockDuration, category);
+    // Auth routes count per client IP whatever credentials come along: a Bearer token must not turn
+    // password guessing into a per-user budget the attacker controls.
+    const tracker =
+      category === 'auth' ? clientIpTracker(req) : await props.getTracker(req, context);
+    const keys = [props.generateKey(context, tracker, category)];
+    const field = this.reflector.getAllAndOverride<string | undefined>(RATE_LIMIT_ALSO_BY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    const value = field ? bodyValue(req, field) : undefined;
+    if (field && value !== undefined)
+      keys.push(props.generateKey(context, `${field}:${digest(value)}`, category));
+    const records = await Promise.all(
+      keys.map((key) => this.storageService.increment(key, ttl, limit, blockDuration, category)),
+    );
+    const blocked = records.find((r) => r.isBlocked);
+    // The tightest budget is the one reported.
+    const record =
+      blocked ?? records.reduce((a, b) => (b.totalHits > a.totalHits ? b : a), records[0]);
     if (record.isBlocked) {
       rateLimitedTotal.inc({ category });
       const retryAfter = Math.max(1, Math.ceil(record.timeToBlockExpire));
@@ -83,9 +101,7 @@ export class CategoryThrottlerGuard extends ThrottlerGuard {
     const r = req as unknown as AuthedRequest;
     const user = r.user ?? this.identity?.(r);
     if (user) return `user:${user.id}`;
-    // `req.ip` already resolves X-Forwarded-For through trusted proxies only; IPv6 grouped by /64.
-    const ip = r.ip ?? r.socket?.remoteAddress ?? 'unknown';
-    return `ip:${normalizeIp(ip.startsWith('::ffff:') ? ip.slice(7) : ip)}`;
+    return clientIpTracker(r);
   }
 
   /** Readable, instance-independent keys: every instance on one Redis counts in the same place. */
@@ -104,3 +120,22 @@ export class CategoryThrottlerGuard extends ThrottlerGuard {
     return method === 'GET' || method === 'HEAD' || method === 'OPTIONS' ? 'api_read' : 'api_write';
   }
 }
+
+/** `req.ip` already resolves X-Forwarded-For through trusted proxies only; IPv6 grouped by /64. */
+function clientIpTracker(r: { ip?: string; socket?: { remoteAddress?: string } }): string {
+  const ip = r.ip ?? r.socket?.remoteAddress ?? 'unknown';
+  return `ip:${normalizeIp(ip.startsWith('::ffff:') ? ip.slice(7) : ip)}`;
+}
+
+/** A body field as the key of a second budget: trimmed and lower-cased (emails), capped in length. */
+function bodyValue(req: Request, field: string): string | undefined {
+  const body = req.body as Record<string, unknown> | undefined;
+  const v = body && typeof body === 'object' ? body[field] : undefined;
+  return typeof v === 'string' && v.trim() !== ''
+    ? v.trim().toLowerCase().slice(0, 320)
+    : undefined;
+}
+
+/** Keys hold a digest, never the email itself. */
+const digest = (v: string) =>
+  createHash('sha256').update(v, 'utf8').digest('base64url').slice(0, 32);

@@ -8,6 +8,9 @@ import { CreatePaymentMethods1764400000001 } from './1764400000001-CreatePayment
 import { CreatePlatformSettings1764500000000 } from './1764500000000-CreatePlatformSettings';
 import { CreateJobs1764500001000 } from './1764500001000-CreateJobs';
 import { AddJobPaymentLinks1764500002000 } from './1764500002000-AddJobPaymentLinks';
+import { AddIdempotencyEffects1764600000000 } from './1764600000000-AddIdempotencyEffects';
+import { CreateAuthSessions1764620000000 } from './1764620000000-CreateAuthSessions';
+import { CreateWebhookRejections1764640000000 } from './1764640000000-CreateWebhookRejections';
 
 /** Every migration, in order. Append new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -21,4 +24,7 @@ export const MIGRATIONS = [
   CreatePlatformSettings1764500000000,
   CreateJobs1764500001000,
   AddJobPaymentLinks1764500002000,
+  AddIdempotencyEffects1764600000000,
+  CreateAuthSessions1764620000000,
+  CreateWebhookRejections1764640000000,
 ];

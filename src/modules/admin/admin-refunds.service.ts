@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { UnitOfWork } from '../../common/database/unit-of-work';
 import { AppError } from '../../common/errors/app-error';
 import { AuditLogService } from '../audit/audit-log.service';
 import { walletAccount } from '../ledger/account-policy';
@@ -28,7 +28,7 @@ export interface RefundResult {
 @Injectable()
 export class AdminRefundsService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly ledger: LedgerService,
     private readonly transactions: TransactionsService,
     private readonly audit: AuditLogService,
@@ -39,7 +39,9 @@ export class AdminRefundsService {
     id: string,
     input: { amount: number; reason: string },
   ): Promise<RefundResult> {
-    return this.ds.transaction(async (m) => {
+    // Recorded on the request's Idempotency-Key with the refund: a retry after a crash returns this
+    // refund, never a second one (ADR 0060). The result is plain JSON.
+    return this.uow.runOnce('admin.refund', async (m) => {
       const original = await this.transactions.lockById(id, m);
       if (!original) throw AppError.notFound('TRANSACTION_NOT_FOUND', 'Transaction not found');
       const source = REFUND_SOURCE[original.type];

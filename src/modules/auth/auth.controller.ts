@@ -16,7 +16,7 @@ import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
 import { AuthUser, CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Public } from '../../common/decorators/public.decorator';
-import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
+import { RateLimit, RateLimitAlsoBy } from '../../common/rate-limit/rate-limit.decorator';
 import { clearAuthCookies, REFRESH_COOKIE, setAuthCookies } from './auth-cookies';
 import { AuthResult, AuthService } from './auth.service';
 import { LoginDto, RefreshDto, RegisterDto } from './dto/auth.dto';
@@ -44,6 +44,7 @@ export class AuthController {
 
   @Public()
   @RateLimit('auth')
+  @RateLimitAlsoBy('email')
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with email and password' })
@@ -78,7 +79,10 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Revoke the refresh token family and clear cookies' })
+  @ApiOperation({
+    summary:
+      "End the caller's session (its access and refresh tokens; also the family of a refresh token given) and clear cookies",
+  })
   @ApiNoContentResponse({ description: 'Logged out' })
   async logout(
     @CurrentUser() user: AuthUser,
@@ -86,7 +90,7 @@ export class AuthController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<void> {
-    await this.auth.logout(user.id, dto.refreshToken ?? cookie(req, REFRESH_COOKIE));
+    await this.auth.logout(user, dto.refreshToken ?? cookie(req, REFRESH_COOKIE));
     clearAuthCookies(res, this.cfg);
   }
 

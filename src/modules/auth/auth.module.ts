@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
-import type { AppConfig } from '../../config/app-config';
+import { type AppConfig, ConfigError } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { REQUEST_IDENTITY, RequestIdentity } from '../../common/rate-limit/request-identity';
 import { verifiedCaller } from './jwt-auth.guard';
+import { SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
 
 @Module({
@@ -17,6 +18,8 @@ import { TokenService } from './token.service';
       inject: [APP_CONFIG],
       useFactory: (cfg: AppConfig) => {
         // A KeyObject instead of a string: jsonwebtoken otherwise re-derives the key on every verify.
+        // loadConfig({server: true}) already refused to start without one; this keeps the type honest.
+        if (!cfg.auth.jwtSecret) throw new ConfigError(['JWT_SECRET: required']);
         const key = createSecretKey(Buffer.from(cfg.auth.jwtSecret, 'utf8'));
         return {
           privateKey: key,
@@ -31,6 +34,7 @@ import { TokenService } from './token.service';
   providers: [
     AuthService,
     TokenService,
+    SessionsService,
     {
       provide: REQUEST_IDENTITY,
       inject: [TokenService],
@@ -40,6 +44,6 @@ import { TokenService } from './token.service';
           verifiedCaller(req, tokens),
     },
   ],
-  exports: [TokenService, REQUEST_IDENTITY],
+  exports: [TokenService, SessionsService, REQUEST_IDENTITY],
 })
 export class AuthModule {}

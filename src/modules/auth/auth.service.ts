@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error';
 import { Timed } from '../../common/metrics/timed.decorator';
+import type { AuthUser } from '../../common/decorators/current-user.decorator';
 import { toUserResponse, UserResponse } from '../users/user.entity';
 import { hashPassword, UsersService, verifyPassword } from '../users/users.service';
 import type { LoginDto, RegisterDto } from './dto/auth.dto';
@@ -33,6 +34,8 @@ export class AuthService {
     const ok = await verifyPassword(user?.passwordHash ?? (await this.dummyHash), dto.password);
     if (!user || !ok)
       throw AppError.unauthorized('INVALID_CREDENTIALS', 'Invalid email or password');
+    if (user.disabledAt)
+      throw AppError.unauthorized('ACCOUNT_DISABLED', 'This account is disabled');
     return { user: toUserResponse(user), ...(await this.tokens.issue(user)) };
   }
 
@@ -42,13 +45,14 @@ export class AuthService {
       throw AppError.unauthorized('INVALID_REFRESH_TOKEN', 'Refresh token is missing');
     const { userId, familyId } = await this.tokens.rotate(refreshToken);
     const user = await this.users.findById(userId);
-    if (!user)
+    if (!user || user.disabledAt)
       throw AppError.unauthorized('INVALID_REFRESH_TOKEN', 'Refresh token is invalid or expired');
     return { user: toUserResponse(user), ...(await this.tokens.issue(user, familyId)) };
   }
 
-  async logout(userId: string, refreshToken: string | undefined): Promise<void> {
-    if (refreshToken) await this.tokens.revoke(refreshToken, userId);
+  /** Ends the caller's session (its access and refresh tokens), with or without a refresh token. */
+  async logout(user: AuthUser, refreshToken: string | undefined): Promise<void> {
+    await this.tokens.revoke(user, refreshToken);
   }
 
   async me(userId: string): Promise<UserResponse> {

@@ -6,25 +6,39 @@ import { IS_PUBLIC } from '../../common/decorators/public.decorator';
 import { ROLES } from '../../common/decorators/roles.decorator';
 import type { Role } from '../users/role';
 import { ACCESS_COOKIE } from './auth-cookies';
+import { SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
+import type { Response } from 'express';
 
-/** Global guard: every route needs a valid access token (Bearer or `access` cookie) unless @Public(). */
+/**
+ * Global guard: every route needs a valid access token (Bearer or `access` cookie) of a live session
+ * unless @Public(). The session check (revoked session, deleted or disabled account) is cached for a
+ * few seconds per session, so the hot path pays a map lookup, not a query (SessionsService).
+ */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
+    private readonly sessions: SessionsService,
   ) {}
 
-  canActivate(ctx: ExecutionContext): boolean {
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (ctx.getType() !== 'http') return true;
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
-    const req = ctx.switchToHttp().getRequest<AuthedRequest>();
-    const user = verifiedCaller(req, this.tokens);
-    if (!user) throw AppError.unauthorized();
+    const http = ctx.switchToHttp();
+    const req = http.getRequest<AuthedRequest>();
+    const claimed = verifiedCaller(req, this.tokens);
+    if (!claimed?.sessionId) throw AppError.unauthorized();
+    const role = await this.sessions.activeRole(claimed.sessionId, claimed.id);
+    if (!role) throw AppError.unauthorized('UNAUTHORIZED', 'Session has ended; sign in again');
+    // The account's current role, not the one frozen in the token.
+    const user: AuthUser = { ...claimed, role };
     req.user = user;
+    // Per-user answers must never be stored by browsers or shared caches.
+    http.getResponse<Response>().setHeader('Cache-Control', 'no-store');
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(user.role)) throw AppError.forbidden();

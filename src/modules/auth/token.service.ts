@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
 import { AppError } from '../../common/errors/app-error';
 import type { AuthUser } from '../../common/decorators/current-user.decorator';
 import type { Role } from '../users/role';
+import { SessionsService } from './sessions.service';
 
 export interface TokenPair {
   accessToken: string;
@@ -17,6 +18,10 @@ interface AccessClaims {
   sub: string;
   role: Role;
   typ: 'access';
+  /** The session (= refresh-token family) the token belongs to; revoking it ends the token. */
+  sid: string;
+  /** Set by the signer (JWT_ACCESS_TTL); a token without it is refused. */
+  exp?: number;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -28,31 +33,54 @@ export class TokenService {
     private readonly jwt: JwtService,
     private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
+    private readonly sessions: SessionsService,
   ) {}
 
-  async issue(
-    user: { id: string; role: Role },
-    familyId: string = randomUUID(),
-  ): Promise<TokenPair> {
+  /**
+   * A new access + refresh token pair. Without `sessionId` it starts a new session (login, register);
+   * with one (refresh) it continues that session's family.
+   */
+  async issue(user: { id: string; role: Role }, sessionId?: string): Promise<TokenPair> {
+    const refreshToken = randomBytes(32).toString('base64url');
+    const rows = await this.db.query<Array<{ family_id: string }>>(
+      sessionId
+        ? `INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at)
+           VALUES ($1, $4, $2, now() + make_interval(secs => $3)) RETURNING family_id`
+        : `WITH s AS (INSERT INTO auth_sessions (user_id) VALUES ($1) RETURNING id)
+           INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at)
+           SELECT $1, s.id, $2, now() + make_interval(secs => $3) FROM s RETURNING family_id`,
+      [
+        user.id,
+        sha256(refreshToken),
+        this.cfg.auth.refreshTtlSeconds,
+        ...(sessionId ? [sessionId] : []),
+      ],
+    );
     const accessToken = await this.jwt.signAsync({
       sub: user.id,
       role: user.role,
       typ: 'access',
+      sid: rows[0].family_id,
     } satisfies AccessClaims);
-    const refreshToken = randomBytes(32).toString('base64url');
-    await this.db.query(
-      `INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at)
-       VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
-      [user.id, familyId, sha256(refreshToken), this.cfg.auth.refreshTtlSeconds],
-    );
     return { accessToken, refreshToken };
   }
 
+  /**
+   * The caller named by a signed, unexpired access token of a session, or null. Whether the session
+   * is still live is the auth guard's second step (`SessionsService.activeRole`).
+   */
   verifyAccess(token: string): AuthUser | null {
     try {
       const claims = this.jwt.verify<AccessClaims>(token);
-      if (claims.typ !== 'access' || typeof claims.sub !== 'string') return null;
-      return { id: claims.sub, role: claims.role };
+      if (
+        claims.typ !== 'access' ||
+        typeof claims.sub !== 'string' ||
+        typeof claims.sid !== 'string' ||
+        // jsonwebtoken accepts a token without `exp` as never expiring: never here.
+        typeof claims.exp !== 'number'
+      )
+        return null;
+      return { id: claims.sub, role: claims.role, sessionId: claims.sid };
     } catch {
       return null;
     }
@@ -64,9 +92,12 @@ export class TokenService {
    */
   async rotate(refreshToken: string): Promise<{ userId: string; familyId: string }> {
     const hash = sha256(refreshToken);
+    // The session check closes a race with logout: a token minted while the session was being
+    // revoked is refused here.
     const used = await this.db.query<[Array<{ user_id: string; family_id: string }>, number]>(
-      `UPDATE refresh_tokens SET used_at = now()
+      `UPDATE refresh_tokens r SET used_at = now()
         WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+          AND EXISTS (SELECT 1 FROM auth_sessions s WHERE s.id = r.family_id AND s.revoked_at IS NULL)
         RETURNING user_id, family_id`,
       [hash],
     );
@@ -77,7 +108,7 @@ export class TokenService {
       Array<{ family_id: string; used_at: Date | null; revoked_at: Date | null }>
     >(`SELECT family_id, used_at, revoked_at FROM refresh_tokens WHERE token_hash = $1`, [hash]);
     if (known[0] && (known[0].used_at || known[0].revoked_at)) {
-      await this.revokeFamily(known[0].family_id);
+      await this.sessions.revokeFamily(known[0].family_id);
       throw AppError.unauthorized(
         'REFRESH_TOKEN_REUSED',
         'Refresh token was already used; please sign in again',
@@ -86,20 +117,15 @@ export class TokenService {
     throw AppError.unauthorized('INVALID_REFRESH_TOKEN', 'Refresh token is invalid or expired');
   }
 
-  /** Revokes the family of the given refresh token (logout). Unknown tokens are ignored. */
-  async revoke(refreshToken: string, userId: string): Promise<void> {
-    await this.db.query(
-      `UPDATE refresh_tokens SET revoked_at = now()
-        WHERE revoked_at IS NULL AND user_id = $2
-          AND family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)`,
-      [sha256(refreshToken), userId],
+  /** Logout: ends the caller's session, and the family of a refresh token given too. */
+  async revoke(user: AuthUser, refreshToken: string | undefined): Promise<void> {
+    if (user.sessionId) await this.sessions.revoke(user.sessionId, user.id);
+    if (!refreshToken) return;
+    const rows = await this.db.query<Array<{ family_id: string }>>(
+      `SELECT family_id FROM refresh_tokens WHERE token_hash = $1 AND user_id = $2`,
+      [sha256(refreshToken), user.id],
     );
-  }
-
-  private async revokeFamily(familyId: string): Promise<void> {
-    await this.db.query(
-      `UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`,
-      [familyId],
-    );
+    if (rows[0] && rows[0].family_id !== user.sessionId)
+      await this.sessions.revoke(rows[0].family_id, user.id);
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../../config/config.token';
 import { REDIS_CLIENT, RedisClient } from '../../common/redis/redis.module';
 import { ShutdownState } from '../../common/shutdown/shutdown-state';
 import { HealthRegistry } from '../../common/health/health-registry';
+import { DatabaseOutage } from '../../common/database/database-outage';
 
 const startedAt = Date.now();
 
@@ -25,8 +26,17 @@ async function timed<T>(
   }
 }
 
+const PROBE_CACHE_MS = 1_000;
+type Probes = [
+  { ok: boolean; ms: number },
+  { ok: boolean; ms: number },
+  Awaited<ReturnType<HealthRegistry['cacheStats']>>,
+];
+
 @Injectable()
-export class HealthStatusService {
+export class HealthStatusService implements OnModuleInit {
+  private last?: { at: number; value: Promise<Probes> };
+
   constructor(
     private readonly ds: DataSource,
     private readonly indicator: HealthIndicatorService,
@@ -34,19 +44,34 @@ export class HealthStatusService {
     @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
     private readonly contributors: HealthRegistry,
+    private readonly outage: DatabaseOutage,
   ) {}
 
-  async redisIndicator() {
-    const check = this.indicator.check('redis');
-    const r = await timed(async () => this.redis?.ping());
-    return r.ok ? check.up({ latency_ms: r.ms }) : check.down({ message: 'Redis did not answer' });
+  onModuleInit(): void {
+    // While an outage is on, DatabaseOutage probes with this until the database answers again.
+    this.outage.setProbe(() => this.ds.query('SELECT 1'));
   }
 
+  /** Readiness: the database answers (money requests can be served). */
+  async databaseIndicator() {
+    const check = this.indicator.check('database');
+    const r = await this.pingDatabase();
+    return r.ok ? check.up() : check.down({ message: 'PostgreSQL did not answer' });
+  }
+
+  private async pingDatabase() {
+    const r = await timed(() => this.ds.query('SELECT 1'));
+    if (r.ok) this.outage.reachable();
+    return r;
+  }
+
+  /**
+   * The public status. Its costly part (database and Redis probes, cache statistics) runs at most once
+   * a second per instance however often the route is polled (it is also rate-limited); breakers and
+   * shutdown are read live.
+   */
   async snapshot() {
-    const [db, cache] = await Promise.all([
-      timed(() => this.ds.query('SELECT 1')),
-      this.redis ? timed(async () => this.redis?.ping()) : Promise.resolve({ ok: true, ms: 0 }),
-    ]);
+    const [db, cache, cacheStats] = await this.probes();
     const breakers = this.contributors.circuitBreakers();
     const cacheState = this.redis ? (cache.ok ? 'up' : 'down') : 'memory';
     const status =
@@ -62,11 +87,25 @@ export class HealthStatusService {
         database_latency_ms: db.ms,
         cache: cacheState,
         cache_latency_ms: cache.ms,
-        cache_stats: await this.contributors.cacheStats(),
+        cache_stats: cacheStats,
         circuit_breakers: breakers,
       },
       version: this.cfg.app.version,
       uptime_s: Math.round((Date.now() - startedAt) / 1000),
     };
+  }
+
+  private probes(): Promise<Probes> {
+    const now = Date.now();
+    if (this.last && now - this.last.at < PROBE_CACHE_MS) return this.last.value;
+    const value = Promise.all([
+      this.pingDatabase(),
+      this.redis ? timed(async () => this.redis?.ping()) : Promise.resolve({ ok: true, ms: 0 }),
+      this.contributors.cacheStats(),
+    ]);
+    this.last = { at: now, value };
+    // A failed computation is not kept for the next caller.
+    value.catch(() => (this.last = undefined));
+    return value;
   }
 }

@@ -1,5 +1,6 @@
+import { UnitOfWork } from '../../common/database/unit-of-work';
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { AuditLogService } from '../audit/audit-log.service';
 import { DepositService } from '../payments/deposits/deposit.service';
@@ -30,7 +31,7 @@ export class JobEarningsService {
   private readonly logger = new Logger('JobEarnings');
 
   constructor(
-    private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly jobs: JobsRepository,
     private readonly escrow: JobEscrowService,
     private readonly audit: AuditLogService,
@@ -52,7 +53,7 @@ export class JobEarningsService {
       for (const id of ids) {
         seen.add(id);
         try {
-          const released = await this.ds.transaction(async (m) => {
+          const released = await this.uow.run('job.earnings.release', async (m) => {
             const job = await this.jobs.lockIfDue(id, m);
             if (!job) return null;
             await this.releaseLocked(job, null, { by: 'schedule' }, m);
@@ -74,7 +75,7 @@ export class JobEarningsService {
   /** Admin: release now, ignoring the release date and any hold. Audit-logged with the release. */
   async adminRelease(actor: AdminActor, id: string, reason?: string): Promise<JobResponse> {
     if (!isUuid(id)) throw jobNotFound();
-    const job = await this.ds.transaction(async (m) => {
+    const job = await this.uow.run('job.earnings.admin-release', async (m) => {
       const job = await this.jobs.lockById(id, m);
       if (!job) throw jobNotFound();
       if (job.earningsReleasedAt)
@@ -117,7 +118,7 @@ export class JobEarningsService {
    */
   async hold(actor: AdminActor, id: string, reason: string): Promise<JobResponse> {
     if (!isUuid(id)) throw jobNotFound();
-    const job = await this.ds.transaction(async (m) => {
+    const job = await this.uow.run('job.earnings.hold', async (m) => {
       const job = await this.jobs.lockById(id, m);
       if (!job) throw jobNotFound();
       if (job.status === 'CANCELLED')
@@ -156,9 +157,11 @@ export class JobEarningsService {
   }
 
   /** After commit: both participants' job lists show the change; the worker gets wallet.updated. */
-  private async afterChange(job: Job): Promise<void> {
-    await this.listCache.invalidate(job.clientId, job.workerId);
-    await this.deposits.publishWallet(job.workerId);
+  private afterChange(job: Job): Promise<void> {
+    return this.uow.afterCommitted('job.earnings', [
+      () => this.listCache.invalidate(job.clientId, job.workerId),
+      () => this.deposits.publishWallet(job.workerId),
+    ]);
   }
 
   private async releaseLocked(

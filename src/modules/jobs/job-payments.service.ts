@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { UnitOfWork } from '../../common/database/unit-of-work';
 import type { AuthUser } from '../../common/decorators/current-user.decorator';
 import { AppError } from '../../common/errors/app-error';
 import { DepositService } from '../payments/deposits/deposit.service';
@@ -24,7 +25,7 @@ export interface JobPaymentResult {
 @Injectable()
 export class JobPaymentsService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly jobs: JobsRepository,
     private readonly escrow: JobEscrowService,
     private readonly milestones: JobMilestonesService,
@@ -39,7 +40,7 @@ export class JobPaymentsService {
     method: JobPaymentMethod,
   ): Promise<JobPaymentResult> {
     if (method === 'GCASH') return this.viaGateway(user, id, 'downpayment');
-    const job = await this.asClient(user, id, async (job, m) => {
+    const job = await this.asClient(user, id, 'job.downpayment', async (job, m) => {
       assertTransition(job.status, 'IN_PROGRESS');
       await this.refuseIfCheckoutOpen(job, 'downpayment', m);
       const funded = await this.escrow.fundDownpayment(job, { kind: 'WALLET' }, m);
@@ -51,7 +52,9 @@ export class JobPaymentsService {
         funded.paymentTransactionId,
       );
     });
-    await this.deposits.publishWallet(job.clientId);
+    await this.uow.afterCommitted('job.downpayment', [
+      () => this.deposits.publishWallet(job.clientId),
+    ]);
     return { job: toJobResponse(job), checkout: null };
   }
 
@@ -61,14 +64,16 @@ export class JobPaymentsService {
     method: JobPaymentMethod,
   ): Promise<JobPaymentResult> {
     if (method === 'GCASH') return this.viaGateway(user, id, 'remaining');
-    const job = await this.asClient(user, id, async (job, m) => {
+    const job = await this.asClient(user, id, 'job.approve', async (job, m) => {
       assertTransition(job.status, 'COMPLETED');
       await this.refuseIfCheckoutOpen(job, 'remaining', m);
       await this.markApproved(job, user.id, m);
       return this.milestones.remainingPaid(job, { kind: 'WALLET' }, user.id, m);
     });
-    await this.deposits.publishWallet(job.clientId);
-    await this.deposits.publishWallet(job.workerId);
+    await this.uow.afterCommitted('job.approve', [
+      () => this.deposits.publishWallet(job.clientId),
+      () => this.deposits.publishWallet(job.workerId),
+    ]);
     return { job: toJobResponse(job), checkout: null };
   }
 
@@ -83,7 +88,8 @@ export class JobPaymentsService {
   ): Promise<JobPaymentResult> {
     this.checkouts.assertGatewayAvailable();
     let prepared: { existing: JobCheckout | null; transaction: Transaction | null } | undefined;
-    const job = await this.asClient(user, id, async (job, m) => {
+    // Not recorded on the key: the checkout step is itself repeatable (an open checkout is reused).
+    const job = await this.asClient(user, id, null, async (job, m) => {
       assertTransition(job.status, step === 'downpayment' ? 'IN_PROGRESS' : 'COMPLETED');
       if (step === 'remaining') await this.markApproved(job, user.id, m);
       prepared = await this.checkouts.prepare(job, step, m);
@@ -117,21 +123,37 @@ export class JobPaymentsService {
       );
   }
 
-  /** The client's job under its row lock; others → 404, the worker → 403. */
+  /**
+   * The client's job under its row lock; others → 404, the worker → 403. With a `once` step name the
+   * change is recorded on the request's Idempotency-Key: a retry after a crash gets the committed job
+   * back instead of a wrong refusal (the job already moved on).
+   */
   private async asClient(
     user: AuthUser,
     id: string,
+    once: string | null,
     fn: (job: Job, m: EntityManager) => Promise<Job>,
   ): Promise<Job> {
     if (!isUuid(id)) throw jobNotFound();
-    const job = await this.ds.transaction(async (m) => {
+    const change = async (m: EntityManager): Promise<Job> => {
       const locked = await this.jobs.lockById(id, m);
       if (!locked || !isParticipant(locked, user.id)) throw jobNotFound();
       if (locked.clientId !== user.id)
         throw AppError.forbidden('NOT_JOB_CLIENT', "Only the job's client can do this");
       return fn(locked, m);
-    });
-    await this.listCache.invalidate(job.clientId, job.workerId);
+    };
+    const job = once
+      ? await this.committedJob(await this.uow.runOnce(once, async (m) => (await change(m)).id))
+      : await this.uow.run('job.checkout', change);
+    await this.uow.afterCommitted(once ?? 'job.checkout', [
+      () => this.listCache.invalidate(job.clientId, job.workerId),
+    ]);
+    return job;
+  }
+
+  private async committedJob(id: string): Promise<Job> {
+    const job = await this.jobs.findById(id);
+    if (!job) throw new Error(`job ${id} vanished`);
     return job;
   }
 }

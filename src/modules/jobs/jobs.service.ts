@@ -1,5 +1,6 @@
+import { UnitOfWork } from '../../common/database/unit-of-work';
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { AuthUser } from '../../common/decorators/current-user.decorator';
 import { AppError } from '../../common/errors/app-error';
 import { isUuid } from './job-id';
@@ -7,7 +8,6 @@ import { PlatformSettingsService } from '../platform-settings/platform-settings.
 import { UsersService } from '../users/users.service';
 import { computeJobAmounts } from './job-amounts';
 import { DepositService } from '../payments/deposits/deposit.service';
-import type { AfterCommit } from '../payments/settlement/settlement.types';
 import { TransactionsService } from '../wallet/transactions.service';
 import { JobCheckoutsService } from './job-checkouts.service';
 import { JobEscrowService } from './job-escrow.service';
@@ -28,7 +28,7 @@ export interface JobPage {
 @Injectable()
 export class JobsService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly jobs: JobsRepository,
     private readonly users: UsersService,
     private readonly settings: PlatformSettingsService,
@@ -47,7 +47,7 @@ export class JobsService {
     if (!worker) throw AppError.notFound('WORKER_NOT_FOUND', 'No such worker');
     if (worker.role !== 'WORKER' && worker.role !== 'AGENCY')
       throw AppError.badRequest('INVALID_WORKER', 'workerId must be a WORKER or AGENCY user');
-    const job = await this.ds.transaction(async (m) => {
+    const job = await this.uow.run('job.create', async (m, work) => {
       // Snapshot the settings in force: later changes apply to new jobs only.
       const s = await this.settings.current(m);
       const amounts = computeJobAmounts(input.budget, s.platformFeeBps);
@@ -76,9 +76,9 @@ export class JobsService {
         },
         m,
       );
+      work.afterCommit(() => this.listCache.invalidate(created.clientId, created.workerId));
       return created;
     });
-    await this.listCache.invalidate(job.clientId, job.workerId);
     return toJobResponse(job);
   }
 
@@ -128,8 +128,7 @@ export class JobsService {
     if (!isUuid(id)) throw jobNotFound();
     const peek = await this.jobs.findById(id);
     if (!peek || !isParticipant(peek, user.id)) throw jobNotFound();
-    const afterCommit: AfterCommit[] = [];
-    const job = await this.ds.transaction(async (m) => {
+    const job = await this.uow.run('job.cancel', async (m, work) => {
       const open = await this.checkouts.openTransaction(peek, 'downpayment', m);
       const checkoutTxn = open ? await this.transactions.lockById(open.id, m) : null;
       const job = await this.jobs.lockById(id, m);
@@ -154,7 +153,7 @@ export class JobsService {
         m,
       );
       if (checkoutTxn?.status === 'PENDING')
-        afterCommit.push(await this.checkouts.closeForCancel(checkoutTxn, m));
+        work.afterCommit(await this.checkouts.closeForCancel(checkoutTxn, m));
       // Before completion the only money in escrow is the downpayment + fee: the downpayment goes
       // back to the client, the fee stays with the platform (ADR 0044).
       if (job.downpaymentPaidAt) {
@@ -169,12 +168,11 @@ export class JobsService {
           },
           m,
         );
-        afterCommit.push(() => this.deposits.publishWallet(job.clientId));
+        work.afterCommit(() => this.deposits.publishWallet(job.clientId));
       }
+      work.afterCommit(() => this.listCache.invalidate(updated.clientId, updated.workerId));
       return updated;
     });
-    await this.listCache.invalidate(job.clientId, job.workerId);
-    for (const fn of afterCommit) await fn();
     return toJobResponse(job);
   }
 
@@ -209,12 +207,12 @@ export class JobsService {
     fn: (job: Job, m: EntityManager) => Promise<Job>,
   ): Promise<JobResponse> {
     if (!isUuid(id)) throw jobNotFound();
-    const job = await this.ds.transaction(async (m) => {
+    const job = await this.uow.run('job.change', async (m, work) => {
       const locked = await this.jobs.lockById(id, m);
       if (!locked || !isParticipant(locked, user.id)) throw jobNotFound();
+      work.afterCommit(() => this.listCache.invalidate(locked.clientId, locked.workerId));
       return fn(locked, m);
     });
-    await this.listCache.invalidate(job.clientId, job.workerId);
     return toJobResponse(job);
   }
 }

@@ -21,6 +21,8 @@ import { WebhookAdminController } from './webhooks/webhook-admin.controller';
 import { WebhookAttemptLimiter } from './webhooks/webhook-attempt-limiter';
 import { WebhookEventsRepository } from './webhooks/webhook-events.repository';
 import { WebhookProcessor } from './webhooks/webhook-processor.service';
+import { WebhookRejectionsController } from './webhooks/webhook-rejections.controller';
+import { WebhookRejectionsRepository } from './webhooks/webhook-rejections.repository';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
 /**
@@ -36,6 +38,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     ReturnPageController,
     WebhooksController,
     WebhookAdminController,
+    WebhookRejectionsController,
   ],
   providers: [
     PaymongoProvider,
@@ -47,6 +50,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     WebhookEventsRepository,
     WebhookProcessor,
     WebhookAttemptLimiter,
+    WebhookRejectionsRepository,
     DepositService,
     ReconciliationService,
   ],

@@ -1,3 +1,4 @@
+import { UnitOfWork } from '../../common/database/unit-of-work';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
@@ -37,6 +38,7 @@ export interface SettingsActor {
 export class PlatformSettingsService {
   constructor(
     private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly audit: AuditLogService,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
   ) {}
@@ -58,7 +60,7 @@ export class PlatformSettingsService {
     patch: Partial<PlatformSettings>,
     actor: SettingsActor,
   ): Promise<PlatformSettingsView> {
-    return this.ds.transaction(async (m) => {
+    return this.uow.run('platform-settings.update', async (m) => {
       const d = this.defaults();
       // Create the row from the defaults on first save, then lock it: concurrent saves serialise.
       await m.query(

@@ -1,8 +1,12 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
+import { allowedOrigins, type OriginMatcher } from '../../common/http/allowed-origins';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.token';
 import { ACCESS_COOKIE } from '../auth/auth-cookies';
 import { TokenService } from '../auth/token.service';
+import { SessionsService } from '../auth/sessions.service';
 import {
   ClientToServerEvents,
   ServerToClientEvents,
@@ -24,20 +28,30 @@ type AppSocket = Socket<
   SocketData
 >;
 
-/** The access token from `auth: {token}` in the handshake, else from the `access` cookie. */
-export function handshakeToken(socket: {
+interface Handshake {
   handshake: { auth: unknown; headers: Record<string, unknown> };
-}): string | null {
+}
+
+/** The access token from `auth: {token}` in the handshake, else from the `access` cookie. */
+export function handshakeToken(socket: Handshake): string | null {
+  return handshakeCredential(socket)?.token ?? null;
+}
+
+/** The handshake's access token and where it came from (a cookie needs an allowed Origin). */
+export function handshakeCredential(
+  socket: Handshake,
+): { token: string; viaCookie: boolean } | null {
   const auth = socket.handshake.auth as { token?: unknown } | undefined;
   if (typeof auth?.token === 'string' && auth.token !== '')
-    return auth.token.replace(/^Bearer\s+/i, '');
+    return { token: auth.token.replace(/^Bearer\s+/i, ''), viaCookie: false };
   const cookie = socket.handshake.headers.cookie;
   if (typeof cookie !== 'string') return null;
   for (const part of cookie.split(';')) {
     const i = part.indexOf('=');
     if (i > 0 && part.slice(0, i).trim() === ACCESS_COOKIE) {
       try {
-        return decodeURIComponent(part.slice(i + 1).trim()) || null;
+        const token = decodeURIComponent(part.slice(i + 1).trim());
+        return token ? { token, viaCookie: true } : null;
       } catch {
         return null;
       }
@@ -53,19 +67,38 @@ export function handshakeToken(socket: {
 @WebSocketGateway({ path: '/socket.io', serveClient: false })
 export class RealtimeGateway implements OnGatewayInit<AppServer>, OnGatewayConnection<AppSocket> {
   private readonly log = new Logger('Realtime');
+  private readonly origins: OriginMatcher;
 
   constructor(
     private readonly tokens: TokenService,
+    private readonly sessions: SessionsService,
     private readonly publisher: RealtimePublisher,
-  ) {}
+    @Inject(APP_CONFIG) cfg: AppConfig,
+  ) {
+    this.origins = allowedOrigins(cfg);
+  }
 
   afterInit(server: AppServer): void {
     server.use((socket, next) => {
-      const token = handshakeToken(socket);
-      const user = token ? this.tokens.verifyAccess(token) : null;
-      if (!user) return next(new Error('unauthorized'));
-      socket.data.userId = user.id;
-      next();
+      const credential = handshakeCredential(socket);
+      // A browser attaches the cookie to a handshake from any page (cross-site WebSocket hijacking):
+      // cookie authentication only from our own origins. A token in `auth` is never sent implicitly.
+      if (credential?.viaCookie) {
+        const origin = socket.handshake.headers.origin;
+        if (typeof origin !== 'string' || !this.origins.has(origin))
+          return next(new Error('origin not allowed'));
+      }
+      const user = credential ? this.tokens.verifyAccess(credential.token) : null;
+      if (!user?.sessionId) return next(new Error('unauthorized'));
+      // Like HTTP: the token's session must still be live (not logged out, account not removed).
+      this.sessions.activeRole(user.sessionId, user.id).then(
+        (role) => {
+          if (!role) return next(new Error('unauthorized'));
+          socket.data.userId = user.id;
+          next();
+        },
+        () => next(new Error('unauthorized')),
+      );
     });
     this.publisher.attach(server);
   }

@@ -51,7 +51,12 @@ export class SandboxControlController {
         return;
       }
       const key = k as keyof SandboxControls;
-      if (
+      if (Array.isArray(DEFAULT_CONTROLS[key])) {
+        if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
+          res.status(400).json({ error: `bad value for ${k}` });
+          return;
+        }
+      } else if (
         typeof v !== typeof DEFAULT_CONTROLS[key] ||
         (typeof v === 'number' && (!Number.isInteger(v) || v < -86400))
       ) {

@@ -3,6 +3,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
 import { pesosToCentavos } from '../../common/money/money';
+import type { CheckoutMethod } from '../payments/providers/payment-provider';
+import { paymongoCapabilities } from '../payments/providers/paymongo.capabilities';
+import { xenditCapabilities } from '../payments/providers/xendit.capabilities';
 import { paymongoId, xenditInvoiceId, xenditPayoutId } from './sandbox.ids';
 import {
   paymongoEvent,
@@ -64,6 +67,20 @@ const PAYMONGO_METHODS = new Set([
   'dob',
   'dob_ubp',
 ]);
+
+const ALL: CheckoutMethod[] = ['gcash', 'paymaya', 'card', 'qrph'];
+/** The sandbox enforces the same documented limits the adapters declare. */
+const PM_LIMITS = paymongoCapabilities({
+  activatedMethods: ALL,
+  pesonetEnabled: true,
+}).checkoutLimits;
+const XN_LIMITS = xenditCapabilities({ activatedMethods: ALL }).checkoutLimits;
+const XN_CODES: Record<string, CheckoutMethod> = {
+  GCASH: 'gcash',
+  PAYMAYA: 'paymaya',
+  CREDIT_CARD: 'card',
+  QRPH: 'qrph',
+};
 
 /**
  * The gateway imitation: resources, validation, idempotency and the customer's actions. Controllers only
@@ -208,7 +225,29 @@ export class SandboxGatewayService {
           'payment_method_types contains an unsupported method.',
           'payment_method_types',
         );
+      const inactive = (methods as string[]).filter(
+        (m) => !this.store.controls.paymongoMethods.includes(m),
+      );
+      if (inactive.length > 0)
+        return pmError(
+          400,
+          'parameter_invalid',
+          `payment_method_types contains ${inactive.join(', ')}, which is not activated on this account.`,
+          'payment_method_types',
+        );
       const min = this.store.controls.paymongoMinAmount;
+      const max = Math.min(
+        ...(methods as string[]).map(
+          (m) => PM_LIMITS[m as CheckoutMethod]?.max ?? Number.MAX_SAFE_INTEGER,
+        ),
+      );
+      if (total > max)
+        return pmError(
+          400,
+          'parameter_above_maximum',
+          `The maximum value for the amount is ${max}.`,
+          'amount',
+        );
       if (total < min)
         return pmError(
           400,
@@ -253,6 +292,7 @@ export class SandboxGatewayService {
         },
         methods: methods as string[],
         state: 'open',
+        failedAttempts: 0,
         clientKey: `${id}_client_${randomBytes(12).toString('hex')}`,
         paymentIntentId: paymongoId('pi'),
         paymentId: null,
@@ -300,6 +340,31 @@ export class SandboxGatewayService {
       );
     if (body.currency !== undefined && body.currency !== 'PHP')
       return xnError(400, 'UNSUPPORTED_CURRENCY', 'Only PHP is supported');
+    const channels = Array.isArray(body.payment_methods)
+      ? body.payment_methods.map(String)
+      : this.store.controls.xenditMethods;
+    const unavailable = channels.filter((ch) => !this.store.controls.xenditMethods.includes(ch));
+    if (unavailable.length > 0 || channels.length === 0)
+      return xnError(
+        400,
+        'UNAVAILABLE_PAYMENT_METHOD_ERROR',
+        `Payment method(s) ${unavailable.join(', ') || '(none)'} are not activated for this business`,
+      );
+    for (const ch of channels) {
+      const lim = XN_CODES[ch] ? XN_LIMITS[XN_CODES[ch]] : undefined;
+      if (lim && amount < lim.min)
+        return xnError(
+          400,
+          'API_VALIDATION_ERROR',
+          `amount must be at least ${lim.min / 100} for ${ch}`,
+        );
+      if (lim && amount > lim.max)
+        return xnError(
+          400,
+          'MAXIMUM_TRANSFER_AMOUNT_ERROR',
+          `amount must be at most ${lim.max / 100} for ${ch}`,
+        );
+    }
     const metadata: Record<string, string> = {};
     if (isObj(body.metadata))
       for (const [k, v] of Object.entries(body.metadata)) metadata[k] = String(v);
@@ -320,8 +385,9 @@ export class SandboxGatewayService {
         name: typeof customer.given_names === 'string' ? customer.given_names : null,
         email: typeof body.payer_email === 'string' ? body.payer_email : null,
       },
-      methods: Array.isArray(body.payment_methods) ? body.payment_methods.map(String) : ['GCASH'],
+      methods: channels,
       state: 'open',
+      failedAttempts: 0,
       clientKey: '',
       paymentIntentId: '',
       paymentId: null,
@@ -512,24 +578,30 @@ export class SandboxGatewayService {
       const inv = xenditInvoice(c, this.checkoutUrl(id));
       return this.webhooks.send('xendit', `invoice:${id}:PAID`, 'invoice.paid', inv);
     }
-    return this.paymongoEvents(c, 'paid');
+    return this.paymongoEvents(c);
   }
 
+  /**
+   * One failed payment attempt. As on the real hosted pages the checkout stays payable: PayMongo sends
+   * `payment.failed` (a Payment resource, the only documented failure event); a Xendit invoice sends
+   * nothing (its callbacks are PAID and EXPIRED only). `force` sends PayMongo's event even after payment
+   * (a late, out-of-order delivery).
+   */
   async fail(id: string, opts: { force?: boolean } = {}): Promise<DeliveryRecord[] | null> {
     const c = this.store.checkouts.get(id);
     if (!c || (!opts.force && c.state !== 'open')) return null;
     c.updatedAt = Date.now();
-    if (c.provider === 'xendit') {
-      // Xendit invoices cannot fail: an abandoned or refused payment ends as an expired invoice.
-      c.state = 'failed';
-      const inv = xenditInvoice(c, this.checkoutUrl(id));
-      return this.webhooks.send('xendit', `invoice:${id}:EXPIRED`, 'invoice.expired', inv);
-    }
-    c.state = 'failed';
-    c.paymentId = paymongoId('pay');
-    return this.paymongoEvents(c, 'failed');
+    if (c.state === 'open') c.failedAttempts += 1;
+    if (c.provider === 'xendit') return [];
+    const failed = paymongoPayment({ ...c, paymentId: paymongoId('pay') }, 'failed');
+    const ev = paymongoEvent('payment.failed', failed);
+    return this.webhooks.send('paymongo', ev.data.id, ev.data.attributes.type, ev);
   }
 
+  /**
+   * The checkout expires (our expire call's effect, or its lifetime ran out). Xendit sends the EXPIRED
+   * invoice callback; PayMongo documents no expiry event — the service learns it by polling.
+   */
   async expire(id: string, opts: { force?: boolean } = {}): Promise<DeliveryRecord[] | null> {
     const c = this.store.checkouts.get(id);
     if (!c || (!opts.force && c.state !== 'open')) return null;
@@ -539,25 +611,15 @@ export class SandboxGatewayService {
       const inv = xenditInvoice(c, this.checkoutUrl(id));
       return this.webhooks.send('xendit', `invoice:${id}:EXPIRED`, 'invoice.expired', inv);
     }
-    const ev = paymongoEvent(
-      'checkout_session.payment.expired',
-      paymongoSession(c, this.checkoutUrl(id)),
-    );
-    return this.webhooks.send('paymongo', ev.data.id, ev.data.attributes.type, ev);
+    return [];
   }
 
-  private async paymongoEvents(
-    c: SandboxCheckout,
-    outcome: 'paid' | 'failed',
-  ): Promise<DeliveryRecord[]> {
+  private async paymongoEvents(c: SandboxCheckout): Promise<DeliveryRecord[]> {
     const events = [
-      paymongoEvent(
-        `checkout_session.payment.${outcome}`,
-        paymongoSession(c, this.checkoutUrl(c.id)),
-      ),
+      paymongoEvent('checkout_session.payment.paid', paymongoSession(c, this.checkoutUrl(c.id))),
     ];
     if (this.store.controls.paymongoPaymentEvents)
-      events.push(paymongoEvent(`payment.${outcome}`, paymongoPayment(c, outcome)));
+      events.push(paymongoEvent('payment.paid', paymongoPayment(c, 'paid')));
     const sent = await Promise.all(
       events.map((ev) => this.webhooks.send('paymongo', ev.data.id, ev.data.attributes.type, ev)),
     );

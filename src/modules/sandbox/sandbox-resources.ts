@@ -101,7 +101,7 @@ export function paymongoSession(c: SandboxCheckout, checkoutUrl: string) {
           description: c.description,
           livemode: false,
           status: paid ? 'succeeded' : 'awaiting_payment_method',
-          last_payment_error: c.state === 'failed' ? { code: 'payment_failed' } : null,
+          last_payment_error: c.failedAttempts > 0 && !paid ? { code: 'payment_failed' } : null,
           payment_method_allowed: c.methods,
           payments,
           next_action: null,

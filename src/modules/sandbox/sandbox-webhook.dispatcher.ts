@@ -114,7 +114,7 @@ export class SandboxWebhookDispatcher implements OnApplicationShutdown {
     if (provider === 'paymongo') {
       const t = Math.floor(Date.now() / 1000) + this.store.controls.signatureSkewSeconds;
       const live = this.cfg.payments.paymongo.secretKey.startsWith('sk_live_');
-      let sig = signPaymongoWebhook(this.cfg.payments.paymongo.webhookSecret, bytes, {
+      let sig = signPaymongoWebhook(this.cfg.payments.paymongo.webhookSecret ?? '', bytes, {
         t,
         livemode: live,
       });
@@ -126,7 +126,7 @@ export class SandboxWebhookDispatcher implements OnApplicationShutdown {
         );
       h['Paymongo-Signature'] = sig;
     } else {
-      const token = this.cfg.payments.xendit.webhookToken;
+      const token = this.cfg.payments.xendit.webhookToken ?? '';
       h['x-callback-token'] = corrupt ? `${token}-forged` : token;
     }
     return h;

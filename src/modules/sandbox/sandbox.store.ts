@@ -20,7 +20,7 @@ export class SandboxStore {
   readonly payouts = new Map<string, SandboxPayout>();
   readonly idempotency = new Map<string, IdempotentReply>();
   readonly deliveries: DeliveryRecord[] = [];
-  controls: SandboxControls = { ...DEFAULT_CONTROLS };
+  controls: SandboxControls = structuredClone(DEFAULT_CONTROLS);
   private nextDeliveryId = 1;
 
   newDelivery(init: Omit<DeliveryRecord, 'id' | 'attempts'>): DeliveryRecord {
@@ -50,6 +50,6 @@ export class SandboxStore {
     this.payouts.clear();
     this.idempotency.clear();
     this.deliveries.length = 0;
-    this.controls = { ...DEFAULT_CONTROLS };
+    this.controls = structuredClone(DEFAULT_CONTROLS);
   }
 }

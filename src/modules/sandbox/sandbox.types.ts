@@ -1,3 +1,5 @@
+import { PAYMONGO_MIN_PAYMENT } from '../payments/providers/paymongo.capabilities';
+
 /** In-memory records of the gateway imitation. Shapes follow the gateways' own resources. */
 export type SandboxProvider = 'paymongo' | 'xendit';
 
@@ -17,6 +19,8 @@ export interface SandboxCheckout {
   billing: { name: string | null; email: string | null };
   methods: string[];
   state: SandboxCheckoutState;
+  /** Failed payment attempts; the checkout stays payable after each (as on the real hosted pages). */
+  failedAttempts: number;
   clientKey: string;
   paymentIntentId: string;
   paymentId: string | null;
@@ -67,8 +71,12 @@ export interface SandboxControls {
   holdWebhooks: boolean;
   /** Answer the next N gateway API calls with HTTP 500. */
   failNextCalls: number;
-  /** PayMongo minimum checkout total in centavos (the real gateway enforces ₱20 or more). */
+  /** PayMongo minimum checkout total in centavos (default: the documented 2000 = ₱20.00). */
   paymongoMinAmount: number;
+  /** Methods activated on the sandbox PayMongo account; any other in a checkout fails the create. */
+  paymongoMethods: string[];
+  /** Invoice channels activated on the sandbox Xendit account (Xendit codes). */
+  xenditMethods: string[];
   /** Also send `payment.paid` / `payment.failed` next to the checkout_session events. */
   paymongoPaymentEvents: boolean;
   /** Delivery attempts per webhook (1 = no retries) and the first backoff step. */
@@ -89,7 +97,9 @@ export const DEFAULT_CONTROLS: SandboxControls = {
   stripMetadataNext: 0,
   holdWebhooks: false,
   failNextCalls: 0,
-  paymongoMinAmount: 100,
+  paymongoMinAmount: PAYMONGO_MIN_PAYMENT,
+  paymongoMethods: ['gcash', 'paymaya', 'card', 'qrph'],
+  xenditMethods: ['GCASH', 'PAYMAYA', 'CREDIT_CARD', 'QRPH'],
   paymongoPaymentEvents: true,
   maxAttempts: 8,
   retryBaseMs: 250,

@@ -24,6 +24,10 @@ export class User {
   @Column({ type: 'text' })
   role: Role;
 
+  /** Set by an operator to lock the account: no sign-in, and its sessions stop working. */
+  @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
+  disabledAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/co
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Page, wholeList } from '../../common/http/page';
+import { Idempotent } from '../../common/idempotency/idempotent.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { AddPaymentMethodDto, PaymentMethodResponse } from './payment-method.dto';
 import { AddResult, VerificationService } from './verification.service';
@@ -21,6 +22,7 @@ export class PaymentMethodsController {
 
   @Post()
   @RateLimit('payment')
+  @Idempotent()
   @ApiOperation({ summary: 'Add an account; GCASH returns a verification checkout' })
   add(@CurrentUser() user: AuthUser, @Body() body: AddPaymentMethodDto): Promise<AddResult> {
     return this.verification.add(user.id, body);

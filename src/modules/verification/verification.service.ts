@@ -1,18 +1,17 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { CircuitBreakerRegistry } from '../../common/circuit-breaker/circuit-breaker.registry';
 import { providerUnavailable } from '../../common/circuit-breaker/circuit-breaker';
+import { crashPoint } from '../../common/crash/crash-points';
+import { UnitOfWork } from '../../common/database/unit-of-work';
 import { AppError } from '../../common/errors/app-error';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
 import { LedgerService } from '../ledger/ledger.service';
 import { checkoutReturnUrls } from '../payments/deposits/checkout-urls';
 import { DepositService, gatewayToWallet, postOrThrow } from '../payments/deposits/deposit.service';
+import { assertCheckoutAllowed } from '../payments/providers/gateway-capabilities';
 import type { PaymentProvider } from '../payments/providers/payment-provider';
-import {
-  PAYMENT_PROVIDER,
-  PaymentProviderRegistry,
-} from '../payments/providers/payment-provider.token';
+import { PaymentProviderRegistry } from '../payments/providers/payment-provider.token';
 import { ProviderError } from '../payments/providers/provider-errors';
 import { PaymentHandlerRegistry } from '../payments/settlement/payment-handler.registry';
 import type { AfterCommit, HandlerContext } from '../payments/settlement/settlement.types';
@@ -28,6 +27,7 @@ import { PaymentMethodsRepository, toPaymentMethodResponse } from './payment-met
 export const MAX_VERIFICATION_ATTEMPTS_PER_DAY = 5;
 export const UNVERIFIED_TTL_SECONDS = 24 * 3600;
 export const PURGE_JOB = 'verification-purge-unverified';
+const VERIFY_STEP = 'verification.create';
 
 export type AddResult =
   | { paymentMethod: PaymentMethodResponse; verification: { required: false } }
@@ -46,9 +46,8 @@ export class VerificationService implements OnModuleInit {
   private readonly log = new Logger('Verification');
 
   constructor(
-    private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
-    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
     private readonly providers: PaymentProviderRegistry,
     private readonly breakers: CircuitBreakerRegistry,
     private readonly methods: PaymentMethodsRepository,
@@ -88,7 +87,7 @@ export class VerificationService implements OnModuleInit {
     const accountName = dto.accountName.trim();
 
     if (dto.type !== 'GCASH') {
-      const row = await this.ds.transaction(async (m) => {
+      const row = await this.uow.run('payment-method.add', async (m) => {
         await this.methods.lockUser(userId, m);
         if (await this.methods.verifiedExists(userId, dto.type, number, bankCode, m))
           throw AppError.conflict(
@@ -107,8 +106,16 @@ export class VerificationService implements OnModuleInit {
     return this.addGcash(userId, accountName, number);
   }
 
+  /** Verification may run on another gateway than payments (`VERIFICATION_PROVIDER`). */
+  private get verifier(): PaymentProvider {
+    return this.providers.get(this.cfg.business.verificationProvider);
+  }
+
   private async addGcash(userId: string, accountName: string, number: string): Promise<AddResult> {
-    const provider = this.provider;
+    const provider = this.verifier;
+    const amount = this.cfg.business.verificationAmount;
+    // Refused before anything is written or sent when the gateway would refuse it.
+    assertCheckoutAllowed(provider.capabilities, ['gcash'], amount, 422);
     const breaker = this.breakers.find(provider.name);
     if (breaker?.state === 'open')
       throw providerUnavailable(provider.name, breaker.retryAfterSeconds());
@@ -124,9 +131,10 @@ export class VerificationService implements OnModuleInit {
       );
     const user = await this.users.findById(userId);
     if (!user) throw AppError.unauthorized();
-    const amount = this.cfg.business.verificationAmount;
 
-    const { method, txn } = await this.ds.transaction(async (m) => {
+    // Recorded on the request's Idempotency-Key with the rows: a retry after a crash continues this
+    // verification (same method, same transaction) instead of starting a second one (ADR 0060).
+    const ids = await this.uow.runOnce(VERIFY_STEP, async (m) => {
       const method = await this.methods.insert(
         {
           userId,
@@ -151,10 +159,24 @@ export class VerificationService implements OnModuleInit {
         m,
       );
       await this.methods.setVerificationTransaction(method.id, txn.id, m);
-      return { method, txn };
+      return { methodId: method.id, txnId: txn.id };
     });
+    const [method, txn] = await Promise.all([
+      this.methods.find(ids.methodId),
+      this.transactions.findById(ids.txnId),
+    ]);
+    if (!method || !txn)
+      throw AppError.conflict('VERIFICATION_CLOSED', 'This verification attempt was closed');
+    const checkoutUrl = txn.metadata.checkoutUrl;
+    if (txn.providerReference && typeof checkoutUrl === 'string')
+      return {
+        paymentMethod: toPaymentMethodResponse(method),
+        verification: { required: true, amount, checkoutUrl, checkoutId: txn.providerReference },
+      };
 
     try {
+      crashPoint('before-gateway-call');
+      // The gateway key derives from our id, so asking again after a crash returns the same checkout.
       const session = await provider.createCheckout({
         amount,
         currency: 'PHP',
@@ -171,6 +193,7 @@ export class VerificationService implements OnModuleInit {
         },
         ...checkoutReturnUrls(this.cfg, 'verification', method.id),
       });
+      crashPoint('after-gateway-call');
       await this.transactions.attachProvider(txn.id, {
         providerReference: session.checkoutId,
         metadata: {
@@ -179,7 +202,7 @@ export class VerificationService implements OnModuleInit {
         },
       });
       return {
-        paymentMethod: toPaymentMethodResponse({ ...method, verification_transaction_id: txn.id }),
+        paymentMethod: toPaymentMethodResponse(method),
         verification: {
           required: true,
           amount,
@@ -189,9 +212,10 @@ export class VerificationService implements OnModuleInit {
       };
     } catch (err) {
       if (!(err instanceof ProviderError) || err.kind !== 'ambiguous') {
-        await this.ds.transaction(async (m) => {
+        await this.uow.run('verification.fail', async (m) => {
           await this.transactions.setStatus(txn.id, 'FAILED', m);
           await this.methods.deleteUnverified(method.id, m);
+          await this.uow.forgetOnce(VERIFY_STEP, m);
         });
       }
       throw err;
@@ -199,7 +223,7 @@ export class VerificationService implements OnModuleInit {
   }
 
   async remove(userId: string, id: string): Promise<void> {
-    await this.ds.transaction(async (m) => {
+    await this.uow.run('payment-method.remove', async (m) => {
       const mine = await this.methods.lockUser(userId, m);
       const target = mine.find((r) => r.id === id);
       if (!target) throw AppError.notFound('PAYMENT_METHOD_NOT_FOUND', 'Payment method not found');
@@ -218,7 +242,7 @@ export class VerificationService implements OnModuleInit {
   }
 
   async makePrimary(userId: string, id: string): Promise<PaymentMethodResponse> {
-    return this.ds.transaction(async (m) => {
+    return this.uow.run('payment-method.primary', async (m) => {
       const mine = await this.methods.lockUser(userId, m);
       const target = mine.find((r) => r.id === id);
       if (!target) throw AppError.notFound('PAYMENT_METHOD_NOT_FOUND', 'Payment method not found');
@@ -343,7 +367,7 @@ export class VerificationService implements OnModuleInit {
           }
         }
       }
-      const removed = await this.ds.transaction(async (m) => {
+      const removed = await this.uow.run('verification.purge', async (m) => {
         if (txn) {
           const locked = await this.transactions.lockById(txn.id, m);
           if (locked?.status === 'COMPLETED') return false;

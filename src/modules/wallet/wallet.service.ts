@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { UnitOfWork } from '../../common/database/unit-of-work';
 import { AppError } from '../../common/errors/app-error';
 import { walletAccount, walletPendingAccount } from '../ledger/account-policy';
 import { LedgerService } from '../ledger/ledger.service';
@@ -39,7 +40,7 @@ export class WalletService {
   constructor(
     private readonly ledger: LedgerService,
     private readonly transactions: TransactionsService,
-    private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
   ) {}
 
   /**
@@ -71,7 +72,7 @@ export class WalletService {
       );
       return { transaction: done, ledger: result, alreadyCompleted: false };
     };
-    return manager ? run(manager) : this.ds.transaction(run);
+    return manager ? run(manager) : this.uow.run('wallet.complete', run);
   }
 
   async getWallet(userId: string): Promise<WalletView> {

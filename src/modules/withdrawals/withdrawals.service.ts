@@ -2,13 +2,19 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { providerUnavailable } from '../../common/circuit-breaker/circuit-breaker';
 import { CircuitBreakerRegistry } from '../../common/circuit-breaker/circuit-breaker.registry';
+import { crashPoint } from '../../common/crash/crash-points';
+import { UnitOfWork } from '../../common/database/unit-of-work';
 import { AppError } from '../../common/errors/app-error';
 import { pageOf } from '../../common/http/page';
 import { AuditLogService } from '../audit/audit-log.service';
 import { walletAccount } from '../ledger/account-policy';
 import { LedgerService } from '../ledger/ledger.service';
 import { DepositService } from '../payments/deposits/deposit.service';
-import type { PaymentProvider, PayoutChannel } from '../payments/providers/payment-provider';
+import type {
+  PaymentProvider,
+  PayoutChannel,
+  PayoutResult,
+} from '../payments/providers/payment-provider';
 import {
   PAYMENT_PROVIDER,
   PaymentProviderRegistry,
@@ -66,6 +72,7 @@ export class WithdrawalsService implements OnModuleInit {
 
   constructor(
     private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
     private readonly providers: PaymentProviderRegistry,
     private readonly breakers: CircuitBreakerRegistry,
@@ -97,7 +104,9 @@ export class WithdrawalsService implements OnModuleInit {
         'AMOUNT_BELOW_MINIMUM',
         `The smallest withdrawal is ${limits.withdrawalMinAmount} centavos`,
       );
-    const txn = await this.ds.transaction(async (m) => {
+    // Recorded on the request's Idempotency-Key in the same transaction: a retry after a crash gets
+    // this withdrawal back instead of making a second one (ADR 0060).
+    const txnId = await this.uow.runOnce('withdrawal.create', async (m) => {
       // One withdrawal at a time per user, so the daily limits are checked exactly.
       await m.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [LOCK_NAMESPACE, userId]);
       const [method] = await m.query<PaymentMethodRow[]>(
@@ -151,10 +160,15 @@ export class WithdrawalsService implements OnModuleInit {
       );
       if (hold.status === 'REJECTED')
         throw AppError.conflict('INSUFFICIENT_FUNDS', 'Not enough available balance');
-      return created;
+      return created.id;
     });
-    await this.deposits.publishWallet(userId);
-    const payout = await this.requestPayout(txn);
+    const txn = await this.transactions.findById(txnId);
+    if (!txn) throw new Error(`withdrawal ${txnId} vanished`);
+    // The payout is asked for before anything else (the wallet notification reads the database and
+    // must never stand between a committed hold and its payout). A retry whose first attempt died
+    // before recording the gateway's answer asks again with the same gateway idempotency key.
+    const payout = payoutRequested(txn) ? payoutStateOf(txn) : await this.requestPayout(txn);
+    await this.uow.afterCommitted('withdrawal.create', [() => this.deposits.publishWallet(userId)]);
     const current = (await this.transactions.findById(txn.id)) ?? txn;
     return { transaction: toTransactionResponse(current), payout };
   }
@@ -260,8 +274,10 @@ export class WithdrawalsService implements OnModuleInit {
   /** One request to the gateway, never repeated; its answer (or silence) decides the next step. */
   private async requestPayout(txn: Transaction): Promise<PayoutState> {
     const d = txn.metadata.destination as PayoutDestination;
+    let result: PayoutResult;
     try {
-      const result = await this.provider.createPayout({
+      crashPoint('before-gateway-call');
+      result = await this.provider.createPayout({
         reference: txn.id,
         idempotencyKey: `payout:${txn.id}`,
         amount: txn.amount,
@@ -273,24 +289,6 @@ export class WithdrawalsService implements OnModuleInit {
         description: 'iAyos withdrawal',
         metadata: { transaction_id: txn.id },
       });
-      if (result.status === 'manual') {
-        // Nothing was sent and there is no gateway id, so the poll never picks it up; the hold stays
-        // until an admin approves or rejects. Written under the lock, only while still PENDING.
-        await this.resolve(txn.id, async (t, m) => {
-          await this.transactions.attachProvider(t.id, { metadata: { payoutState: 'manual' } }, m);
-          return [];
-        });
-        return 'manual';
-      }
-      await this.transactions.attachProvider(txn.id, {
-        providerReference: result.payoutId,
-        metadata: { payoutState: result.status },
-      });
-      if (result.status === 'succeeded')
-        await this.resolve(txn.id, (t, m) => this.succeedLocked(t, m, {}));
-      if (result.status === 'failed')
-        await this.resolve(txn.id, (t, m) => this.failLocked(t, m, 'payout failed'));
-      return result.status;
     } catch (err) {
       if (err instanceof ProviderError && err.kind === 'ambiguous') {
         // Maybe sent: never send again. The callback or an admin resolves it.
@@ -305,18 +303,39 @@ export class WithdrawalsService implements OnModuleInit {
       await this.resolve(txn.id, (t, m) => this.failLocked(t, m, 'payout not accepted'));
       return 'failed';
     }
+    crashPoint('after-gateway-call');
+    // Recording the answer. A database error here fails the request but never returns money for a
+    // payout that went out: the key keeps the committed hold, and the retry asks the gateway again
+    // with the same gateway key (same payout) and records it.
+    if (result.status === 'manual') {
+      // Nothing was sent and there is no gateway id, so the poll never picks it up; the hold stays
+      // until an admin approves or rejects. Written under the lock, only while still PENDING.
+      await this.resolve(txn.id, async (t, m) => {
+        await this.transactions.attachProvider(t.id, { metadata: { payoutState: 'manual' } }, m);
+        return [];
+      });
+      return 'manual';
+    }
+    await this.transactions.attachProvider(txn.id, {
+      providerReference: result.payoutId,
+      metadata: { payoutState: result.status },
+    });
+    if (result.status === 'succeeded')
+      await this.resolve(txn.id, (t, m) => this.succeedLocked(t, m, {}));
+    if (result.status === 'failed')
+      await this.resolve(txn.id, (t, m) => this.failLocked(t, m, 'payout failed'));
+    return result.status;
   }
 
   private async resolve(
     id: string,
     fn: (txn: Transaction, m: EntityManager) => Promise<AfterCommit[]>,
   ): Promise<void> {
-    const after = await this.ds.transaction(async (m) => {
+    await this.uow.run('withdrawal.resolve', async (m, work) => {
       const txn = await this.transactions.lockById(id, m);
-      if (!txn || txn.status !== 'PENDING') return [];
-      return fn(txn, m);
+      if (!txn || txn.status !== 'PENDING') return;
+      work.afterCommit(...(await fn(txn, m)));
     });
-    for (const f of after) await f();
   }
 
   private async resolveByAdmin(
@@ -326,13 +345,13 @@ export class WithdrawalsService implements OnModuleInit {
     detail: Record<string, unknown>,
     fn: (txn: Transaction, m: EntityManager) => Promise<AfterCommit[]>,
   ): Promise<TransactionResponse> {
-    const { txn, after } = await this.ds.transaction(async (m) => {
+    const txn = await this.uow.run(action, async (m, work) => {
       const locked = await this.transactions.lockById(id, m);
       if (!locked || locked.type !== 'WITHDRAWAL')
         throw AppError.notFound('WITHDRAWAL_NOT_FOUND', 'Withdrawal not found');
       if (locked.status !== 'PENDING')
         throw AppError.conflict('WITHDRAWAL_NOT_PENDING', `Withdrawal is already ${locked.status}`);
-      const hooks = await fn(locked, m);
+      work.afterCommit(...(await fn(locked, m)));
       const done = await this.transactions.findById(id, m);
       await this.audit.record(
         {
@@ -347,9 +366,8 @@ export class WithdrawalsService implements OnModuleInit {
         },
         m,
       );
-      return { txn: done ?? locked, after: hooks };
+      return done ?? locked;
     });
-    for (const f of after) await f();
     return toTransactionResponse(txn);
   }
 
@@ -405,4 +423,19 @@ export class WithdrawalsService implements OnModuleInit {
     await this.transactions.complete(refund.id, { ledgerEntryId: holdIdOf(txn.id) }, m);
     return [() => this.deposits.publishWallet(txn.userId)];
   }
+}
+
+/** The first attempt already got (or gave up on) the gateway's answer: never ask twice. */
+const payoutRequested = (txn: Transaction) =>
+  txn.status !== 'PENDING' || (txn.metadata.payoutState ?? 'requested') !== 'requested';
+
+function payoutStateOf(txn: Transaction): PayoutState {
+  const state = txn.metadata.payoutState;
+  return state === 'pending' ||
+    state === 'succeeded' ||
+    state === 'failed' ||
+    state === 'unknown' ||
+    state === 'manual'
+    ? state
+    : 'pending';
 }

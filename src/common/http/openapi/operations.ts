@@ -415,6 +415,24 @@ export const OPERATIONS: Record<string, OperationDoc> = {
       '409': ['REFUND_EXCEEDS_PAID', 'JOB_NOT_SETTLED', 'NOT_REFUNDABLE'],
     },
   },
+  'GET /api/admin/webhook-rejections': {
+    status: 200,
+    example: {
+      data: [
+        {
+          id: '0f3c2a9e-6b1d-4e55-9f7a-3c2d1b0a9e88',
+          provider: 'paymongo',
+          receivedAt: '2026-11-30T15:40:12.512Z',
+          sourceIp: '203.0.113.7',
+          reason: 'signature: timestamp outside tolerance',
+          bodySha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+          bodyBytes: 1834,
+        },
+      ],
+      nextCursor: null,
+    },
+    errors: { '400': ['VALIDATION_FAILED'] },
+  },
   'GET /api/admin/webhook-events': {
     status: 200,
     example: {

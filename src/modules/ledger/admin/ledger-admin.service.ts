@@ -1,3 +1,4 @@
+import { UnitOfWork } from '../../../common/database/unit-of-work';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -26,6 +27,7 @@ const WALLET = /^wallet:([0-9a-f-]{36}):(available|pending)$/i;
 export class LedgerAdminService {
   constructor(
     private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly ledger: LedgerService,
     private readonly audit: AuditLogService,
   ) {}
@@ -47,7 +49,7 @@ export class LedgerAdminService {
     await this.assertKnownAccount(input.account, currency);
     const entryId = `adjustment:${randomUUID()}`;
     const other: Direction = input.direction === 'CREDIT' ? 'DEBIT' : 'CREDIT';
-    return this.ds.transaction(async (m) => {
+    return this.uow.runOnce('ledger.admin.adjust', async (m) => {
       const before = await this.ledger.balance(input.account, currency, m);
       const r = await this.ledger.post(
         {
@@ -121,7 +123,7 @@ export class LedgerAdminService {
       amount: Number(l.amount),
       direction: l.direction === 'DEBIT' ? 'CREDIT' : 'DEBIT',
     }));
-    return this.ds.transaction(async (m) => {
+    return this.uow.runOnce('ledger.admin.reverse', async (m) => {
       const r = await this.ledger.post(
         {
           entryId: reversalId,

@@ -1,6 +1,8 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { CircuitBreakerRegistry } from '../../../common/circuit-breaker/circuit-breaker.registry';
 import { providerUnavailable } from '../../../common/circuit-breaker/circuit-breaker';
+import { crashPoint } from '../../../common/crash/crash-points';
+import { UnitOfWork } from '../../../common/database/unit-of-work';
 import { AppError } from '../../../common/errors/app-error';
 import type { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.token';
@@ -10,9 +12,14 @@ import type { LedgerLeg, PostInput } from '../../ledger/ledger.types';
 import type { EntityManager } from 'typeorm';
 import { RealtimePublisher } from '../../realtime/realtime.publisher';
 import { UsersService } from '../../users/users.service';
-import { toTransactionResponse, TransactionResponse } from '../../wallet/transaction.entity';
+import {
+  toTransactionResponse,
+  Transaction,
+  TransactionResponse,
+} from '../../wallet/transaction.entity';
 import { TransactionsService } from '../../wallet/transactions.service';
 import { WalletService } from '../../wallet/wallet.service';
+import { assertCheckoutAllowed } from '../providers/gateway-capabilities';
 import type { PaymentProvider } from '../providers/payment-provider';
 import { PAYMENT_PROVIDER } from '../providers/payment-provider.token';
 import { ProviderError } from '../providers/provider-errors';
@@ -25,6 +32,20 @@ export interface DepositResponse {
   checkoutUrl: string;
   checkoutId: string;
   provider: string;
+}
+
+const CREATE_STEP = 'deposit.create';
+
+/** A retried deposit whose checkout was already opened: the same answer as the first time. */
+function openedCheckout(txn: Transaction): DepositResponse | null {
+  const url = txn.metadata.checkoutUrl;
+  if (!txn.providerReference || typeof url !== 'string' || !txn.provider) return null;
+  return {
+    transaction: toTransactionResponse(txn),
+    checkoutUrl: url,
+    checkoutId: txn.providerReference,
+    provider: txn.provider,
+  };
 }
 
 export const clearingAccount = (provider: string) => `gateway:${provider}:clearing`;
@@ -69,6 +90,7 @@ export class DepositService implements OnModuleInit {
     private readonly users: UsersService,
     private readonly realtime: RealtimePublisher,
     private readonly handlers: PaymentHandlerRegistry,
+    private readonly uow: UnitOfWork,
   ) {}
 
   onModuleInit(): void {
@@ -77,6 +99,9 @@ export class DepositService implements OnModuleInit {
 
   async create(userId: string, amount: number): Promise<DepositResponse> {
     const provider = this.provider;
+    const methods = [...provider.capabilities.activatedMethods];
+    // The gateway's documented limits, checked before anything is written or sent.
+    assertCheckoutAllowed(provider.capabilities, methods, amount);
     // Fail fast without writing anything while the gateway's breaker is open.
     const breaker = this.breakers.find(provider.name);
     if (breaker?.state === 'open')
@@ -84,15 +109,31 @@ export class DepositService implements OnModuleInit {
     const user = await this.users.findById(userId);
     if (!user) throw AppError.unauthorized();
 
-    const txn = await this.transactions.createPending({
-      userId,
-      type: 'DEPOSIT',
-      amount,
-      provider: provider.name,
-      description: 'Wallet deposit',
-      metadata: { paymentType: 'wallet_deposit' },
+    // Recorded on the request's Idempotency-Key with the row: a retry after a crash continues this
+    // deposit (same transaction id) instead of opening a second one (ADR 0060).
+    const txnId = await this.uow.runOnce(CREATE_STEP, async (m) => {
+      const created = await this.transactions.createPending(
+        {
+          userId,
+          type: 'DEPOSIT',
+          amount,
+          provider: provider.name,
+          description: 'Wallet deposit',
+          metadata: { paymentType: 'wallet_deposit' },
+        },
+        m,
+      );
+      return created.id;
     });
+    const txn = await this.transactions.findById(txnId);
+    if (!txn) throw new Error(`transaction ${txnId} vanished`);
+    const opened = openedCheckout(txn);
+    if (opened) return opened;
+    if (txn.status !== 'PENDING')
+      throw AppError.conflict('TRANSACTION_NOT_PENDING', `Deposit is already ${txn.status}`);
     try {
+      crashPoint('before-gateway-call');
+      // The gateway key derives from our id, so asking again after a crash returns the same checkout.
       const session = await provider.createCheckout({
         amount,
         currency: 'PHP',
@@ -100,10 +141,11 @@ export class DepositService implements OnModuleInit {
         reference: txn.id,
         idempotencyKey: `checkout:${txn.id}`,
         customer: { name: user.name, email: user.email },
-        methods: ['gcash', 'paymaya', 'card', 'qrph'],
+        methods,
         metadata: { payment_type: 'wallet_deposit', transaction_id: txn.id },
         ...checkoutReturnUrls(this.cfg, 'deposit', txn.id),
       });
+      crashPoint('after-gateway-call');
       await this.transactions.attachProvider(txn.id, {
         providerReference: session.checkoutId,
         metadata: {
@@ -120,10 +162,14 @@ export class DepositService implements OnModuleInit {
         provider: provider.name,
       };
     } catch (err) {
-      // Definitely not created at the gateway: close the record. Ambiguous: leave it PENDING for
-      // reconciliation (it expires it after the checkout lifetime; nothing was credited).
+      // Definitely not created at the gateway: close the record and free the key for a new attempt.
+      // Ambiguous: leave it PENDING for reconciliation (it expires it after the checkout lifetime;
+      // nothing was credited); a retry with the key asks the gateway again with the same gateway key.
       if (!(err instanceof ProviderError) || err.kind !== 'ambiguous')
-        await this.transactions.setStatus(txn.id, 'FAILED');
+        await this.uow.run('deposit.fail', async (m) => {
+          await this.transactions.setStatus(txn.id, 'FAILED', m);
+          await this.uow.forgetOnce(CREATE_STEP, m);
+        });
       throw err;
     }
   }

@@ -50,7 +50,9 @@ describe('GatewayHttpClient failure classes', () => {
   });
   afterEach(() => breaker.shutdown());
 
-  const client = (url = base) =>
+  // Generous timeouts: a busy machine must never turn a prompt answer into a timeout. Only the tests
+  // whose server never answers use the short one, and their outcome does not depend on timing.
+  const client = (url = base, timeoutMs = 10_000) =>
     new GatewayHttpClient({
       provider: 'paymongo',
       baseUrl: url,
@@ -58,8 +60,8 @@ describe('GatewayHttpClient failure classes', () => {
       idempotencyHeader: 'Idempotency-Key',
       breaker,
       parseError: parsePaymongoError,
-      readTimeoutMs: 150,
-      writeTimeoutMs: 150,
+      readTimeoutMs: timeoutMs,
+      writeTimeoutMs: timeoutMs,
     });
   const fail = (p: Promise<unknown>) =>
     p.then(
@@ -89,7 +91,7 @@ describe('GatewayHttpClient failure classes', () => {
   it('should classify a timed-out write as ambiguous and never retry it', async () => {
     handler = () => undefined; // never answers
     const err = await fail(
-      client().request({ method: 'POST', path: '/v1/x', body: {}, operation: 'op' }),
+      client(base, 300).request({ method: 'POST', path: '/v1/x', body: {}, operation: 'op' }),
     );
     expect(err).toBeInstanceOf(ProviderError);
     expect(err.kind).toBe('ambiguous');

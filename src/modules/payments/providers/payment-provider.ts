@@ -1,3 +1,5 @@
+import type { GatewayCapabilities } from './gateway-capabilities';
+
 /**
  * The one interface both gateways are adapted to. Money is always integer centavos here; each adapter
  * converts to its gateway's unit at the edge.
@@ -129,6 +131,10 @@ export type WebhookHeaders = Record<string, string | string[] | undefined>;
 
 export interface PaymentProvider {
   readonly name: PaymentProviderName;
+  /** The gateway's documented limits, activated methods, payout rails and events (one table per adapter). */
+  readonly capabilities: GatewayCapabilities;
+  /** False when its webhook secret/token is not configured: its webhook route then answers 404. */
+  readonly webhooksConfigured: boolean;
   createCheckout(input: CreateCheckoutInput): Promise<CheckoutSession>;
   /** Status by the checkout id we stored (never trust a webhook's word alone for Xendit). */
   getCheckoutStatus(checkoutId: string): Promise<CheckoutStatusResult>;

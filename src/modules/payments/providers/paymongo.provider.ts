@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CircuitBreakerRegistry } from '../../../common/circuit-breaker/circuit-breaker.registry';
 import type { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.token';
+import type { GatewayCapabilities } from './gateway-capabilities';
 import { GatewayErrorInfo, GatewayHttpClient } from './gateway-http';
+import { paymongoCapabilities } from './paymongo.capabilities';
 import { arr, headerValue, int, Json, obj, str, stringMap } from './json-read';
 import type {
   CheckoutSession,
@@ -19,7 +21,7 @@ import type {
   WebhookHeaders,
 } from './payment-provider';
 import { ProviderError, WebhookPayloadError, WebhookRejectedError } from './provider-errors';
-import { verifyPaymongoSignature } from './webhook-signatures';
+import { SignatureCheck, verifyPaymongoSignature } from './webhook-signatures';
 
 /** InstaPay BICs of the e-wallets we pay out to (banks send their own via `bankCode`). */
 const WALLET_BIC: Record<'GCASH' | 'MAYA', string> = { GCASH: 'GXCHPHM2XXX', MAYA: 'PAPHPHM1XXX' };
@@ -38,6 +40,7 @@ export function parsePaymongoError(status: number, body: string): GatewayErrorIn
 @Injectable()
 export class PaymongoProvider implements PaymentProvider {
   readonly name = 'paymongo' as const;
+  readonly capabilities: GatewayCapabilities;
   /** Seconds since the epoch; replaceable in tests. */
   nowSeconds = () => Math.floor(Date.now() / 1000);
   private readonly http: GatewayHttpClient;
@@ -47,6 +50,10 @@ export class PaymongoProvider implements PaymentProvider {
     breakers: CircuitBreakerRegistry,
   ) {
     const pm = cfg.payments.paymongo;
+    this.capabilities = paymongoCapabilities({
+      activatedMethods: pm.paymentMethods,
+      pesonetEnabled: pm.pesonetEnabled,
+    });
     this.http = new GatewayHttpClient({
       provider: 'paymongo',
       baseUrl: pm.baseUrl,
@@ -58,6 +65,10 @@ export class PaymongoProvider implements PaymentProvider {
   }
 
   /** Live keys sign with `li`; test keys with `te`. The key decides which events we accept. */
+  get webhooksConfigured(): boolean {
+    return this.cfg.payments.paymongo.webhookSecret !== undefined;
+  }
+
   private get liveKey(): boolean {
     return this.cfg.payments.paymongo.secretKey.startsWith('sk_live_');
   }
@@ -170,6 +181,8 @@ export class PaymongoProvider implements PaymentProvider {
   }
 
   verifyWebhook(rawBody: Buffer, headers: WebhookHeaders): NormalisedWebhookEvent {
+    if (this.cfg.payments.paymongo.webhookSecrets.length === 0)
+      throw new WebhookRejectedError('not configured');
     let body: Json | null = null;
     try {
       body = obj(JSON.parse(rawBody.toString('utf8')));
@@ -179,15 +192,20 @@ export class PaymongoProvider implements PaymentProvider {
     const event = obj(body?.data);
     const attrs = obj(event.attributes);
     const livemode = typeof attrs.livemode === 'boolean' ? attrs.livemode : this.liveKey;
-    const check = verifyPaymongoSignature({
-      header: headerValue(headers, 'paymongo-signature'),
-      rawBody,
-      secret: this.cfg.payments.paymongo.webhookSecret,
-      livemode,
-      expectLive: this.liveKey,
-      nowSeconds: this.nowSeconds(),
-      toleranceSeconds: this.cfg.business.webhookToleranceSeconds,
-    });
+    // During a rotation both the current and the previous secret are accepted.
+    let check: SignatureCheck = { ok: false, reason: 'mismatch' };
+    for (const secret of this.cfg.payments.paymongo.webhookSecrets) {
+      check = verifyPaymongoSignature({
+        header: headerValue(headers, 'paymongo-signature'),
+        rawBody,
+        secret,
+        livemode,
+        expectLive: this.liveKey,
+        nowSeconds: this.nowSeconds(),
+        toleranceSeconds: this.cfg.business.webhookToleranceSeconds,
+      });
+      if (check.ok || check.reason !== 'mismatch') break;
+    }
     if (!check.ok) throw new WebhookRejectedError(check.reason);
     const eventId = str(event.id);
     const rawType = str(attrs.type);

@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CircuitBreakerRegistry } from '../../../common/circuit-breaker/circuit-breaker.registry';
 import type { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.token';
+import type { GatewayCapabilities } from './gateway-capabilities';
 import { GatewayErrorInfo, GatewayHttpClient } from './gateway-http';
+import { xenditCapabilities } from './xendit.capabilities';
 import { headerValue, Json, obj, str, stringMap } from './json-read';
 import { centavosToPesos, pesosToCentavos } from '../../../common/money/money';
 import type {
@@ -44,6 +46,7 @@ export function parseXenditError(status: number, body: string): GatewayErrorInfo
 @Injectable()
 export class XenditProvider implements PaymentProvider {
   readonly name = 'xendit' as const;
+  readonly capabilities: GatewayCapabilities;
   private readonly http: GatewayHttpClient;
 
   constructor(
@@ -51,6 +54,7 @@ export class XenditProvider implements PaymentProvider {
     breakers: CircuitBreakerRegistry,
   ) {
     const x = cfg.payments.xendit;
+    this.capabilities = xenditCapabilities({ activatedMethods: x.paymentMethods });
     this.http = new GatewayHttpClient({
       provider: 'xendit',
       baseUrl: x.baseUrl,
@@ -59,6 +63,10 @@ export class XenditProvider implements PaymentProvider {
       breaker: breakers.get('xendit'),
       parseError: parseXenditError,
     });
+  }
+
+  get webhooksConfigured(): boolean {
+    return this.cfg.payments.xendit.webhookToken !== undefined;
   }
 
   private get live(): boolean {
@@ -149,13 +157,10 @@ export class XenditProvider implements PaymentProvider {
   }
 
   verifyWebhook(rawBody: Buffer, headers: WebhookHeaders): NormalisedWebhookEvent {
-    if (
-      !verifyXenditCallbackToken(
-        headerValue(headers, 'x-callback-token'),
-        this.cfg.payments.xendit.webhookToken,
-      )
-    )
-      throw new WebhookRejectedError('token');
+    // During a rotation both configured tokens are accepted (each compared in constant time).
+    const given = headerValue(headers, 'x-callback-token');
+    if (!this.cfg.payments.xendit.webhookTokens.some((t) => verifyXenditCallbackToken(given, t)))
+      throw new WebhookRejectedError(given ? 'token' : 'missing');
     let body: Json;
     try {
       const parsed: unknown = JSON.parse(rawBody.toString('utf8'));

@@ -99,7 +99,17 @@ export class SettlementService {
       return outcome('PROCESSED', txn, null, [...after, this.transactionUpdated(txn, 'COMPLETED')]);
     }
 
-    const status = event.type === 'expired' ? 'EXPIRED' : 'FAILED';
+    // `payment.failed` is one attempt: the customer may retry in the same checkout and pay, so the
+    // transaction stays PENDING. Only expiry (our expire call, reconciliation, Xendit EXPIRED) ends it.
+    if (event.type === 'failed')
+      return outcome(
+        'NO_OP',
+        txn,
+        txn.status === 'PENDING'
+          ? 'failed attempt; the checkout stays open'
+          : `already ${txn.status}`,
+      );
+    const status = 'EXPIRED';
     if (txn.status !== 'PENDING') return outcome('NO_OP', txn, `already ${txn.status}`);
     await this.transactions.setStatus(txn.id, status, m);
     const after = handler.onClosed

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { AfterCommit } from '../../../common/database/unit-of-work';
 import type { Transaction } from '../../wallet/transaction.entity';
 import type { PaymentProviderName } from '../providers/payment-provider';
 
@@ -19,8 +20,8 @@ export interface SettlementEvent {
   currency: string | null;
 }
 
-/** Work that must happen only after the database commit (realtime events). */
-export type AfterCommit = () => void | Promise<void>;
+/** Work that must happen only after the database commit (run by the unit of work's policy). */
+export type { AfterCommit } from '../../../common/database/unit-of-work';
 
 export interface HandlerContext {
   txn: Transaction;

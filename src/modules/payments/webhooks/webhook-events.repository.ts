@@ -118,12 +118,22 @@ export class WebhookEventsRepository {
     return rows[0]?.id ?? null;
   }
 
-  async exists(provider: PaymentProviderName, eventId: string): Promise<boolean> {
+  /** Stored and not failed: a copy needs no work. */
+  async settled(provider: PaymentProviderName, eventId: string): Promise<boolean> {
     const rows = await this.ds.query<unknown[]>(
-      `SELECT 1 FROM webhook_events WHERE provider = $1 AND event_id = $2`,
+      `SELECT 1 FROM webhook_events WHERE provider = $1 AND event_id = $2 AND status <> 'ERROR'`,
       [provider, eventId],
     );
     return rows.length > 0;
+  }
+
+  /** The row of a stored event whose processing failed, if it is one. */
+  async failedId(provider: PaymentProviderName, eventId: string): Promise<string | null> {
+    const rows = await this.ds.query<Array<{ id: string }>>(
+      `SELECT id FROM webhook_events WHERE provider = $1 AND event_id = $2 AND status = 'ERROR'`,
+      [provider, eventId],
+    );
+    return rows[0]?.id ?? null;
   }
 
   async setOutcome(

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { UnitOfWork } from '../../../common/database/unit-of-work';
 import type {
   NormalisedWebhookEvent,
   PaymentProviderName,
@@ -8,11 +8,7 @@ import type {
 import { PaymentProviderRegistry } from '../providers/payment-provider.token';
 import { ProviderError } from '../providers/provider-errors';
 import { SettlementService } from '../settlement/settlement.service';
-import type {
-  AfterCommit,
-  SettlementEvent,
-  SettlementOutcome,
-} from '../settlement/settlement.types';
+import type { SettlementEvent, SettlementOutcome } from '../settlement/settlement.types';
 import {
   NewWebhookEvent,
   WebhookEventsRepository,
@@ -23,6 +19,17 @@ import { webhookOutcomes } from './webhook.metrics';
 export interface ProcessResult {
   status: WebhookEventStatus | 'DUPLICATE';
   eventRowId: string | null;
+}
+
+/**
+ * Applying a stored event failed (a bug or a database fault). The webhook is answered 503 so the
+ * gateway delivers it again; the stored ERROR row is applied by that next copy (or an admin replay).
+ */
+export class WebhookProcessingError extends Error {
+  constructor(readonly eventRowId: string | null) {
+    super('webhook processing failed');
+    this.name = 'WebhookProcessingError';
+  }
 }
 
 const SETTLING = new Set(['paid', 'failed', 'expired', 'payout_succeeded', 'payout_failed']);
@@ -37,11 +44,15 @@ export class WebhookProcessor {
   private readonly log = new Logger('Webhooks');
 
   constructor(
-    private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly providers: PaymentProviderRegistry,
     private readonly events: WebhookEventsRepository,
     private readonly settlement: SettlementService,
   ) {}
+
+  webhooksConfigured(provider: PaymentProviderName): boolean {
+    return this.providers.get(provider).webhooksConfigured;
+  }
 
   /** Throws WebhookRejectedError (401) / WebhookPayloadError (400) before anything is stored. */
   async receive(
@@ -50,16 +61,21 @@ export class WebhookProcessor {
     headers: WebhookHeaders,
   ): Promise<ProcessResult> {
     const event = this.providers.get(provider).verifyWebhook(rawBody, headers);
-    // Xendit redeliveries would cost a gateway round trip to confirm: skip known ones early. The unique
-    // constraint below is what actually guarantees single processing, for both gateways.
-    if (provider === 'xendit' && (await this.events.exists(provider, event.eventId))) {
+    // Xendit redeliveries would cost a gateway round trip to confirm: skip known ones early. Safe
+    // because a Xendit event id is only ever stored for what the re-fetch confirmed (below), so an
+    // earlier forged callback cannot occupy it. The unique constraint is what actually guarantees
+    // single processing, for both gateways.
+    if (provider === 'xendit' && (await this.events.settled(provider, event.eventId))) {
       webhookOutcomes.inc({ provider, outcome: 'DUPLICATE' });
       return { status: 'DUPLICATE', eventRowId: null };
     }
     const { settlement, unconfirmed } = await this.confirm(event);
     const stored: NewWebhookEvent = {
       provider,
-      eventId: event.eventId,
+      eventId:
+        provider === 'xendit'
+          ? xenditDedupeId(event.eventId, settlement, unconfirmed)
+          : event.eventId,
       eventType: event.rawType,
       kind: event.type,
       source: 'webhook',
@@ -99,11 +115,15 @@ export class WebhookProcessor {
   }
 
   /** Re-applies a stored event (admin replay). Effects are idempotent, so a replay never moves money twice. */
-  async replay(id: string): Promise<{ status: WebhookEventStatus; found: boolean }> {
-    let after: AfterCommit[] = [];
-    const result = await this.ds.transaction(async (m) => {
+  async replay(
+    id: string,
+    onlyIfFailed = false,
+  ): Promise<{ status: WebhookEventStatus; found: boolean }> {
+    const result = await this.uow.run('webhook.replay', async (m, work) => {
       const row = await this.events.lock(id, m);
       if (!row) return null;
+      // A gateway copy of a failed event: another copy may have applied it meanwhile.
+      if (onlyIfFailed && row.status !== 'ERROR') return row.status;
       let finding = row.normalised as SettlementEvent | null;
       let status: WebhookEventStatus;
       let reason: string | null;
@@ -127,13 +147,12 @@ export class WebhookProcessor {
         }
         const o = await this.settlement.apply(finding, m);
         ({ status, reason, transactionId: txnId } = o);
-        after = o.afterCommit;
+        work.afterCommit(...o.afterCommit);
       }
       await this.events.setOutcome(row.id, { status, reason, transactionId: txnId }, m, true);
       return status;
     });
     if (result === null) return { status: 'IGNORED', found: false };
-    await this.runAfterCommit(after);
     return { status: result, found: true };
   }
 
@@ -143,27 +162,20 @@ export class WebhookProcessor {
     unconfirmed: string | null,
   ): Promise<ProcessResult> {
     const provider = stored.provider;
-    let outcome: SettlementOutcome | null = null;
-    let rowId: string | null;
+    let applied: { id: string; status: WebhookEventStatus } | null;
     try {
-      rowId = await this.ds.transaction(async (m) => {
+      applied = await this.uow.run('webhook.apply', async (m, work) => {
         const id = await this.events.insert(stored, 'IGNORED', m);
-        if (!id) return null; // a concurrent delivery of the same event stored and applied it
+        if (!id) return null; // stored before (a concurrent or earlier delivery of the same event)
         if (unconfirmed) {
           await this.events.setOutcome(
             id,
             { status: 'UNCONFIRMED', reason: unconfirmed, transactionId: null },
             m,
           );
-          outcome = {
-            status: 'IGNORED',
-            transactionId: null,
-            reason: unconfirmed,
-            afterCommit: [],
-          };
-          return id;
+          return { id, status: 'UNCONFIRMED' as const };
         }
-        outcome =
+        const outcome: SettlementOutcome =
           settlement && SETTLING.has(settlement.type)
             ? await this.settlement.apply(settlement, m)
             : {
@@ -173,37 +185,65 @@ export class WebhookProcessor {
                 afterCommit: [],
               };
         await this.events.setOutcome(id, outcome, m);
-        return id;
+        work.afterCommit(...outcome.afterCommit);
+        return { id, status: outcome.status };
       });
     } catch (err) {
-      // The effect failed (a bug or a database fault): keep the event, flagged, so admin can replay it
-      // and reconciliation still settles the payment; the gateway gets its 200 and stops retrying.
-      this.log.error(
-        `Applying ${provider} ${stored.eventId} failed: ${err instanceof Error ? err.message : String(err)}`,
-      );
-      rowId = await this.ds.transaction(async (m) => {
+      // The effect failed (a bug or a database fault): keep the event, flagged ERROR, and answer 5xx
+      // so the gateway delivers it again; that copy applies the stored row (below).
+      this.log.error(`Applying ${provider} ${stored.eventId} failed: ${messageOf(err)}`);
+      webhookOutcomes.inc({ provider, outcome: 'ERROR' });
+      throw new WebhookProcessingError(await this.flagError(stored));
+    }
+    if (applied === null) return this.redelivered(stored);
+    webhookOutcomes.inc({ provider, outcome: applied.status });
+    return { status: applied.status, eventRowId: applied.id };
+  }
+
+  /**
+   * A copy of a stored event. One whose processing failed earlier is applied now, under the row lock
+   * (the gateway's retry is how a failed event heals); any other is a duplicate.
+   */
+  private async redelivered(stored: NewWebhookEvent): Promise<ProcessResult> {
+    const provider = stored.provider;
+    const failed = await this.events.failedId(provider, stored.eventId);
+    if (failed) {
+      let replayed: { status: WebhookEventStatus };
+      try {
+        replayed = await this.replay(failed, true);
+      } catch (err) {
+        this.log.error(`Re-applying ${provider} ${stored.eventId} failed: ${messageOf(err)}`);
+        webhookOutcomes.inc({ provider, outcome: 'ERROR' });
+        throw new WebhookProcessingError(failed);
+      }
+      webhookOutcomes.inc({ provider, outcome: replayed.status });
+      return { status: replayed.status, eventRowId: failed };
+    }
+    webhookOutcomes.inc({ provider, outcome: 'DUPLICATE' });
+    return { status: 'DUPLICATE', eventRowId: null };
+  }
+
+  /** Best effort: the event row, flagged ERROR for admins and for the next delivery to apply. */
+  private async flagError(stored: NewWebhookEvent): Promise<string | null> {
+    try {
+      return await this.uow.run('webhook.flag', async (m) => {
         const id = await this.events.insert(stored, 'ERROR', m);
         if (id)
           await this.events.setOutcome(
             id,
-            { status: 'ERROR', reason: 'processing failed; replay it', transactionId: null },
+            {
+              status: 'ERROR',
+              reason: 'processing failed; retried by the gateway',
+              transactionId: null,
+            },
             m,
           );
         return id;
       });
-      webhookOutcomes.inc({ provider, outcome: 'ERROR' });
-      return { status: rowId ? 'ERROR' : 'DUPLICATE', eventRowId: rowId };
+    } catch (err) {
+      this.log.error(`Could not flag ${stored.provider} ${stored.eventId}: ${messageOf(err)}`);
+      return null;
     }
-    if (rowId === null) {
-      webhookOutcomes.inc({ provider, outcome: 'DUPLICATE' });
-      return { status: 'DUPLICATE', eventRowId: null };
-    }
-    const final = unconfirmed
-      ? 'UNCONFIRMED'
-      : ((outcome as SettlementOutcome | null)?.status ?? 'IGNORED');
-    webhookOutcomes.inc({ provider, outcome: final });
-    await this.runAfterCommit((outcome as SettlementOutcome | null)?.afterCommit ?? []);
-    return { status: final, eventRowId: rowId };
   }
 
   /**
@@ -263,19 +303,9 @@ export class WebhookProcessor {
       };
     }
   }
-
-  private async runAfterCommit(after: AfterCommit[]): Promise<void> {
-    for (const fn of after) {
-      try {
-        await fn();
-      } catch (err) {
-        this.log.warn(
-          `after-commit hook failed: ${err instanceof Error ? err.message : String(err)}`,
-        );
-      }
-    }
-  }
 }
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export function toSettlement(e: NormalisedWebhookEvent): SettlementEvent | null {
   if (e.type === 'ignored') return null;
@@ -291,4 +321,23 @@ export function toSettlement(e: NormalisedWebhookEvent): SettlementEvent | null 
     amount: e.amount,
     currency: e.currency,
   };
+}
+
+/**
+ * The dedupe key of a Xendit callback, from what the re-fetch confirmed rather than from what the
+ * callback claims (its token is static, so a callback may be forged): `invoice:<id>:PAID|EXPIRED|FAILED`
+ * or `payout.succeeded|payout.failed:<id>`. A callback Xendit did not confirm is kept under its claimed
+ * id plus `:unconfirmed`, so it is recorded once but never makes the genuine event a duplicate.
+ */
+export function xenditDedupeId(
+  claimedId: string,
+  confirmed: SettlementEvent | null,
+  unconfirmed: string | null,
+): string {
+  if (unconfirmed || !confirmed) return unconfirmed ? `${claimedId}:unconfirmed` : claimedId;
+  if (confirmed.payoutId)
+    return `${confirmed.type === 'payout_succeeded' ? 'payout.succeeded' : 'payout.failed'}:${confirmed.payoutId}`;
+  if (confirmed.checkoutId)
+    return `invoice:${confirmed.checkoutId}:${confirmed.type.toUpperCase()}`;
+  return claimedId;
 }

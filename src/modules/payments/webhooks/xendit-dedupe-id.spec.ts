@@ -1,0 +1,41 @@
+import type { SettlementEvent } from '../settlement/settlement.types';
+import { xenditDedupeId } from './webhook-processor.service';
+
+const base: SettlementEvent = {
+  provider: 'xendit',
+  eventId: 'invoice:inv1:PAID',
+  type: 'paid',
+  checkoutId: 'inv1',
+  payoutId: null,
+  paymentIntentId: null,
+  paymentId: null,
+  transactionHint: null,
+  amount: 100,
+  currency: 'PHP',
+};
+
+describe('xenditDedupeId', () => {
+  it('should key a confirmed invoice by what Xendit reported, whatever the callback claimed', () => {
+    expect(xenditDedupeId('invoice:inv1:SETTLED', base, null)).toBe('invoice:inv1:PAID');
+    expect(xenditDedupeId('invoice:inv1:PAID', { ...base, type: 'expired' }, null)).toBe(
+      'invoice:inv1:EXPIRED',
+    );
+  });
+
+  it('should key a confirmed payout by its confirmed outcome', () => {
+    const payout = { ...base, checkoutId: null, payoutId: 'po1' };
+    expect(xenditDedupeId('payout.succeeded:po1', { ...payout, type: 'payout_failed' }, null)).toBe(
+      'payout.failed:po1',
+    );
+    expect(
+      xenditDedupeId('payout.reversed:po1', { ...payout, type: 'payout_succeeded' }, null),
+    ).toBe('payout.succeeded:po1');
+  });
+
+  it('should keep an unconfirmed callback apart from the genuine event id', () => {
+    expect(xenditDedupeId('invoice:inv1:PAID', base, 'still pending')).toBe(
+      'invoice:inv1:PAID:unconfirmed',
+    );
+    expect(xenditDedupeId('x:1', null, null)).toBe('x:1');
+  });
+});
