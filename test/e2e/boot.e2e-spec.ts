@@ -77,6 +77,30 @@ describe('Boot: production configuration (e2e)', () => {
   });
 });
 
+describe('Boot: an impossible VERIFICATION_AMOUNT (e2e)', () => {
+  it('should refuse to start in production naming the variable, the value and the gateway minimum', async () => {
+    const res = await runNode(
+      MAIN,
+      [],
+      bareEnv({
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://iayos:pw@127.0.0.1:1/iayos',
+        JWT_SECRET: 'Zq8vN3xL0pR7tY2wK5mB9cH4jF6gD1sAe3Uu',
+        PUBLIC_BASE_URL: 'https://pay.example.com',
+        PAYMONGO_SECRET_KEY: 'sk_live_Hc5Jd8Gf2Ls9Qw4Ez7Rt',
+        PAYMONGO_WEBHOOK_SECRET: 'whsk_Tq7Rw2Xy9Lm4Kp8Vn3Bz',
+        VERIFICATION_AMOUNT: '100',
+      }),
+    );
+    expect(res.code).toBe(1);
+    const lines = res.stderr.split('\n').filter((l) => l.startsWith('  - '));
+    expect(lines).toEqual([
+      '  - VERIFICATION_AMOUNT: 100 centavos is below the paymongo GCash minimum of 2000 centavos (VERIFICATION_PROVIDER=paymongo)',
+    ]);
+    expect(res.stdout).not.toContain('listening');
+  });
+});
+
 describe('Boot: JWT secret outside production (e2e)', () => {
   it('should refuse a non-production start that is not local mode and has no JWT_SECRET', async () => {
     const res = await runNode(

@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
-import { bearer, registerUser } from '../support/auth-helpers';
+import { bearer, registerUser, TestUser } from '../support/auth-helpers';
+import { eventually } from '../support/eventually';
+import { fundWallet } from '../support/ledger-helpers';
+import { connectSocket, nextEvent } from '../support/socket-helpers';
+import { WithdrawalsService } from '../../src/modules/withdrawals/withdrawals.service';
 import { startDeposit, transactionOf, walletOf } from '../support/payment-helpers';
 import { createAdmin, sandboxAct, sandboxControls } from '../support/sandbox-helpers';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -8,6 +12,16 @@ import { signPaymongoWebhook } from '../../src/modules/payments/providers/webhoo
 import { SandboxStore } from '../../src/modules/sandbox/sandbox.store';
 
 type Provider = 'paymongo' | 'xendit';
+
+/** A saved (verified) bank payout account with our directory code. */
+async function bankAccount(url: string, u: TestUser, bankCode: string): Promise<string> {
+  const r = await request(url)
+    .post('/api/payment-methods')
+    .set(bearer(u))
+    .send({ type: 'BANK', accountName: 'Juan Cruz', accountNumber: '001234567890', bankCode })
+    .expect(201);
+  return r.body.paymentMethod.id as string;
+}
 
 /**
  * A merchant account as strict as the real ones: the documented ₱20 minimum and only GCash and cards
@@ -280,5 +294,187 @@ describe('Xendit callback token rotation (e2e)', () => {
     await post('tok_unknown').expect(401);
     await post('tok_previous_5678').expect(200);
     expect((await walletOf(x.url, u)).balance).toBe(5_000);
+  });
+});
+
+describe.each<Provider>(['paymongo', 'xendit'])(
+  'Payouts under the gateway rules via %s (e2e)',
+  (provider) => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await createTestApp({ env: { PAYMENT_PROVIDER: provider } });
+    });
+    afterAll(async () => {
+      await t.close();
+      delete process.env.PAYMENT_PROVIDER;
+    });
+    beforeEach(async () => {
+      await request(t.url).post('/sandbox/_control/reset').expect(200);
+      await sandboxControls(t.url, { retryBaseMs: 20, maxAttempts: 3, payoutDelayMs: 20 });
+    });
+
+    const addBank = (u: TestUser, bankCode = 'BDO') => bankAccount(t.url, u, bankCode);
+    const addGcash = async (u: TestUser) => {
+      const r = await request(t.url)
+        .post('/api/payment-methods')
+        .set(bearer(u))
+        .send({ type: 'GCASH', accountName: 'Juan Cruz', accountNumber: '09171234567' })
+        .expect(201);
+      await sandboxAct(t.url, r.body.verification.checkoutId as string, 'pay');
+      return r.body.paymentMethod.id as string;
+    };
+    const withdraw = (u: TestUser, amount: number, paymentMethodId: string) =>
+      request(t.url).post('/api/wallet/withdraw').set(bearer(u)).send({ amount, paymentMethodId });
+    const settled = async (u: TestUser, id: string) => {
+      let status = 'PENDING';
+      await eventually(
+        async () => {
+          await t.app.get(WithdrawalsService).pollPayouts();
+          status = (await transactionOf(t.url, u, id)).status;
+          return status !== 'PENDING';
+        },
+        { intervalMs: 50, what: `withdrawal ${id} settled` },
+      );
+      return status;
+    };
+    const sandboxPayout = async (txnId: string) => {
+      const [row] = await t.db.query<
+        Array<{ provider_reference: string; metadata: { rail: string } }>
+      >(`SELECT provider_reference, metadata FROM transactions WHERE id = $1`, [txnId]);
+      const p = await request(t.url)
+        .get(`/sandbox/_control/payouts/${row.provider_reference}`)
+        .expect(200);
+      return { rail: row.metadata.rail, payout: p.body as Record<string, unknown> };
+    };
+
+    it('should pay out to GCash and to a bank with the gateway identifiers from the one directory', async () => {
+      const u = await registerUser(t.url, 'WORKER');
+      await fundWallet(t, u, 100_000);
+      const gcash = await addGcash(u);
+      const bank = await addBank(u);
+      const a = (await withdraw(u, 20_000, gcash).expect(201)).body.transaction.id as string;
+      const b = (await withdraw(u, 30_000, bank).expect(201)).body.transaction.id as string;
+      expect(await settled(u, a)).toBe('COMPLETED');
+      expect(await settled(u, b)).toBe('COMPLETED');
+      const pa = await sandboxPayout(a);
+      const pb = await sandboxPayout(b);
+      expect([pa.rail, pb.rail]).toEqual(['instapay', 'instapay']);
+      if (provider === 'paymongo') {
+        expect(pa.payout).toMatchObject({
+          channel: 'GXCHPHM2XXX',
+          rail: 'instapay',
+          sourceAccount: { number: '000000012345', bic: 'PAEYPHM2XXX' },
+        });
+        expect(pb.payout).toMatchObject({ channel: 'BNORPHMMXXX', rail: 'instapay' });
+      } else {
+        expect(pa.payout).toMatchObject({ channel: 'PH_GCASH' });
+        expect(pb.payout).toMatchObject({ channel: 'PH_BDO' });
+      }
+      expect((await walletOf(t.url, u)).balance).toBe(
+        100_000 + (provider === 'paymongo' ? 2000 : 100) - 50_000,
+      );
+    });
+
+    it('should send a withdrawal above the InstaPay cap by PESONet and record the rail', async () => {
+      const u = await registerUser(t.url, 'WORKER');
+      await fundWallet(t, u, 6_000_000);
+      const bank = await addBank(u, 'BPI');
+      const id = (await withdraw(u, 5_000_001, bank).expect(201)).body.transaction.id as string;
+      expect(await settled(u, id)).toBe('COMPLETED');
+      const p = await sandboxPayout(id);
+      expect(p.rail).toBe('pesonet');
+      if (provider === 'paymongo')
+        expect(p.payout).toMatchObject({ rail: 'pesonet', channel: 'BOPIPHMMXXX' });
+      else expect(p.payout).toMatchObject({ channel: 'PH_BPI' });
+      expect((await walletOf(t.url, u)).balance).toBe(6_000_000 - 5_000_001);
+    });
+
+    it('should refuse a bank code outside the directory with 400', async () => {
+      const u = await registerUser(t.url, 'WORKER');
+      const r = await request(t.url)
+        .post('/api/payment-methods')
+        .set(bearer(u))
+        .send({
+          type: 'BANK',
+          accountName: 'Juan Cruz',
+          accountNumber: '001234567890',
+          bankCode: 'NOPE',
+        })
+        .expect(400);
+      expect(r.body.code).toBe('UNKNOWN_BANK_CODE');
+      const banks = await request(t.url)
+        .get('/api/payment-methods/banks')
+        .set(bearer(u))
+        .expect(200);
+      expect(banks.body.nextCursor).toBeNull();
+      expect(banks.body.data).toContainEqual({ code: 'BDO', name: 'BDO Unibank' });
+    });
+
+    if (provider === 'xendit')
+      it('should credit a reversal after success back once under 10 concurrent deliveries, mark it REVERSED and flag it', async () => {
+        const u = await registerUser(t.url, 'WORKER');
+        await fundWallet(t, u, 50_000);
+        const bank = await addBank(u);
+        const id = (await withdraw(u, 20_000, bank).expect(201)).body.transaction.id as string;
+        expect(await settled(u, id)).toBe('COMPLETED');
+        expect((await walletOf(t.url, u)).balance).toBe(30_000);
+        const [row] = await t.db.query<Array<{ provider_reference: string }>>(
+          `SELECT provider_reference FROM transactions WHERE id = $1`,
+          [id],
+        );
+        const socket = await connectSocket(t.url, { token: u.accessToken });
+        const updated = nextEvent<{ id: string; status: string }>(
+          socket,
+          'transaction.updated',
+          20_000,
+        );
+        await sandboxControls(t.url, { duplicates: 10 });
+        const sent = await request(t.url)
+          .post(`/sandbox/_control/payouts/${row.provider_reference}/reverse`)
+          .expect(200);
+        expect((sent.body.deliveries as unknown[]).length).toBe(10);
+        expect(await updated).toMatchObject({ id, status: 'REVERSED' });
+        socket.close();
+        expect((await walletOf(t.url, u)).balance).toBe(50_000);
+        expect((await transactionOf(t.url, u, id)).status).toBe('REVERSED');
+        const entries = await t.db.query<Array<{ n: string }>>(
+          `SELECT count(*) AS n FROM ledger_entries WHERE entry_id = $1`,
+          [`withdrawal-reversal:${id}`],
+        );
+        expect(Number(entries[0].n)).toBe(1);
+        const events = await t.db.query<Array<{ status: string }>>(
+          `SELECT status FROM webhook_events WHERE event_type = 'payout.reversed' AND transaction_id = $1`,
+          [id],
+        );
+        expect(events).toEqual([{ status: 'FLAGGED' }]);
+      });
+  },
+);
+
+describe('PESONet not enabled on the PayMongo account (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { PAYMONGO_PESONET_ENABLED: 'false' } });
+  });
+  afterAll(async () => {
+    await t.close();
+    delete process.env.PAYMONGO_PESONET_ENABLED;
+  });
+
+  it('should refuse a withdrawal above the InstaPay cap with 422 naming the cap, holding nothing', async () => {
+    const u = await registerUser(t.url, 'WORKER');
+    await fundWallet(t, u, 6_000_000);
+    const pm = await bankAccount(t.url, u, 'BDO');
+    const r = await request(t.url)
+      .post('/api/wallet/withdraw')
+      .set(bearer(u))
+      .send({ amount: 5_000_001, paymentMethodId: pm })
+      .expect(422);
+    expect(r.body).toMatchObject({
+      code: 'PAYOUT_RAIL_UNAVAILABLE',
+      message:
+        'Withdrawals above ₱50,000.00 need PESONet, which is not enabled on the paymongo account',
+    });
+    expect(await walletOf(t.url, u)).toMatchObject({ balance: 6_000_000, available: 6_000_000 });
   });
 });

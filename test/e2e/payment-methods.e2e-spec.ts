@@ -146,28 +146,28 @@ describe('Payment methods and GCash verification (e2e)', () => {
     expect((await walletOf(t.url, u)).balance).toBe(0);
   });
 
-  it('should store MAYA and BANK accounts verified at once, normalised, with the first one primary', async () => {
+  it('should store BANK accounts verified at once, normalised, with the first one primary', async () => {
     const u = await registerUser(t.url, 'CLIENT');
-    const maya = await add(u, { type: 'MAYA', accountName: 'Ana', accountNumber: '9171234567' });
-    expect(maya).toEqual({
-      paymentMethod: expect.objectContaining({
-        accountNumber: '09171234567',
-        isVerified: true,
-        isPrimary: true,
-        bankCode: null,
-      }),
-      verification: { required: false },
-    });
     const bank = await add(u, {
       type: 'BANK',
       accountName: 'Ana',
       accountNumber: '1234-5678-90',
       bankCode: 'BDO',
     });
-    expect(bank.paymentMethod).toMatchObject({
-      accountNumber: '1234567890',
+    expect(bank).toEqual({
+      paymentMethod: expect.objectContaining({
+        accountNumber: '1234567890',
+        isVerified: true,
+        isPrimary: true,
+        bankCode: 'BDO',
+      }),
+      verification: { required: false },
+    });
+    const maya = await add(u, { type: 'MAYA', accountName: 'Ana', accountNumber: '9171234567' });
+    expect(maya.paymentMethod).toMatchObject({
+      accountNumber: '09171234567',
       isPrimary: false,
-      isVerified: true,
+      isVerified: false,
     });
     for (const bad of [
       { type: 'BANK', accountName: 'Ana', accountNumber: '1234567890' },
@@ -181,15 +181,25 @@ describe('Payment methods and GCash verification (e2e)', () => {
     await request(t.url)
       .post('/api/payment-methods')
       .set(bearer(u))
-      .send({ type: 'MAYA', accountName: 'Ana', accountNumber: '639171234567' })
+      .send({ type: 'BANK', accountName: 'Ana', accountNumber: '1234567890', bankCode: 'BDO' })
       .expect(409);
   });
 
   it('should switch primary, promote the newest on delete, and hide other users’ methods', async () => {
     const u = await registerUser(t.url, 'WORKER');
     const other = await registerUser(t.url, 'WORKER');
-    const a = await add(u, { type: 'MAYA', accountName: 'Ana', accountNumber: '09170000001' });
-    const b = await add(u, { type: 'MAYA', accountName: 'Ana', accountNumber: '09170000002' });
+    const a = await add(u, {
+      type: 'BANK',
+      accountName: 'Ana',
+      accountNumber: '11110001',
+      bankCode: 'BDO',
+    });
+    const b = await add(u, {
+      type: 'BANK',
+      accountName: 'Ana',
+      accountNumber: '11110002',
+      bankCode: 'BDO',
+    });
     const c = await add(u, {
       type: 'BANK',
       accountName: 'Ana',

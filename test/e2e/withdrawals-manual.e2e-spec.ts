@@ -4,6 +4,7 @@ import { LedgerService } from '../../src/modules/ledger/ledger.service';
 import { SandboxStore } from '../../src/modules/sandbox/sandbox.store';
 import { createAdmin } from '../support/admin-helpers';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
+import { trustedPayoutAccount } from '../support/payout-helpers';
 import { fundWallet } from '../support/ledger-helpers';
 import { walletOf } from '../support/payment-helpers';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -40,14 +41,7 @@ describe('Manual payouts: PayMongo with PAYMONGO_PAYOUTS_ENABLED=false (e2e)', (
     delete process.env.PAYMONGO_PAYOUTS_ENABLED;
   });
 
-  const account = async (u: TestUser) => {
-    const res = await request(t.url)
-      .post('/api/payment-methods')
-      .set(bearer(u))
-      .send({ type: 'MAYA', accountName: 'Juan Cruz', accountNumber: '09171234567' })
-      .expect(201);
-    return (res.body as { paymentMethod: { id: string } }).paymentMethod.id;
-  };
+  const account = (u: TestUser) => trustedPayoutAccount(t, u);
   const withdraw = async (u: TestUser, amount: number, paymentMethodId: string) =>
     (
       await request(t.url)

@@ -20,6 +20,13 @@ export const REALTIME_EVENT_SCHEMAS = {
     amount: centavos,
   }),
   'payment-method.updated': z.object({ id: z.string(), isVerified: z.boolean() }),
+  /** A payout account was added (on any session): lets the owner notice a takeover at once. */
+  'payment-method.added': z.object({
+    id: z.string(),
+    type: z.string(),
+    accountNumber: z.string(),
+    isVerified: z.boolean(),
+  }),
 };
 
 export type RealtimeEvents = {

@@ -6,6 +6,7 @@ import { pesosToCentavos } from '../../common/money/money';
 import type { CheckoutMethod } from '../payments/providers/payment-provider';
 import { paymongoCapabilities } from '../payments/providers/paymongo.capabilities';
 import { xenditCapabilities } from '../payments/providers/xendit.capabilities';
+import { BANK_DIRECTORY, WALLET_DIRECTORY } from '../payments/providers/bank-directory';
 import { paymongoId, xenditInvoiceId, xenditPayoutId } from './sandbox.ids';
 import {
   paymongoEvent,
@@ -34,7 +35,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const isPosInt = (v: unknown): v is number =>
   typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
 
-const pmError = (
+export const pmError = (
   status: number,
   code: string,
   detail: string,
@@ -51,7 +52,7 @@ const pmError = (
     ],
   },
 });
-const xnError = (status: number, code: string, message: string): GatewayReply => ({
+export const xnError = (status: number, code: string, message: string): GatewayReply => ({
   status,
   body: { error_code: code, message },
 });
@@ -81,6 +82,26 @@ const XN_CODES: Record<string, CheckoutMethod> = {
   CREDIT_CARD: 'card',
   QRPH: 'qrph',
 };
+
+const PM_RAIL_CAPS: Record<string, number> = Object.fromEntries(
+  paymongoCapabilities({ activatedMethods: ALL, pesonetEnabled: true }).payoutRails.map((r) => [
+    r.rail,
+    r.maxAmount,
+  ]),
+);
+/** The sandbox merchant wallet's own account: transfers must name it as `source_account`. */
+export const SANDBOX_SOURCE_ACCOUNT = {
+  number: '000000012345',
+  name: 'iAyos Sandbox Merchant',
+  bic: 'PAEYPHM2XXX',
+};
+const DIRECTORY = [...BANK_DIRECTORY, ...Object.values(WALLET_DIRECTORY)];
+/** Receiving institutions per rail (e-wallets are reachable by InstaPay only). */
+const INSTITUTIONS: Record<string, Array<{ bic: string; name: string }>> = {
+  instapay: DIRECTORY.map((d) => ({ bic: d.paymongoBic, name: d.name })),
+  pesonet: BANK_DIRECTORY.map((d) => ({ bic: d.paymongoBic, name: d.name })),
+};
+const XENDIT_CHANNELS = new Set(DIRECTORY.map((d) => d.xenditChannel));
 
 /**
  * The gateway imitation: resources, validation, idempotency and the customer's actions. Controllers only
@@ -132,14 +153,15 @@ export class SandboxGatewayService {
 
   /** The "fail the next N calls with 5xx" knob. */
   injectedFailure(provider: SandboxProvider): GatewayReply | null {
-    if (!this.store.take('failNextCalls')) return null;
+    const only = this.store.controls.failCallsOf;
+    if ((only !== '' && only !== provider) || !this.store.take('failNextCalls')) return null;
     return provider === 'paymongo'
       ? pmError(500, 'internal_server_error', 'Something went wrong on our end (sandbox-injected).')
       : xnError(500, 'SERVER_ERROR', 'Something went wrong (sandbox-injected)');
   }
 
   /** Replays a create with the same key; refuses one with different parameters. */
-  private idempotent(
+  idempotent(
     provider: SandboxProvider,
     key: string | undefined,
     body: unknown,
@@ -437,6 +459,12 @@ export class SandboxGatewayService {
           'API_VALIDATION_ERROR',
           'amount must be a positive number with at most 2 decimals',
         );
+      if (!XENDIT_CHANNELS.has(body.channel_code))
+        return xnError(
+          400,
+          'CHANNEL_CODE_NOT_SUPPORTED',
+          `channel_code ${body.channel_code} is not supported`,
+        );
       const p = this.newPayout('xendit', xenditPayoutId(), {
         reference: body.reference_id,
         amount,
@@ -481,6 +509,36 @@ export class SandboxGatewayService {
             'destination_account is required.',
             'destination_account',
           );
+        const src = isObj(t.source_account) ? t.source_account : {};
+        if (src.number !== SANDBOX_SOURCE_ACCOUNT.number || src.bic !== SANDBOX_SOURCE_ACCOUNT.bic)
+          return pmError(
+            400,
+            'parameter_invalid',
+            'source_account must match an account attached to your wallet.',
+            'source_account',
+          );
+        const rail = typeof t.provider === 'string' ? t.provider : '';
+        if (!(rail in PM_RAIL_CAPS))
+          return pmError(
+            400,
+            'parameter_invalid',
+            'provider must be instapay or pesonet.',
+            'provider',
+          );
+        if (!INSTITUTIONS[rail].some((i) => i.bic === dest.bic))
+          return pmError(
+            400,
+            'parameter_invalid',
+            `destination_account.bic is not a ${rail} receiving institution.`,
+            'destination_account.bic',
+          );
+        if (t.amount > PM_RAIL_CAPS[rail])
+          return pmError(
+            400,
+            'parameter_above_maximum',
+            `The maximum value for the amount is ${PM_RAIL_CAPS[rail]} for ${rail}.`,
+            'amount',
+          );
         created.push(
           this.newPayout('paymongo', paymongoId('tr'), {
             reference: typeof t.reference_number === 'string' ? t.reference_number : '',
@@ -490,6 +548,8 @@ export class SandboxGatewayService {
             accountName: dest.name,
             description: typeof t.description === 'string' ? t.description : '',
             metadata: {},
+            rail,
+            sourceAccount: src,
           }),
         );
       }
@@ -498,6 +558,33 @@ export class SandboxGatewayService {
         body: { data: { id: paymongoId('batch_tr'), transfers: created.map(paymongoTransfer) } },
       };
     });
+  }
+
+  paymongoWallets(): GatewayReply {
+    return {
+      status: 200,
+      body: {
+        data: [
+          {
+            id: 'wallet_sandbox',
+            type: 'wallet',
+            currency: 'PHP',
+            status: 'activated',
+            source_account: { ...SANDBOX_SOURCE_ACCOUNT, bank_name: 'PayMongo' },
+          },
+        ],
+      },
+    };
+  }
+
+  paymongoInstitutions(provider: string | undefined): GatewayReply {
+    const list = INSTITUTIONS[provider ?? ''];
+    if (!list)
+      return pmError(400, 'parameter_invalid', 'provider must be instapay or pesonet.', 'provider');
+    return {
+      status: 200,
+      body: { data: list.map((i) => ({ bic: i.bic, name: i.name, provider })) },
+    };
   }
 
   paymongoGetTransfer(id: string): GatewayReply {
@@ -519,6 +606,8 @@ export class SandboxGatewayService {
       | 'accountName'
       | 'description'
       | 'metadata'
+      | 'rail'
+      | 'sourceAccount'
     >,
   ): SandboxPayout {
     const now = Date.now();
@@ -549,6 +638,21 @@ export class SandboxGatewayService {
     const event = fail ? 'payout.failed' : 'payout.succeeded';
     await this.webhooks.send('xendit', `${event}:${p.id}`, event, {
       event,
+      business_id: 'sandbox-business',
+      created: new Date().toISOString(),
+      data: xenditPayout(p),
+    });
+  }
+
+  /** The channel sends a succeeded payout back (Xendit `payout.reversed`). */
+  async reversePayout(id: string): Promise<DeliveryRecord[] | null> {
+    const p = this.store.payouts.get(id);
+    // PayMongo documents no reversal of a succeeded transfer; Xendit sends `payout.reversed`.
+    if (!p || p.provider !== 'xendit' || p.state !== 'succeeded') return null;
+    p.state = 'reversed';
+    p.updatedAt = Date.now();
+    return this.webhooks.send('xendit', `payout.reversed:${p.id}`, 'payout.reversed', {
+      event: 'payout.reversed',
       business_id: 'sandbox-business',
       created: new Date().toISOString(),
       data: xenditPayout(p),

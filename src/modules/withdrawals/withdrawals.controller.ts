@@ -49,6 +49,7 @@ export class AdminWithdrawalsController {
 
   @Post(':id/approve')
   @HttpCode(200)
+  @Idempotent()
   @ApiOperation({ summary: 'Mark a withdrawal paid out (reference required); audit-logged' })
   approve(
     @Param('id') id: string,
@@ -65,6 +66,7 @@ export class AdminWithdrawalsController {
 
   @Post(':id/reject')
   @HttpCode(200)
+  @Idempotent()
   @ApiOperation({ summary: 'Reject a withdrawal: the money returns to the wallet; audit-logged' })
   reject(
     @Param('id') id: string,

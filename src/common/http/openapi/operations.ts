@@ -249,6 +249,36 @@ export const OPERATIONS: Record<string, OperationDoc> = {
       '409': ['ENTRY_ALREADY_REVERSED'],
     },
   },
+  'GET /api/admin/refunds': {
+    status: 200,
+    example: {
+      data: [
+        {
+          id: '56031e38-ba9d-4680-a2a4-1e7b01e560d5',
+          userId: '5642f0e5-f88d-4aa8-af9f-8eed6ded9618',
+          userEmail: 'juan@example.com',
+          type: 'REFUND',
+          status: 'COMPLETED',
+          amount: 15000,
+          currency: 'PHP',
+          description: 'Remaining payment (50%) for job: Fix the sink',
+          reference: 'ab5477d0-81bb-451c-bf6f-d4c7871c5317',
+          provider: null,
+          providerReference: null,
+          paymentMethodId: null,
+          jobId: 'ab5477d0-81bb-451c-bf6f-d4c7871c5317',
+          ledgerEntryId: 'job:ab5477d0-81bb-451c-bf6f-d4c7871c5317:remaining',
+          metadata: {},
+          createdAt: '2026-11-30T15:34:45.110Z',
+          completedAt: '2026-11-30T15:34:45.110Z',
+        },
+      ],
+      nextCursor: null,
+    },
+    errors: {
+      '400': ['VALIDATION_FAILED'],
+    },
+  },
   'GET /api/admin/scheduled-jobs': {
     status: 200,
     example: {
@@ -946,6 +976,19 @@ export const OPERATIONS: Record<string, OperationDoc> = {
           isPrimary: true,
           isVerified: true,
           createdAt: '2026-11-30T15:38:20.095Z',
+        },
+      ],
+      nextCursor: null,
+    },
+    errors: {},
+  },
+  'GET /api/payment-methods/banks': {
+    status: 200,
+    example: {
+      data: [
+        {
+          code: 'BDO',
+          name: 'BDO Unibank',
         },
       ],
       nextCursor: null,

@@ -32,7 +32,16 @@ export class WebhookProcessingError extends Error {
   }
 }
 
-const SETTLING = new Set(['paid', 'failed', 'expired', 'payout_succeeded', 'payout_failed']);
+const SETTLING = new Set([
+  'paid',
+  'failed',
+  'expired',
+  'payout_succeeded',
+  'payout_failed',
+  'payout_reversed',
+  'refund_succeeded',
+  'refund_failed',
+]);
 
 /**
  * Verify → (Xendit: confirm with the gateway) → store the event and apply its effect in ONE database
@@ -266,6 +275,21 @@ export class WebhookProcessor {
   > {
     const xendit = this.providers.get('xendit');
     try {
+      const refundIds = s.refundIds ?? [];
+      if (refundIds.length === 1) {
+        const r = await xendit.getRefund(refundIds[0]);
+        if (r.status === 'pending')
+          return { settlement: s, unconfirmed: 'Xendit reports the refund still pending' };
+        return {
+          settlement: {
+            ...s,
+            type: r.status === 'succeeded' ? 'refund_succeeded' : 'refund_failed',
+            amount: r.amount,
+            transactionHint: r.reference ?? s.transactionHint,
+          },
+          unconfirmed: null,
+        };
+      }
       if (s.payoutId) {
         const p = await xendit.getPayout(s.payoutId);
         if (p.status === 'pending')
@@ -273,7 +297,12 @@ export class WebhookProcessor {
         return {
           settlement: {
             ...s,
-            type: p.status === 'succeeded' ? 'payout_succeeded' : 'payout_failed',
+            type:
+              p.status === 'succeeded'
+                ? 'payout_succeeded'
+                : p.status === 'reversed'
+                  ? 'payout_reversed'
+                  : 'payout_failed',
             amount: p.amount,
           },
           unconfirmed: null,
@@ -305,6 +334,7 @@ export class WebhookProcessor {
   }
 }
 
+const isRefund = (t: string) => t === 'refund_succeeded' || t === 'refund_failed';
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export function toSettlement(e: NormalisedWebhookEvent): SettlementEvent | null {
@@ -315,9 +345,12 @@ export function toSettlement(e: NormalisedWebhookEvent): SettlementEvent | null 
     type: e.type,
     checkoutId: e.checkoutId,
     payoutId: e.payoutId,
+    refundIds: e.refundIds,
     paymentIntentId: e.paymentIntentId,
     paymentId: e.paymentId,
-    transactionHint: e.metadata.transaction_id ?? e.reference,
+    // A refund names our REFUND transaction by its own reference; the payment's metadata names the
+    // charge it refunds, which must never be taken for the refund.
+    transactionHint: isRefund(e.type) ? e.reference : (e.metadata.transaction_id ?? e.reference),
     amount: e.amount,
     currency: e.currency,
   };
