@@ -67,6 +67,24 @@ describe('loadConfig', () => {
     expect(cfg.log.json).toBe(true);
   });
 
+  it('should require both gateways fully configured in production when GATEWAY_FAILOVER is on', () => {
+    const base = STRONG;
+    expect(loadConfig(base).payments.failover).toBe(false);
+    expect(() => loadConfig({ ...base, GATEWAY_FAILOVER: 'true' })).toThrow(
+      new ConfigError([
+        'XENDIT_API_KEY: required in production when GATEWAY_FAILOVER is on',
+        'XENDIT_WEBHOOK_TOKEN: required in production when GATEWAY_FAILOVER is on',
+      ]),
+    );
+    const cfg = loadConfig({
+      ...base,
+      GATEWAY_FAILOVER: 'true',
+      XENDIT_API_KEY: 'xnd_production_abc',
+      XENDIT_WEBHOOK_TOKEN: 'xnd_cb_Hq4Tz8Wm2Kp6Rv1Ns9Lc3Bx7',
+    });
+    expect(cfg.payments.failover).toBe(true);
+  });
+
   it('should reject malformed numbers and durations', () => {
     expect(() => loadConfig({ PORT: '3.5', JWT_ACCESS_TTL: 'soon' })).toThrow(
       new ConfigError([

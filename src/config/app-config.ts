@@ -139,6 +139,7 @@ const EnvSchema = z.object({
   XENDIT_WEBHOOK_TOKEN: optionalString,
   XENDIT_BASE_URL: url(['http:', 'https:']),
   XENDIT_PAYMENT_METHODS: optionalString,
+  GATEWAY_FAILOVER: bool(false),
   // Unset: the smallest amount the verification gateway accepts for GCash (resolved in loadConfig).
   VERIFICATION_AMOUNT: int(0, 1, 100_000_000_000),
   VERIFICATION_PROVIDER: z.enum(['paymongo', 'xendit']).optional(),
@@ -168,6 +169,8 @@ const PLACEHOLDER =
   /^(changeme|change-me|secret|password|dev|test|example|placeholder|dev-only.*|local-.*|xxx+)$/i;
 /** Fill-me-in markers used by .env.example and the k8s Secret example, anywhere in the value. */
 const PLACEHOLDER_MARKER = /replace[_-]?me|change[_-]?me/i;
+/** A frontend dev server on any port of this machine (Vite 5173, Next 3001, …), http only. */
+export const LOCAL_CORS_ORIGINS = [/^http:\/\/localhost(:\d+)?$/, /^http:\/\/127\.0\.0\.1(:\d+)?$/];
 export const SANDBOX_PAYMONGO_SECRET_KEY = 'sk_test_sandbox';
 export const SANDBOX_PAYMONGO_WEBHOOK_SECRET = 'whsk_sandbox_local';
 export const SANDBOX_XENDIT_API_KEY = 'xnd_development_sandbox';
@@ -182,7 +185,12 @@ export interface AppConfig {
     isProduction: boolean;
     publicBaseUrl: string;
     frontendUrl: string;
-    corsOrigins: string[];
+    /** No FRONTEND_URL: checkout return links land on the service's own small result page. */
+    builtInReturnPage: boolean;
+    /** Allowed browser origins; outside production with none configured, any localhost port. */
+    corsOrigins: Array<string | RegExp>;
+    /** Not production and ENVIRONMENT=local (the default): a developer's machine. */
+    localMode: boolean;
     trustedProxies: string[];
     bodyLimit: string;
     shutdownGraceMs: number;
@@ -207,6 +215,8 @@ export interface AppConfig {
   auth: { jwtSecret: string | undefined; accessTtlSeconds: number; refreshTtlSeconds: number };
   payments: {
     provider: Env['PAYMENT_PROVIDER'];
+    /** New checkouts go to the other gateway while the primary cannot take them (ADR 0086). */
+    failover: boolean;
     /** True when no real gateway keys are configured: the in-process sandbox serves. */
     sandbox: boolean;
     paymongo: {
@@ -302,6 +312,16 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
         requireSecret(name, strength);
       else if (env[name]) checkSecret(name, env[name], strength);
     }
+  // Failover sends new checkouts to the other gateway: it must be fully configured too.
+  if (['1', 'true', 'yes'].includes((env.GATEWAY_FAILOVER ?? '').toLowerCase())) {
+    for (const name of [
+      'PAYMONGO_SECRET_KEY',
+      'PAYMONGO_WEBHOOK_SECRET',
+      'XENDIT_API_KEY',
+      'XENDIT_WEBHOOK_TOKEN',
+    ])
+      if (!env[name]) problems.push(`${name}: required in production when GATEWAY_FAILOVER is on`);
+  }
   if (env.ENVIRONMENT === 'production') {
     if (env.PAYMONGO_SECRET_KEY?.startsWith('sk_test_'))
       problems.push(
@@ -500,7 +520,12 @@ export function loadConfig(
       isProduction,
       publicBaseUrl,
       frontendUrl: env.FRONTEND_URL ?? publicBaseUrl,
-      corsOrigins: split(env.CORS_ORIGINS),
+      builtInReturnPage: env.FRONTEND_URL === undefined,
+      corsOrigins:
+        env.CORS_ORIGINS === undefined && !isProduction
+          ? LOCAL_CORS_ORIGINS
+          : split(env.CORS_ORIGINS),
+      localMode: !isProduction && env.ENVIRONMENT === 'local',
       trustedProxies: split(env.TRUSTED_PROXIES),
       bodyLimit: env.BODY_LIMIT,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
@@ -532,6 +557,7 @@ export function loadConfig(
     },
     payments: {
       provider: env.PAYMENT_PROVIDER,
+      failover: env.GATEWAY_FAILOVER,
       sandbox,
       paymongo: {
         // The built-in sandbox's fixed credentials apply only to the sandbox: a real gateway without its

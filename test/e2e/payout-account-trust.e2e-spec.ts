@@ -11,7 +11,7 @@ import { createTestApp, TestApp } from '../support/test-app';
 
 interface AddBody {
   paymentMethod: { id: string; type: string; accountNumber: string; isVerified: boolean };
-  verification: { required: boolean; checkoutId?: string };
+  verification: { required: boolean; checkoutId?: string; amount?: number };
 }
 interface WithdrawBody {
   transaction: { id: string; status: string };
@@ -53,8 +53,11 @@ describe('Payout account trust (e2e)', () => {
         .expect(201)
     ).body as WithdrawBody;
   const queue = async () =>
-    (await request(t.url).get('/api/admin/withdrawals').set(bearer(admin)).expect(200))
-      .body as Array<{ id: string; payoutState: string | null; providerReference: string | null }>;
+    (
+      (await request(t.url).get('/api/admin/withdrawals').set(bearer(admin)).expect(200)).body as {
+        data: Array<{ id: string; payoutState: string | null; providerReference: string | null }>;
+      }
+    ).data;
   const age = (id: string, hours: number) =>
     t.db.query(
       `UPDATE payment_methods SET created_at = now() - make_interval(hours => $2) WHERE id = $1`,
@@ -84,7 +87,10 @@ describe('Payout account trust (e2e)', () => {
     expect(JSON.stringify(raw.body.request)).toContain('"paymaya"');
     expect(JSON.stringify(raw.body.request)).not.toContain('"gcash"');
     // Unverified: not listed, not usable for a withdrawal.
-    expect((await request(t.url).get('/api/payment-methods').set(bearer(u))).body).toEqual([]);
+    expect((await request(t.url).get('/api/payment-methods').set(bearer(u))).body).toEqual({
+      data: [],
+      nextCursor: null,
+    });
     await fundWallet(t, u, 50_000);
     const refused = await request(t.url)
       .post('/api/wallet/withdraw')
@@ -98,7 +104,7 @@ describe('Payout account trust (e2e)', () => {
     const verified = nextEvent(socket, 'payment-method.updated');
     await sandboxAct(t.url, added.verification.checkoutId as string, 'pay');
     expect(await verified).toEqual({ id: added.paymentMethod.id, isVerified: true });
-    expect((await walletOf(t.url, u)).balance).toBe(50_100);
+    expect((await walletOf(t.url, u)).balance).toBe(50_000 + (added.verification.amount ?? NaN));
   });
 
   it('should hold every withdrawal to an account inside the cooldown in the admin queue, sending nothing', async () => {
@@ -117,7 +123,11 @@ describe('Payout account trust (e2e)', () => {
       payoutState: 'review',
       providerReference: null,
     });
-    expect(await walletOf(t.url, u)).toMatchObject({ balance: 50_100, available: 30_100 });
+    const bonus = maya.verification.amount ?? NaN;
+    expect(await walletOf(t.url, u)).toMatchObject({
+      balance: 50_000 + bonus,
+      available: 30_000 + bonus,
+    });
     // Past the cooldown a verified Maya account is paid out automatically.
     await age(maya.paymentMethod.id, 25);
     const auto = await withdraw(u, 10_000, maya.paymentMethod.id);

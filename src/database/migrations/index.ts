@@ -12,6 +12,7 @@ import { AddIdempotencyEffects1764600000000 } from './1764600000000-AddIdempoten
 import { CreateAuthSessions1764620000000 } from './1764620000000-CreateAuthSessions';
 import { CreateWebhookRejections1764640000000 } from './1764640000000-CreateWebhookRejections';
 import { AddReversedWithdrawals1764640000001 } from './1764640000001-AddReversedWithdrawals';
+import { AddRefundIndexes1764650000000 } from './1764650000000-AddRefundIndexes';
 
 /** Every migration, in order. Append new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   CreateAuthSessions1764620000000,
   CreateWebhookRejections1764640000000,
   AddReversedWithdrawals1764640000001,
+  AddRefundIndexes1764650000000,
 ];

@@ -5,6 +5,7 @@ import { Public } from '../../common/decorators/public.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { GatewayReply, SandboxGatewayService } from './sandbox-gateway.service';
 import { headerOf, sendDisabled, sendReply } from './sandbox-http';
+import { SandboxRefundsService } from './sandbox-refunds.service';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -14,7 +15,10 @@ type Headers = Record<string, string | string[] | undefined>;
 @RateLimit('none')
 @Controller('sandbox/paymongo')
 export class PaymongoSandboxController {
-  constructor(private readonly gw: SandboxGatewayService) {}
+  constructor(
+    private readonly gw: SandboxGatewayService,
+    private readonly refunds: SandboxRefundsService,
+  ) {}
 
   private handle(res: Response, headers: Headers, op: () => GatewayReply): void {
     if (!this.gw.enabled) return sendDisabled(res);
@@ -62,5 +66,20 @@ export class PaymongoSandboxController {
   @Get('v2/transfers/:id')
   transfer(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): void {
     this.handle(res, h, () => this.gw.paymongoGetTransfer(id));
+  }
+
+  @Post('v1/refunds')
+  createRefund(@Body() body: unknown, @Headers() h: Headers, @Res() res: Response): void {
+    this.handle(res, h, () => this.refunds.paymongoCreate(body, headerOf(h, 'idempotency-key')));
+  }
+
+  @Get('v1/refunds/:id')
+  refund(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): void {
+    this.handle(res, h, () => this.refunds.paymongoGet(id));
+  }
+
+  @Get('v1/payments/:id')
+  payment(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): void {
+    this.handle(res, h, () => this.refunds.paymongoGetPayment(id));
   }
 }

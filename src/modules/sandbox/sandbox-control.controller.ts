@@ -5,9 +5,11 @@ import { Public } from '../../common/decorators/public.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { SandboxGatewayService } from './sandbox-gateway.service';
 import { sendDisabled } from './sandbox-http';
+import { SandboxRefundsService } from './sandbox-refunds.service';
 import { SandboxStore } from './sandbox.store';
 import { DEFAULT_CONTROLS, SandboxControls } from './sandbox.types';
 import { SandboxWebhookDispatcher } from './sandbox-webhook.dispatcher';
+import { wholeList } from '../../common/http/page';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -26,6 +28,7 @@ export class SandboxControlController {
     private readonly gw: SandboxGatewayService,
     private readonly store: SandboxStore,
     private readonly webhooks: SandboxWebhookDispatcher,
+    private readonly refundsService: SandboxRefundsService,
   ) {}
 
   @Get('controls')
@@ -77,6 +80,21 @@ export class SandboxControlController {
     res.json({ reset: true });
   }
 
+  /** Every checkout the sandbox gateways hold, oldest first (to count what reached each gateway). */
+  @Get('checkouts')
+  checkouts(@Res() res: Response): void {
+    if (!this.gw.enabled) return sendDisabled(res);
+    res.json({
+      data: [...this.store.checkouts.values()].map((c) => ({
+        provider: c.provider,
+        id: c.id,
+        amount: c.amount,
+        reference: c.reference,
+        state: c.state,
+      })),
+    });
+  }
+
   @Get('checkouts/:id')
   checkout(@Param('id') id: string, @Res() res: Response): void {
     if (!this.gw.enabled) return sendDisabled(res);
@@ -122,9 +140,9 @@ export class SandboxControlController {
   @Get('deliveries')
   deliveries(@Query('eventType') eventType: string | undefined, @Res() res: Response): void {
     if (!this.gw.enabled) return sendDisabled(res);
-    res.json({
-      data: this.store.deliveries.filter((d) => !eventType || d.eventType === eventType),
-    });
+    res.json(
+      wholeList(this.store.deliveries.filter((d) => !eventType || d.eventType === eventType)),
+    );
   }
 
   /** Sends held webhooks: `{order: "fifo" | "reverse"}`. */
@@ -135,6 +153,13 @@ export class SandboxControlController {
     this.store.controls.holdWebhooks = false;
     const order = isObj(body) && body.order === 'reverse' ? 'reverse' : 'fifo';
     res.json({ deliveries: await this.webhooks.release(order) });
+  }
+
+  /** Every refund the sandbox gateways hold (to count what reached the gateway). */
+  @Get('refunds')
+  refunds(@Res() res: Response): void {
+    if (!this.gw.enabled) return sendDisabled(res);
+    res.json({ data: this.refundsService.list() });
   }
 
   /** The channel sends a succeeded Xendit payout back (`payout.reversed`); answers after delivery. */

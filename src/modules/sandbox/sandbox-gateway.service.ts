@@ -35,7 +35,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const isPosInt = (v: unknown): v is number =>
   typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
 
-const pmError = (
+export const pmError = (
   status: number,
   code: string,
   detail: string,
@@ -52,7 +52,7 @@ const pmError = (
     ],
   },
 });
-const xnError = (status: number, code: string, message: string): GatewayReply => ({
+export const xnError = (status: number, code: string, message: string): GatewayReply => ({
   status,
   body: { error_code: code, message },
 });
@@ -153,14 +153,15 @@ export class SandboxGatewayService {
 
   /** The "fail the next N calls with 5xx" knob. */
   injectedFailure(provider: SandboxProvider): GatewayReply | null {
-    if (!this.store.take('failNextCalls')) return null;
+    const only = this.store.controls.failCallsOf;
+    if ((only !== '' && only !== provider) || !this.store.take('failNextCalls')) return null;
     return provider === 'paymongo'
       ? pmError(500, 'internal_server_error', 'Something went wrong on our end (sandbox-injected).')
       : xnError(500, 'SERVER_ERROR', 'Something went wrong (sandbox-injected)');
   }
 
   /** Replays a create with the same key; refuses one with different parameters. */
-  private idempotent(
+  idempotent(
     provider: SandboxProvider,
     key: string | undefined,
     body: unknown,

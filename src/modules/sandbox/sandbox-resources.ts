@@ -1,6 +1,6 @@
 import { centavosToPesos } from '../../common/money/money';
 import { paymongoId } from './sandbox.ids';
-import type { SandboxCheckout, SandboxPayout } from './sandbox.types';
+import type { SandboxCheckout, SandboxPayout, SandboxRefund } from './sandbox.types';
 
 /** Builders of the gateways' wire resources from sandbox records (shapes as the real APIs send them). */
 const unix = (ms: number) => Math.floor(ms / 1000);
@@ -21,7 +21,11 @@ function lineItems(c: SandboxCheckout): Array<Record<string, unknown>> {
   });
 }
 
-export function paymongoPayment(c: SandboxCheckout, status: 'paid' | 'failed') {
+export function paymongoPayment(
+  c: SandboxCheckout,
+  status: 'paid' | 'failed',
+  refunds: unknown[] = [],
+) {
   const amount = status === 'paid' ? (c.paidAmount ?? c.amount) : c.amount;
   const at = unix(c.updatedAt);
   return {
@@ -47,7 +51,7 @@ export function paymongoPayment(c: SandboxCheckout, status: 'paid' | 'failed') {
       status,
       tax_amount: null,
       metadata: { ...c.metadata },
-      refunds: [],
+      refunds,
       taxes: [],
       available_at: status === 'paid' ? at + 86400 : null,
       created_at: at,
@@ -244,5 +248,56 @@ export function paymongoTransfer(p: SandboxPayout) {
     provider_error_code: p.failureCode,
     created_at: iso(p.createdAt),
     updated_at: iso(p.updatedAt),
+  };
+}
+
+/** PayMongo refund resource (`ref_…`), as in its refund resource reference. */
+export function paymongoRefund(r: SandboxRefund) {
+  return {
+    id: r.id,
+    type: 'refund',
+    attributes: {
+      amount: r.amount,
+      balance_transaction_id: r.state === 'succeeded' ? `bal_txn_${r.id.slice(4)}` : null,
+      currency: r.currency,
+      livemode: false,
+      metadata: Object.keys(r.metadata).length > 0 ? { ...r.metadata } : null,
+      notes: r.notes,
+      payment_id: r.paymentId,
+      payout_id: null,
+      reason: r.reason,
+      status: r.state,
+      available_at: unix(r.createdAt) + 86400,
+      created_at: unix(r.createdAt),
+      refunded_at: r.state === 'succeeded' ? unix(r.updatedAt) : null,
+      updated_at: unix(r.updatedAt),
+    },
+  };
+}
+
+const XENDIT_REFUND_STATUS = {
+  pending: 'PENDING',
+  succeeded: 'SUCCEEDED',
+  failed: 'FAILED',
+} as const;
+
+/** Xendit Refund API resource. */
+export function xenditRefund(r: SandboxRefund) {
+  return {
+    id: r.id,
+    payment_id: r.paymentId,
+    invoice_id: r.checkoutId,
+    amount: centavosToPesos(r.amount),
+    payment_method_type: 'EWALLET',
+    channel_code: 'GCASH',
+    currency: r.currency,
+    status: XENDIT_REFUND_STATUS[r.state],
+    reason: r.reason,
+    reference_id: r.reference,
+    failure_code: r.failureCode,
+    refund_fee_amount: null,
+    created: iso(r.createdAt),
+    updated: iso(r.updatedAt),
+    metadata: Object.keys(r.metadata).length > 0 ? { ...r.metadata } : null,
   };
 }

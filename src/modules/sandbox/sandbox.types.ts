@@ -56,6 +56,27 @@ export interface SandboxPayout {
   updatedAt: number;
 }
 
+export type SandboxRefundState = 'pending' | 'succeeded' | 'failed';
+
+export interface SandboxRefund {
+  provider: SandboxProvider;
+  id: string;
+  checkoutId: string;
+  paymentId: string;
+  /** Centavos. */
+  amount: number;
+  currency: string;
+  reason: string;
+  notes: string | null;
+  /** Xendit `reference_id`; PayMongo keeps ours in metadata. */
+  reference: string | null;
+  metadata: Record<string, string>;
+  state: SandboxRefundState;
+  failureCode: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
 /** Knobs a test (or a person demoing failure modes) can turn. All reset by `POST /sandbox/_control/reset`. */
 export interface SandboxControls {
   /** Deliver every webhook this many times, concurrently (same event id, same bytes). */
@@ -74,6 +95,8 @@ export interface SandboxControls {
   holdWebhooks: boolean;
   /** Answer the next N gateway API calls with HTTP 500. */
   failNextCalls: number;
+  /** `paymongo` or `xendit`: only that gateway's calls use up `failNextCalls` ('' = both). */
+  failCallsOf: string;
   /** PayMongo minimum checkout total in centavos (default: the documented 2000 = ₱20.00). */
   paymongoMinAmount: number;
   /** Methods activated on the sandbox PayMongo account; any other in a checkout fails the create. */
@@ -89,6 +112,10 @@ export interface SandboxControls {
   payoutDelayMs: number;
   /** Fail the next N payouts at the channel. */
   failNextPayouts: number;
+  /** Refunds settle (succeed, or fail by the next knob) after this long. */
+  refundDelayMs: number;
+  /** Fail the next N refunds at the channel (reported by webhook and on reads). */
+  failNextRefunds: number;
 }
 
 export const DEFAULT_CONTROLS: SandboxControls = {
@@ -100,6 +127,7 @@ export const DEFAULT_CONTROLS: SandboxControls = {
   stripMetadataNext: 0,
   holdWebhooks: false,
   failNextCalls: 0,
+  failCallsOf: '',
   paymongoMinAmount: PAYMONGO_MIN_PAYMENT,
   paymongoMethods: ['gcash', 'paymaya', 'card', 'qrph'],
   xenditMethods: ['GCASH', 'PAYMAYA', 'CREDIT_CARD', 'QRPH'],
@@ -108,6 +136,8 @@ export const DEFAULT_CONTROLS: SandboxControls = {
   retryBaseMs: 250,
   payoutDelayMs: 300,
   failNextPayouts: 0,
+  refundDelayMs: 300,
+  failNextRefunds: 0,
 };
 
 export interface DeliveryAttempt {

@@ -1,19 +1,14 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CircuitBreakerRegistry } from '../../common/circuit-breaker/circuit-breaker.registry';
-import { providerUnavailable } from '../../common/circuit-breaker/circuit-breaker';
-import { crashPoint } from '../../common/crash/crash-points';
 import { UnitOfWork } from '../../common/database/unit-of-work';
 import { AppError } from '../../common/errors/app-error';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
 import { AuditLogService } from '../audit/audit-log.service';
 import { LedgerService } from '../ledger/ledger.service';
-import { checkoutReturnUrls } from '../payments/deposits/checkout-urls';
 import { DepositService, gatewayToWallet, postOrThrow } from '../payments/deposits/deposit.service';
 import { bankByCode } from '../payments/providers/bank-directory';
-import { assertCheckoutAllowed } from '../payments/providers/gateway-capabilities';
-import type { PaymentProvider } from '../payments/providers/payment-provider';
+import { CheckoutService } from '../payments/checkouts/checkout.service';
 import { PaymentProviderRegistry } from '../payments/providers/payment-provider.token';
 import { ProviderError } from '../payments/providers/provider-errors';
 import { PaymentHandlerRegistry } from '../payments/settlement/payment-handler.registry';
@@ -62,8 +57,8 @@ export class VerificationService implements OnModuleInit {
   constructor(
     private readonly uow: UnitOfWork,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
+    private readonly checkouts: CheckoutService,
     private readonly providers: PaymentProviderRegistry,
-    private readonly breakers: CircuitBreakerRegistry,
     private readonly methods: PaymentMethodsRepository,
     private readonly transactions: TransactionsService,
     private readonly ledger: LedgerService,
@@ -170,11 +165,6 @@ export class VerificationService implements OnModuleInit {
     });
   }
 
-  /** Verification may run on another gateway than payments (`VERIFICATION_PROVIDER`). */
-  private get verifier(): PaymentProvider {
-    return this.providers.get(this.cfg.business.verificationProvider);
-  }
-
   private async addMobileWallet(
     userId: string,
     kind: WalletKind,
@@ -182,13 +172,13 @@ export class VerificationService implements OnModuleInit {
     number: string,
     requestId: string | undefined,
   ): Promise<AddResult> {
-    const provider = this.verifier;
     const amount = this.cfg.business.verificationAmount;
-    // Refused before anything is written or sent when the gateway would refuse it.
-    assertCheckoutAllowed(provider.capabilities, [kind.method], amount, 422);
-    const breaker = this.breakers.find(provider.name);
-    if (breaker?.state === 'open')
-      throw providerUnavailable(provider.name, breaker.retryAfterSeconds());
+    // Refused before anything is written or sent when the verification gateway would refuse it; its
+    // availability (failover included) decides where the checkout goes.
+    const gateway = this.checkouts.gatewayFor(amount, [kind.method], {
+      primary: this.cfg.business.verificationProvider,
+      refusalStatus: 422,
+    });
     if ((await this.methods.verificationAttemptsToday(userId)) >= MAX_VERIFICATION_ATTEMPTS_PER_DAY)
       throw new AppError(
         429,
@@ -221,7 +211,7 @@ export class VerificationService implements OnModuleInit {
           userId,
           type: 'VERIFICATION_BONUS',
           amount,
-          provider: provider.name,
+          provider: gateway,
           description: `${kind.label} verification - account ${maskAccount(number)}`,
           paymentMethodId: method.id,
           metadata: { paymentType: kind.purpose },
@@ -246,53 +236,31 @@ export class VerificationService implements OnModuleInit {
         verification: { required: true, amount, checkoutUrl, checkoutId: txn.providerReference },
       };
 
-    try {
-      crashPoint('before-gateway-call');
-      // The gateway key derives from our id, so asking again after a crash returns the same checkout.
-      const session = await provider.createCheckout({
+    const checkout = await this.checkouts.open(txn, {
+      purpose: kind.purpose,
+      // Paid through that wallet's own method, so only its holder can complete it.
+      methods: [kind.method],
+      primary: this.cfg.business.verificationProvider,
+      description: `${kind.label} account verification ${maskAccount(number)}`,
+      // The payer is the account holder; the gateway prefills the wallet with these.
+      customer: { name: accountName, email: user.email },
+      metadata: { payment_method_id: method.id },
+      returnTo: { kind: 'verification', id: method.id },
+      // Surely not created: the unverified account goes with its closed transaction.
+      onFailed: async (m) => {
+        await this.methods.deleteUnverified(method.id, m);
+        await this.uow.forgetOnce(VERIFY_STEP, m);
+      },
+    });
+    return {
+      paymentMethod: toPaymentMethodResponse(method),
+      verification: {
+        required: true,
         amount,
-        currency: 'PHP',
-        description: `${kind.label} account verification ${maskAccount(number)}`,
-        reference: txn.id,
-        idempotencyKey: `checkout:${txn.id}`,
-        // The payer is the account holder; the gateway prefills the wallet with these.
-        customer: { name: accountName, email: user.email },
-        // Paid through that wallet's own method, so only its holder can complete it.
-        methods: [kind.method],
-        metadata: {
-          payment_type: kind.purpose,
-          payment_method_id: method.id,
-          transaction_id: txn.id,
-        },
-        ...checkoutReturnUrls(this.cfg, 'verification', method.id),
-      });
-      crashPoint('after-gateway-call');
-      await this.transactions.attachProvider(txn.id, {
-        providerReference: session.checkoutId,
-        metadata: {
-          checkoutUrl: session.checkoutUrl,
-          ...(session.paymentIntentId ? { paymentIntentId: session.paymentIntentId } : {}),
-        },
-      });
-      return {
-        paymentMethod: toPaymentMethodResponse(method),
-        verification: {
-          required: true,
-          amount,
-          checkoutUrl: session.checkoutUrl,
-          checkoutId: session.checkoutId,
-        },
-      };
-    } catch (err) {
-      if (!(err instanceof ProviderError) || err.kind !== 'ambiguous') {
-        await this.uow.run('verification.fail', async (m) => {
-          await this.transactions.setStatus(txn.id, 'FAILED', m);
-          await this.methods.deleteUnverified(method.id, m);
-          await this.uow.forgetOnce(VERIFY_STEP, m);
-        });
-      }
-      throw err;
-    }
+        checkoutUrl: checkout.checkoutUrl,
+        checkoutId: checkout.checkoutId,
+      },
+    };
   }
 
   async remove(userId: string, id: string): Promise<void> {

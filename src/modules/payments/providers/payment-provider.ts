@@ -103,6 +103,52 @@ export interface ManualPayoutResult {
 
 export type PayoutResult = GatewayPayoutResult | ManualPayoutResult;
 
+/** PayMongo's documented refund reasons (Xendit's uppercase enum maps onto them). */
+export const REFUND_REASONS = [
+  'duplicate',
+  'fraudulent',
+  'requested_by_customer',
+  'others',
+] as const;
+export type RefundReason = (typeof REFUND_REASONS)[number];
+
+export interface CreateRefundInput {
+  /** Our reference (the REFUND transaction id), echoed back in metadata / `reference_id`. */
+  reference: string;
+  idempotencyKey: string;
+  /** The gateway's id of the paid checkout (PayMongo session, Xendit invoice). */
+  checkoutId: string;
+  /** The gateway's payment id (PayMongo `pay_…`), when known. */
+  paymentId: string | null;
+  /** Centavos, > 0. */
+  amount: number;
+  currency: 'PHP';
+  reason: RefundReason;
+  /** Free text for the gateway's record (PayMongo keeps at most 255 characters). */
+  notes: string;
+  metadata: Record<string, string>;
+}
+
+/** Where a refund stands at the gateway (both gateways document pending → succeeded | failed). */
+export type GatewayRefundStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface RefundResult {
+  refundId: string;
+  status: GatewayRefundStatus;
+  /** Centavos. */
+  amount: number;
+  /** Our reference as the gateway stored it, when it echoes one. */
+  reference: string | null;
+  failureCode: string | null;
+}
+
+/** How to find a refund whose create had an unknown outcome (we never got its id). */
+export interface RefundLookup {
+  reference: string;
+  checkoutId: string;
+  paymentId: string | null;
+}
+
 export type WebhookEventType =
   | 'paid'
   | 'failed'
@@ -110,6 +156,8 @@ export type WebhookEventType =
   | 'payout_succeeded'
   | 'payout_failed'
   | 'payout_reversed'
+  | 'refund_succeeded'
+  | 'refund_failed'
   | 'ignored';
 
 /** A verified webhook in one shape for both gateways. */
@@ -124,6 +172,8 @@ export interface NormalisedWebhookEvent {
   checkoutId: string | null;
   /** Payout id, when the event concerns one. */
   payoutId: string | null;
+  /** Refund ids the event settles (PayMongo's `payment.refunded` lists every refund of a payment). */
+  refundIds: string[];
   paymentId: string | null;
   paymentIntentId: string | null;
   /** Our reference as echoed by the gateway (reference_number / external_id). */
@@ -152,6 +202,11 @@ export interface PaymentProvider {
   expireCheckout(checkoutId: string): Promise<void>;
   createPayout(input: CreatePayoutInput): Promise<PayoutResult>;
   getPayout(payoutId: string): Promise<GatewayPayoutResult>;
+  /** Refund (part of) a paid checkout to the payer's original method. Never retried blindly. */
+  createRefund(input: CreateRefundInput): Promise<RefundResult>;
+  getRefund(refundId: string): Promise<RefundResult>;
+  /** A refund by our reference, or null if the gateway has none (read-only; nothing is created). */
+  findRefund(lookup: RefundLookup): Promise<RefundResult | null>;
   /**
    * Verifies the raw body against the headers and parses it. Throws `WebhookRejectedError` (401) for a
    * bad or missing signature/token or a stale timestamp and `WebhookPayloadError` (400) for a body

@@ -13,15 +13,19 @@ import type {
   CheckoutStatusResult,
   CreateCheckoutInput,
   CreatePayoutInput,
+  CreateRefundInput,
   NormalisedWebhookEvent,
   PaymentProvider,
   GatewayPayoutResult,
   GatewayPayoutStatus,
   PayoutResult,
+  RefundLookup,
+  RefundResult,
   WebhookEventType,
   WebhookHeaders,
 } from './payment-provider';
 import { ProviderError, WebhookPayloadError, WebhookRejectedError } from './provider-errors';
+import { normalisePaymongoRefundEvent, refundToResult } from './paymongo-refund-wire';
 import { SignatureCheck, verifyPaymongoSignature } from './webhook-signatures';
 
 /** How long the wallet's source account and the receiving-institution lists are reused. */
@@ -252,6 +256,60 @@ export class PaymongoProvider implements PaymentProvider {
     return transferToPayout(Object.keys(attrs).length > 0 ? { ...attrs, id: data.id } : data);
   }
 
+  /** `POST /v1/refunds` against the payment of the session (read from the session if not stored). */
+  async createRefund(input: CreateRefundInput): Promise<RefundResult> {
+    const paymentId = input.paymentId ?? (await this.paymentOf(input.checkoutId));
+    const res = await this.http.request<Json>({
+      method: 'POST',
+      path: '/v1/refunds',
+      operation: 'refund.create',
+      idempotencyKey: input.idempotencyKey,
+      body: {
+        data: {
+          attributes: {
+            amount: input.amount,
+            payment_id: paymentId,
+            reason: input.reason,
+            notes: input.notes.slice(0, 255),
+            metadata: { ...input.metadata, transaction_id: input.reference },
+          },
+        },
+      },
+    });
+    return refundToResult(obj(res.data));
+  }
+
+  async getRefund(refundId: string): Promise<RefundResult> {
+    const res = await this.http.request<Json>({
+      method: 'GET',
+      path: `/v1/refunds/${encodeURIComponent(refundId)}`,
+      operation: 'refund.get',
+    });
+    return refundToResult(obj(res.data));
+  }
+
+  /** The payment lists its refunds; ours carries our reference in `metadata.transaction_id`. */
+  async findRefund(lookup: RefundLookup): Promise<RefundResult | null> {
+    const paymentId = lookup.paymentId ?? (await this.paymentOf(lookup.checkoutId));
+    const res = await this.http.request<Json>({
+      method: 'GET',
+      path: `/v1/payments/${encodeURIComponent(paymentId)}`,
+      operation: 'payment.get',
+    });
+    for (const r of arr(obj(obj(res.data).attributes).refunds)) {
+      const result = refundToResult(obj(r));
+      if (result.reference === lookup.reference) return result;
+    }
+    return null;
+  }
+
+  private async paymentOf(checkoutId: string): Promise<string> {
+    const status = await this.getCheckoutStatus(checkoutId);
+    if (!status.paymentId)
+      throw new ProviderError('paymongo', 'rejected', null, 'The checkout has no paid payment');
+    return status.paymentId;
+  }
+
   verifyWebhook(rawBody: Buffer, headers: WebhookHeaders): NormalisedWebhookEvent {
     if (this.cfg.payments.paymongo.webhookSecrets.length === 0)
       throw new WebhookRejectedError('not configured');
@@ -389,6 +447,7 @@ export function normalisePaymongoEvent(
     rawType,
     checkoutId: null,
     payoutId: null,
+    refundIds: [],
     paymentId: null,
     paymentIntentId: null,
     reference: null,
@@ -415,6 +474,8 @@ export function normalisePaymongoEvent(
       currency: str(paidAttrs.currency) ?? str(obj(arr(attrs.line_items)[0]).currency),
     };
   }
+  const refundEvent = normalisePaymongoRefundEvent(rawType, resource);
+  if (refundEvent) return { ...base, ...refundEvent };
   const paymentType = PAYMENT_EVENTS[rawType];
   if (paymentType && str(resource.type) === 'payment') {
     return {

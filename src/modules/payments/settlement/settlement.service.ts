@@ -30,6 +30,8 @@ export class SettlementService {
   ) {}
 
   async apply(event: SettlementEvent, m: EntityManager): Promise<SettlementOutcome> {
+    if (event.type === 'refund_succeeded' || event.type === 'refund_failed')
+      return this.applyRefunds(event, m);
     const isPayout =
       event.type === 'payout_succeeded' ||
       event.type === 'payout_failed' ||
@@ -98,6 +100,13 @@ export class SettlementService {
           txn,
           `paid ${event.amount ?? '?'} ${event.currency ?? '?'} but the transaction is ${txn.amount} ${txn.currency}`,
         );
+      // Refunds to the original method need the gateway's payment id.
+      if (event.paymentId)
+        await this.transactions.attachProvider(
+          txn.id,
+          { metadata: { paymentId: event.paymentId } },
+          m,
+        );
       const after = await handler.onPaid({ txn, event, manager: m });
       return outcome('PROCESSED', txn, null, [...after, this.transactionUpdated(txn, 'COMPLETED')]);
     }
@@ -152,6 +161,49 @@ export class SettlementService {
         ? await handler.onSucceeded(ctx)
         : await handler.onFailed(ctx);
     return outcome('PROCESSED', txn, null, after);
+  }
+
+  /**
+   * Refund events name our REFUND transaction (reference) and/or gateway refund ids (PayMongo's
+   * `payment.refunded` lists all of a payment's refunds). Rows are locked in id order; each PENDING
+   * one is resolved once, later deliveries find it settled.
+   */
+  private async applyRefunds(event: SettlementEvent, m: EntityManager): Promise<SettlementOutcome> {
+    const handler = this.handlers.refundHandler();
+    if (!handler) return outcome('IGNORED', null, 'no refund handler');
+    const ids = new Set<string>();
+    if (event.transactionHint && UUID.test(event.transactionHint)) ids.add(event.transactionHint);
+    for (const refundId of event.refundIds ?? []) {
+      const t = await this.transactions.findByProviderReference(event.provider, refundId, m);
+      if (t && t.type === 'REFUND') ids.add(t.id);
+    }
+    let result = outcome('IGNORED', null, 'no matching refund');
+    const after: AfterCommit[] = [];
+    for (const id of [...ids].sort()) {
+      const txn = await this.transactions.lockById(id, m);
+      if (!txn || txn.type !== 'REFUND') continue;
+      if (txn.provider !== event.provider)
+        return outcome('FLAGGED', txn, 'provider does not match the refund');
+      const refs = event.refundIds ?? [];
+      if (txn.providerReference && refs.length > 0 && !refs.includes(txn.providerReference))
+        return outcome('FLAGGED', txn, 'gateway refund id does not match the refund');
+      if (txn.status !== 'PENDING') {
+        if (result.status === 'IGNORED') result = outcome('NO_OP', txn, `already ${txn.status}`);
+        continue;
+      }
+      if (refs.length === 1 && event.amount !== null && event.amount !== txn.amount)
+        return outcome(
+          'FLAGGED',
+          txn,
+          `refund of ${event.amount} but the transaction is ${txn.amount}`,
+        );
+      const ctx = { txn, event, manager: m };
+      const succeeded = event.type === 'refund_succeeded';
+      // The handler publishes `transaction.updated` itself (it also settles refunds outside webhooks).
+      after.push(...(await (succeeded ? handler.onSucceeded(ctx) : handler.onFailed(ctx))));
+      result = outcome('PROCESSED', txn, null);
+    }
+    return { ...result, afterCommit: after };
   }
 
   private transactionUpdated(txn: Transaction, status: string): AfterCommit {
