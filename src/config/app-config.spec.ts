@@ -221,7 +221,7 @@ describe('exposure switches', () => {
   it('should serve docs outside production and hide them in production unless enabled', () => {
     expect(loadConfig({}).exposure.docsEnabled).toBe(true);
     expect(loadConfig(STRONG).exposure.docsEnabled).toBe(false);
-    expect(loadConfig({ ...STRONG, DOCS_ENABLED: 'true' }).exposure.docsEnabled).toBe(true);
+    expect(loadConfig({ ...STRONG, API_DOCS_ENABLED: 'true' }).exposure.docsEnabled).toBe(true);
   });
 });
 

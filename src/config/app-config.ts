@@ -135,7 +135,7 @@ const EnvSchema = z.object({
   XENDIT_PAYMENT_METHODS: optionalString,
   VERIFICATION_AMOUNT: int(100, 1, 100_000_000_000),
   WEBHOOK_TOLERANCE_SECONDS: int(300, 1, 86400),
-  DOCS_ENABLED: optionalBool,
+  API_DOCS_ENABLED: optionalBool,
   METRICS_TOKEN: optionalString,
   PAYMENT_BUFFER_DAYS: int(7, 0, 365),
   SENTRY_DSN: url(['http:', 'https:']),
@@ -516,7 +516,7 @@ export function loadConfig(
     },
     idempotency: { leaseSeconds: env.IDEMPOTENCY_LEASE_SECONDS },
     exposure: {
-      docsEnabled: env.DOCS_ENABLED ?? !isProduction,
+      docsEnabled: env.API_DOCS_ENABLED ?? !isProduction,
       metricsToken: env.METRICS_TOKEN,
     },
   };

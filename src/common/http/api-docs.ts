@@ -64,7 +64,7 @@ export function addCommonErrorResponses(doc: OpenAPIObject): OpenAPIObject {
   return doc;
 }
 
-/** `/docs` and `/docs-json`, unless turned off (production default; `DOCS_ENABLED`). */
+/** `/docs` and `/docs-json`, unless turned off (production default; `API_DOCS_ENABLED`). */
 export function setupApiDocs(app: NestExpressApplication, cfg: AppConfig): void {
   if (!cfg.exposure.docsEnabled) return;
   const config = new DocumentBuilder()
