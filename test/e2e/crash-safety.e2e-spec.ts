@@ -8,6 +8,10 @@ import { walletOf } from '../support/payment-helpers';
 import { bareEnv, distFile, startNode, Started, waitForStatus } from '../support/processes';
 import { sandboxAct } from '../support/sandbox-helpers';
 import { createTestApp, freePort, TestApp } from '../support/test-app';
+import {
+  SANDBOX_PAYMONGO_SECRET_KEY,
+  SANDBOX_PAYMONGO_WEBHOOK_SECRET,
+} from '../../src/config/app-config';
 
 jest.setTimeout(110_000);
 
@@ -72,8 +76,11 @@ describe('Crash safety: keyed money requests survive a crash at every point (e2e
       RATE_LIMIT_DISABLED: 'true',
       CRON_DISABLED: 'true',
       JWT_SECRET: process.env.JWT_SECRET ?? '',
-      // Both instances use the in-process app's sandbox as their gateway.
+      // Both instances use the in-process app's sandbox as their gateway, with its credentials
+      // (given explicitly: outside the built-in sandbox no secret falls back to a built-in value).
       PAYMONGO_BASE_URL: `${t.url}/sandbox/paymongo`,
+      PAYMONGO_SECRET_KEY: SANDBOX_PAYMONGO_SECRET_KEY,
+      PAYMONGO_WEBHOOK_SECRET: SANDBOX_PAYMONGO_WEBHOOK_SECRET,
       PAYMONGO_PAYOUTS_ENABLED: 'true',
       IDEMPOTENCY_LEASE_SECONDS: LEASE_SECONDS,
       CRASH_POINTS: crashPoints,
