@@ -8,9 +8,11 @@ describe('loadConfig', () => {
     expect(cfg.payments.sandbox).toBe(true);
     expect(cfg.payments.paymongo.baseUrl).toBe('http://localhost:3000/sandbox/paymongo');
     expect(cfg.business).toEqual({
-      verificationAmount: 100,
+      verificationProvider: 'paymongo',
+      verificationAmount: 2000,
       webhookToleranceSeconds: 300,
       paymentBufferDays: 7,
+      payoutAccountCooldownHours: 24,
     });
     expect(cfg.log.json).toBe(false);
   });
@@ -63,6 +65,24 @@ describe('loadConfig', () => {
     expect(cfg.payments.sandbox).toBe(false);
     expect(cfg.payments.paymongo.baseUrl).toBe('https://api.paymongo.com');
     expect(cfg.log.json).toBe(true);
+  });
+
+  it('should require both gateways fully configured in production when GATEWAY_FAILOVER is on', () => {
+    const base = STRONG;
+    expect(loadConfig(base).payments.failover).toBe(false);
+    expect(() => loadConfig({ ...base, GATEWAY_FAILOVER: 'true' })).toThrow(
+      new ConfigError([
+        'XENDIT_API_KEY: required in production when GATEWAY_FAILOVER is on',
+        'XENDIT_WEBHOOK_TOKEN: required in production when GATEWAY_FAILOVER is on',
+      ]),
+    );
+    const cfg = loadConfig({
+      ...base,
+      GATEWAY_FAILOVER: 'true',
+      XENDIT_API_KEY: 'xnd_production_abc',
+      XENDIT_WEBHOOK_TOKEN: 'xnd_cb_Hq4Tz8Wm2Kp6Rv1Ns9Lc3Bx7',
+    });
+    expect(cfg.payments.failover).toBe(true);
   });
 
   it('should reject malformed numbers and durations', () => {
@@ -243,6 +263,64 @@ describe('LEDGER_TEST_API', () => {
     expect(loadConfig({ ...base, DATABASE_URL: 'postgres://h/iayos' }).switches.ledgerTestApi).toBe(
       false,
     );
+  });
+});
+
+describe('loadConfig: verification amount and gateway minimums', () => {
+  const prod = {
+    NODE_ENV: 'production',
+    DATABASE_URL: 'postgres://u:p@db:5432/app',
+    JWT_SECRET: 'Zq8vN3xL0pR7tY2wK5mB9cH4jF6gD1sA',
+    PUBLIC_BASE_URL: 'https://pay.example.com',
+    PAYMONGO_SECRET_KEY: 'sk_live_0123456789',
+    PAYMONGO_WEBHOOK_SECRET: 'whsk_Tq7Rw2Xy9Lm4Kp8Vn3Bz',
+  };
+
+  it('should default VERIFICATION_AMOUNT to the verification gateway GCash minimum', () => {
+    expect(loadConfig({}).business.verificationAmount).toBe(2000);
+    expect(loadConfig({ PAYMENT_PROVIDER: 'xendit' }).business).toMatchObject({
+      verificationProvider: 'xendit',
+      verificationAmount: 100,
+    });
+    expect(loadConfig({ VERIFICATION_PROVIDER: 'xendit' }).business).toMatchObject({
+      verificationProvider: 'xendit',
+      verificationAmount: 100,
+    });
+  });
+
+  it('should refuse to boot in production with a VERIFICATION_AMOUNT below the gateway minimum, naming value and minimum', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ ...prod, VERIFICATION_AMOUNT: '100' });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error?.problems).toEqual([
+      'VERIFICATION_AMOUNT: 100 centavos is below the paymongo GCash minimum of 2000 centavos (VERIFICATION_PROVIDER=paymongo)',
+    ]);
+    expect(loadConfig({ ...prod, VERIFICATION_AMOUNT: '2000' }).business.verificationAmount).toBe(
+      2000,
+    );
+  });
+
+  it('should accept a true ₱1 check in production only when verification is routed to Xendit', () => {
+    const cfg = loadConfig({
+      ...prod,
+      VERIFICATION_AMOUNT: '100',
+      VERIFICATION_PROVIDER: 'xendit',
+      XENDIT_API_KEY: 'xnd_production_0123456789',
+      XENDIT_WEBHOOK_TOKEN: 'tok_Hc5Jd8Gf2Ls9Qw4Ez7Rt',
+    });
+    expect(cfg.business).toMatchObject({ verificationProvider: 'xendit', verificationAmount: 100 });
+  });
+
+  it('should reject an unknown payment method in PAYMONGO_PAYMENT_METHODS', () => {
+    expect(() => loadConfig({ PAYMONGO_PAYMENT_METHODS: 'gcash,grab_pay' })).toThrow(
+      'PAYMONGO_PAYMENT_METHODS: unsupported method(s) grab_pay',
+    );
+    expect(
+      loadConfig({ PAYMONGO_PAYMENT_METHODS: 'gcash,card' }).payments.paymongo.paymentMethods,
+    ).toEqual(['gcash', 'card']);
   });
 });
 

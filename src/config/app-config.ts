@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { parseMethodList } from '../modules/payments/providers/gateway-capabilities';
-import { PAYMONGO_METHODS } from '../modules/payments/providers/paymongo.capabilities';
-import { XENDIT_METHODS } from '../modules/payments/providers/xendit.capabilities';
+import {
+  PAYMONGO_METHODS,
+  paymongoCapabilities,
+} from '../modules/payments/providers/paymongo.capabilities';
+import {
+  XENDIT_METHODS,
+  xenditCapabilities,
+} from '../modules/payments/providers/xendit.capabilities';
 import type { CheckoutMethod } from '../modules/payments/providers/payment-provider';
 import { CRASH_POINTS, isCrashPoint } from '../common/crash/crash-points';
 
@@ -133,11 +139,15 @@ const EnvSchema = z.object({
   XENDIT_WEBHOOK_TOKEN: optionalString,
   XENDIT_BASE_URL: url(['http:', 'https:']),
   XENDIT_PAYMENT_METHODS: optionalString,
-  VERIFICATION_AMOUNT: int(100, 1, 100_000_000_000),
+  GATEWAY_FAILOVER: bool(false),
+  // Unset: the smallest amount the verification gateway accepts for GCash (resolved in loadConfig).
+  VERIFICATION_AMOUNT: int(0, 1, 100_000_000_000),
+  VERIFICATION_PROVIDER: z.enum(['paymongo', 'xendit']).optional(),
   WEBHOOK_TOLERANCE_SECONDS: int(300, 1, 86400),
   API_DOCS_ENABLED: optionalBool,
   METRICS_TOKEN: optionalString,
   PAYMENT_BUFFER_DAYS: int(7, 0, 365),
+  PAYOUT_ACCOUNT_COOLDOWN_HOURS: int(24, 0, 24 * 90),
   SENTRY_DSN: url(['http:', 'https:']),
   SENTRY_TRACES_SAMPLE_RATE: ratio,
   SENTRY_PROFILES_SAMPLE_RATE: ratio,
@@ -159,6 +169,8 @@ const PLACEHOLDER =
   /^(changeme|change-me|secret|password|dev|test|example|placeholder|dev-only.*|local-.*|xxx+)$/i;
 /** Fill-me-in markers used by .env.example and the k8s Secret example, anywhere in the value. */
 const PLACEHOLDER_MARKER = /replace[_-]?me|change[_-]?me/i;
+/** A frontend dev server on any port of this machine (Vite 5173, Next 3001, …), http only. */
+export const LOCAL_CORS_ORIGINS = [/^http:\/\/localhost(:\d+)?$/, /^http:\/\/127\.0\.0\.1(:\d+)?$/];
 export const SANDBOX_PAYMONGO_SECRET_KEY = 'sk_test_sandbox';
 export const SANDBOX_PAYMONGO_WEBHOOK_SECRET = 'whsk_sandbox_local';
 export const SANDBOX_XENDIT_API_KEY = 'xnd_development_sandbox';
@@ -173,7 +185,12 @@ export interface AppConfig {
     isProduction: boolean;
     publicBaseUrl: string;
     frontendUrl: string;
-    corsOrigins: string[];
+    /** No FRONTEND_URL: checkout return links land on the service's own small result page. */
+    builtInReturnPage: boolean;
+    /** Allowed browser origins; outside production with none configured, any localhost port. */
+    corsOrigins: Array<string | RegExp>;
+    /** Not production and ENVIRONMENT=local (the default): a developer's machine. */
+    localMode: boolean;
     trustedProxies: string[];
     bodyLimit: string;
     shutdownGraceMs: number;
@@ -198,13 +215,17 @@ export interface AppConfig {
   auth: { jwtSecret: string | undefined; accessTtlSeconds: number; refreshTtlSeconds: number };
   payments: {
     provider: Env['PAYMENT_PROVIDER'];
+    /** New checkouts go to the other gateway while the primary cannot take them (ADR 0086). */
+    failover: boolean;
     /** True when no real gateway keys are configured: the in-process sandbox serves. */
     sandbox: boolean;
     paymongo: {
       secretKey: string;
       publicKey: string | undefined;
-      /** Undefined: not configured, and its webhook route answers 404. */
+      /** The current signing secret; undefined: not configured, its webhook route answers 404. */
       webhookSecret: string | undefined;
+      /** `current,previous` during a rotation: a delivery signed with either is accepted. */
+      webhookSecrets: string[];
       baseUrl: string;
       /** False: no payout API on the account; withdrawals wait for an admin (ADR 0055). */
       payoutsEnabled: boolean;
@@ -215,17 +236,23 @@ export interface AppConfig {
     };
     xendit: {
       apiKey: string;
-      /** Undefined: not configured, and its webhook route answers 404. */
+      /** The current callback token; undefined: not configured, its webhook route answers 404. */
       webhookToken: string | undefined;
+      /** `current,previous` during a rotation: either token is accepted. */
+      webhookTokens: string[];
       baseUrl: string;
       /** Methods activated on the merchant account (`XENDIT_PAYMENT_METHODS`). */
       paymentMethods: CheckoutMethod[];
     };
   };
   business: {
+    /** Gateway that runs payout-account verification checkouts (`VERIFICATION_PROVIDER`). */
+    verificationProvider: Env['PAYMENT_PROVIDER'];
     verificationAmount: number;
     webhookToleranceSeconds: number;
     paymentBufferDays: number;
+    /** A payout account younger than this gets no automatic payout (its withdrawals wait for an admin). */
+    payoutAccountCooldownHours: number;
   };
   sentry: { dsn: string | undefined; tracesSampleRate: number; profilesSampleRate: number };
   switches: {
@@ -280,9 +307,21 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
   for (const [gateway, names] of Object.entries(gatewaySecrets))
     for (const name of names) {
       const strength = name.includes('WEBHOOK') ? WEBHOOK_SECRET_STRENGTH : null;
-      if (gateway === primary) requireSecret(name, strength);
+      // Verification may be routed to the other gateway: then it must be complete too.
+      if (gateway === primary || gateway === env.VERIFICATION_PROVIDER)
+        requireSecret(name, strength);
       else if (env[name]) checkSecret(name, env[name], strength);
     }
+  // Failover sends new checkouts to the other gateway: it must be fully configured too.
+  if (['1', 'true', 'yes'].includes((env.GATEWAY_FAILOVER ?? '').toLowerCase())) {
+    for (const name of [
+      'PAYMONGO_SECRET_KEY',
+      'PAYMONGO_WEBHOOK_SECRET',
+      'XENDIT_API_KEY',
+      'XENDIT_WEBHOOK_TOKEN',
+    ])
+      if (!env[name]) problems.push(`${name}: required in production when GATEWAY_FAILOVER is on`);
+  }
   if (env.ENVIRONMENT === 'production') {
     if (env.PAYMONGO_SECRET_KEY?.startsWith('sk_test_'))
       problems.push(
@@ -295,6 +334,9 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
     if (env.XENDIT_API_KEY?.startsWith('xnd_development_'))
       problems.push('XENDIT_API_KEY: a development key cannot be used with ENVIRONMENT=production');
   }
+  for (const name of ['PAYMONGO_WEBHOOK_SECRET', 'XENDIT_WEBHOOK_TOKEN'])
+    if ((env[name] ?? '').split(',').filter((x) => x.trim()).length > 2)
+      problems.push(`${name}: at most two values (current,previous)`);
   if (['1', 'true', 'yes'].includes(env.LEDGER_TEST_API ?? ''))
     problems.push('LEDGER_TEST_API: never allowed in production');
   if (env.CRASH_POINTS?.trim()) problems.push('CRASH_POINTS: never allowed in production');
@@ -322,6 +364,41 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
     }
   if (env.METRICS_TOKEN) checkSecret('METRICS_TOKEN', env.METRICS_TOKEN, WEBHOOK_SECRET_STRENGTH);
   return problems;
+}
+
+/** The smallest GCash checkout each gateway's table accepts (centavos). */
+export function gcashMinimum(provider: 'paymongo' | 'xendit'): number {
+  const caps =
+    provider === 'paymongo'
+      ? paymongoCapabilities({ activatedMethods: ['gcash'], pesonetEnabled: true })
+      : xenditCapabilities({ activatedMethods: ['gcash'] });
+  return caps.checkoutLimits.gcash?.min ?? 1;
+}
+
+/**
+ * The verification checkout is a GCash payment on `VERIFICATION_PROVIDER` (default: the payment
+ * gateway), so its amount must meet that gateway's GCash minimum. Production refuses to boot below it;
+ * elsewhere the request is refused with a 4xx instead (the sandbox can be made laxer by a test).
+ */
+function verificationProblems(env: NodeJS.ProcessEnv): {
+  provider: 'paymongo' | 'xendit';
+  minimum: number;
+  problems: string[];
+} {
+  const raw = env.VERIFICATION_PROVIDER || env.PAYMENT_PROVIDER || 'paymongo';
+  const provider = raw === 'xendit' ? 'xendit' : 'paymongo';
+  const minimum = gcashMinimum(provider);
+  const amount = Number(env.VERIFICATION_AMOUNT);
+  const problems =
+    env.NODE_ENV === 'production' &&
+    env.VERIFICATION_AMOUNT &&
+    Number.isSafeInteger(amount) &&
+    amount < minimum
+      ? [
+          `VERIFICATION_AMOUNT: ${amount} centavos is below the ${provider} GCash minimum of ${minimum} centavos (VERIFICATION_PROVIDER=${provider})`,
+        ]
+      : [];
+  return { provider, minimum, problems };
 }
 
 interface SecretStrength {
@@ -410,6 +487,8 @@ export function loadConfig(
     XENDIT_METHODS,
   );
   for (const p of [pmMethods.problem, xnMethods.problem]) if (p) problems.push(p);
+  const verification = verificationProblems(source);
+  problems.push(...verification.problems);
   problems.push(...crashPointProblems(source));
   // Production names it above; elsewhere only local mode may start without one (it generates its
   // own before this runs, see local-jwt-secret.ts), so a staging server never signs with a known key.
@@ -429,6 +508,14 @@ export function loadConfig(
 
   const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`;
 
+  // `current,previous` during a rotation; the sandbox's fixed values apply only to the sandbox.
+  const pmSecrets = split(
+    env.PAYMONGO_WEBHOOK_SECRET ?? (sandbox ? SANDBOX_PAYMONGO_WEBHOOK_SECRET : ''),
+  ).slice(0, 2);
+  const xnTokens = split(
+    env.XENDIT_WEBHOOK_TOKEN ?? (sandbox ? SANDBOX_XENDIT_WEBHOOK_TOKEN : ''),
+  ).slice(0, 2);
+
   return {
     app: {
       port: env.PORT,
@@ -438,7 +525,12 @@ export function loadConfig(
       isProduction,
       publicBaseUrl,
       frontendUrl: env.FRONTEND_URL ?? publicBaseUrl,
-      corsOrigins: split(env.CORS_ORIGINS),
+      builtInReturnPage: env.FRONTEND_URL === undefined,
+      corsOrigins:
+        env.CORS_ORIGINS === undefined && !isProduction
+          ? LOCAL_CORS_ORIGINS
+          : split(env.CORS_ORIGINS),
+      localMode: !isProduction && env.ENVIRONMENT === 'local',
       trustedProxies: split(env.TRUSTED_PROXIES),
       bodyLimit: env.BODY_LIMIT,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
@@ -470,14 +562,15 @@ export function loadConfig(
     },
     payments: {
       provider: env.PAYMENT_PROVIDER,
+      failover: env.GATEWAY_FAILOVER,
       sandbox,
       paymongo: {
         // The built-in sandbox's fixed credentials apply only to the sandbox: a real gateway without its
         // secret has no secret at all (never a value from this file).
         secretKey: env.PAYMONGO_SECRET_KEY ?? (sandbox ? SANDBOX_PAYMONGO_SECRET_KEY : ''),
         publicKey: env.PAYMONGO_PUBLIC_KEY,
-        webhookSecret:
-          env.PAYMONGO_WEBHOOK_SECRET ?? (sandbox ? SANDBOX_PAYMONGO_WEBHOOK_SECRET : undefined),
+        webhookSecret: pmSecrets[0],
+        webhookSecrets: pmSecrets,
         baseUrl:
           env.PAYMONGO_BASE_URL ??
           (sandbox ? `${publicBaseUrl}/sandbox/paymongo` : 'https://api.paymongo.com'),
@@ -489,8 +582,8 @@ export function loadConfig(
       },
       xendit: {
         apiKey: env.XENDIT_API_KEY ?? (sandbox ? SANDBOX_XENDIT_API_KEY : ''),
-        webhookToken:
-          env.XENDIT_WEBHOOK_TOKEN ?? (sandbox ? SANDBOX_XENDIT_WEBHOOK_TOKEN : undefined),
+        webhookToken: xnTokens[0],
+        webhookTokens: xnTokens,
         baseUrl:
           env.XENDIT_BASE_URL ??
           (sandbox ? `${publicBaseUrl}/sandbox/xendit` : 'https://api.xendit.co'),
@@ -498,9 +591,11 @@ export function loadConfig(
       },
     },
     business: {
-      verificationAmount: env.VERIFICATION_AMOUNT,
+      verificationProvider: verification.provider,
+      verificationAmount: env.VERIFICATION_AMOUNT || verification.minimum,
       webhookToleranceSeconds: env.WEBHOOK_TOLERANCE_SECONDS,
       paymentBufferDays: env.PAYMENT_BUFFER_DAYS,
+      payoutAccountCooldownHours: env.PAYOUT_ACCOUNT_COOLDOWN_HOURS,
     },
     sentry: {
       dsn: env.SENTRY_DSN,

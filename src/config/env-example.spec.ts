@@ -61,7 +61,7 @@ describe('.env.example', () => {
       PAYMONGO_WEBHOOK_SECRET: 'whsk_0123456789abcdefXYZ',
     });
     expect(cfg.app.isProduction).toBe(true);
-    expect(cfg.business.verificationAmount).toBe(100);
+    expect(cfg.business.verificationAmount).toBe(2000);
   });
 
   it('should reject REPLACE_ME / changeme markers anywhere in a production secret', () => {

@@ -104,6 +104,8 @@ async function ensureDatabase(port: number, name: string): Promise<void> {
   const client = new Client({
     connectionString: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
   });
+  // A connection error event with no listener would end the process; the query rejects anyway.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

@@ -57,15 +57,20 @@ describe('Sandbox checkout page in a real browser (e2e)', () => {
     expect((await transactionOf(t.url, u, d.transaction.id)).status).toBe('COMPLETED');
   });
 
-  it('should let a person fail a payment and leave the balance untouched', async () => {
+  it('should let a person fail an attempt, then pay in the same checkout: credited once', async () => {
     const u = await registerUser(t.url, 'WORKER');
     const d = await startDeposit(t.url, u, 5_000);
     const page = await browser.newPage();
     await page.goto(d.checkoutUrl);
     await Promise.all([page.waitForURL(`**/fail`), page.click('#fail')]);
-    await page.waitForSelector('#result[data-state="failed"]');
-    await page.close();
+    // As on PayMongo's page, the checkout stays open after a failed attempt.
+    await page.waitForSelector('#result[data-state="attempt-failed"]');
+    expect((await transactionOf(t.url, u, d.transaction.id)).status).toBe('PENDING');
     expect((await walletOf(t.url, u)).balance).toBe(0);
-    expect((await transactionOf(t.url, u, d.transaction.id)).status).toBe('FAILED');
+    await Promise.all([page.waitForURL(`**/pay`), page.click('#pay')]);
+    await page.waitForSelector('#result[data-state="paid"]');
+    await page.close();
+    expect((await walletOf(t.url, u)).balance).toBe(5_000);
+    expect((await transactionOf(t.url, u, d.transaction.id)).status).toBe('COMPLETED');
   });
 });

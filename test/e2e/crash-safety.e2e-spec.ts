@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import {
+  SANDBOX_PAYMONGO_SECRET_KEY,
+  SANDBOX_PAYMONGO_WEBHOOK_SECRET,
+} from '../../src/config/app-config';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
 import { createAdmin } from '../support/admin-helpers';
 import { createJob } from '../support/job-helpers';
 import { fundWallet } from '../support/ledger-helpers';
 import { walletOf } from '../support/payment-helpers';
+import { trustedPayoutAccount } from '../support/payout-helpers';
 import { bareEnv, distFile, startNode, Started, waitForStatus } from '../support/processes';
 import { sandboxAct } from '../support/sandbox-helpers';
 import { createTestApp, freePort, TestApp } from '../support/test-app';
-import {
-  SANDBOX_PAYMONGO_SECRET_KEY,
-  SANDBOX_PAYMONGO_WEBHOOK_SECRET,
-} from '../../src/config/app-config';
 
 jest.setTimeout(110_000);
 
@@ -21,17 +22,20 @@ const MAIN = distFile('main.js');
 const LEASE_SECONDS = '1';
 
 /**
- * Where each flow is crashed, in the order the tests below run: the next instance boots while the
- * current test runs. Each point leaves a different state behind (nothing asked of the gateway yet;
- * asked but the answer not recorded; everything done but the key not completed).
+ * Where each flow is crashed, in the order the tests below run (the next instances boot while the
+ * current test runs). Every boot costs seconds, so each flow is crashed where it leaves a distinct
+ * state behind: nothing asked of the gateway yet; asked but the answer not recorded; everything done
+ * but the key not completed. For flows without a gateway call `after-commit` and
+ * `before-key-complete` leave the same state (effect committed, key open), so one of them is used.
  */
 const PLAN = {
-  deposit: ['after-commit', 'after-gateway-call', 'before-key-complete'],
+  deposit: ['after-commit', 'after-gateway-call'],
   withdrawal: ['before-gateway-call', 'after-gateway-call', 'before-key-complete'],
-  downpayment: ['after-commit', 'before-key-complete'],
+  downpayment: ['before-key-complete'],
   approve: ['after-commit'],
   refund: ['after-commit'],
-  verification: ['after-commit', 'after-gateway-call'],
+  adminApprove: ['after-commit'],
+  verification: ['after-gateway-call'],
 };
 const BOOT_ORDER = Object.values(PLAN).flat();
 
@@ -58,8 +62,10 @@ describe('Crash safety: keyed money requests survive a crash at every point (e2e
   let b: Instance;
   let admin: TestUser;
   const crashed: Started[] = [];
+  /** Instances booting ahead, by index in BOOT_ORDER (two ahead: a boot takes longer than a test). */
+  const ahead = new Map<number, Promise<Instance>>();
   let booted = 0;
-  let nextBoot: Promise<Instance> | undefined;
+  const AHEAD = 2;
 
   const instanceEnv = (port: number, crashPoints: string) =>
     bareEnv({
@@ -76,8 +82,8 @@ describe('Crash safety: keyed money requests survive a crash at every point (e2e
       RATE_LIMIT_DISABLED: 'true',
       CRON_DISABLED: 'true',
       JWT_SECRET: process.env.JWT_SECRET ?? '',
-      // Both instances use the in-process app's sandbox as their gateway, with its credentials
-      // (given explicitly: outside the built-in sandbox no secret falls back to a built-in value).
+      // Both instances use the in-process app's sandbox as their gateway, with its fixed credentials
+      // (outside the sandbox itself a gateway key is never defaulted).
       PAYMONGO_BASE_URL: `${t.url}/sandbox/paymongo`,
       PAYMONGO_SECRET_KEY: SANDBOX_PAYMONGO_SECRET_KEY,
       PAYMONGO_WEBHOOK_SECRET: SANDBOX_PAYMONGO_WEBHOOK_SECRET,
@@ -97,11 +103,19 @@ describe('Crash safety: keyed money requests survive a crash at every point (e2e
 
   /** An instance armed with `point`, booted ahead of time when the plan is followed. */
   function armed(point: string): Promise<Instance> {
-    const ready = nextBoot && BOOT_ORDER[booted] === point ? nextBoot : boot(point);
+    const planned = BOOT_ORDER[booted] === point ? ahead.get(booted) : undefined;
     booted++;
-    nextBoot = booted < BOOT_ORDER.length ? boot(BOOT_ORDER[booted]) : undefined;
-    nextBoot?.catch(() => undefined); // its own test reports a failed boot
-    return ready;
+    bootAhead();
+    return planned ?? boot(point);
+  }
+
+  function bootAhead(): void {
+    for (let i = booted; i < Math.min(booted + AHEAD, BOOT_ORDER.length); i++) {
+      if (ahead.has(i)) continue;
+      const p = boot(BOOT_ORDER[i]);
+      p.catch(() => undefined); // its own test reports a failed boot
+      ahead.set(i, p);
+    }
   }
 
   async function send(
@@ -166,14 +180,21 @@ describe('Crash safety: keyed money requests survive a crash at every point (e2e
     expect(again).toEqual({ ...retried, replayed: true });
   }
 
+  /** A worker with 50,000 in the wallet and a trusted payout account; the body withdraws 30,000. */
+  async function withdrawalRequest() {
+    const u = await registerUser(t.url, 'WORKER');
+    await fundWallet(t, u, 50_000);
+    const paymentMethodId = await trustedPayoutAccount(t, u);
+    return { u, body: { amount: 30_000, paymentMethodId } };
+  }
+
   const ids = async (sql: string, params: unknown[]) =>
     (await t.db.query<Array<{ id: string }>>(sql, params)).map((r) => r.id);
 
   beforeAll(async () => {
     t = await createTestApp();
     admin = await createAdmin(t);
-    nextBoot = boot(BOOT_ORDER[0]);
-    nextBoot.catch(() => undefined);
+    bootAhead();
     b = await boot();
     await request(t.url).post('/sandbox/_control/reset').expect(200);
   });
@@ -220,18 +241,8 @@ describe('Crash safety: keyed money requests survive a crash at every point (e2e
     it.each(PLAN.withdrawal)(
       'should hold once and request one payout after a crash at %s',
       async (point) => {
-        const u = await registerUser(t.url, 'WORKER');
-        await fundWallet(t, u, 50_000);
-        const pm = await request(t.url)
-          .post('/api/payment-methods')
-          .set(bearer(u))
-          .send({ type: 'MAYA', accountName: 'Juan Cruz', accountNumber: '09171234567' })
-          .expect(201);
+        const { u, body } = await withdrawalRequest();
         const path = '/api/wallet/withdraw';
-        const body = {
-          amount: 30_000,
-          paymentMethodId: (pm.body as { paymentMethod: { id: string } }).paymentMethod.id,
-        };
         const { key, retried } = await crashThenRetry(point, u, path, body);
         expect(retried.status).toBe(201);
         const withdrawals = await t.db.query<
@@ -333,6 +344,37 @@ describe('Crash safety: keyed money requests survive a crash at every point (e2e
       expect((await walletOf(t.url, client)).available).toBe(before + 1_000);
       await expectReplayOf(retried, admin, path, body, key);
     });
+  });
+
+  describe('admin withdrawal approval', () => {
+    it.each(PLAN.adminApprove)(
+      'should post the hold once after a crash at %s and answer with the approved withdrawal, not a 409',
+      async (point) => {
+        const { u, body: withdrawal } = await withdrawalRequest();
+        const w = await request(t.url)
+          .post('/api/wallet/withdraw')
+          .set(bearer(u))
+          .send(withdrawal)
+          .expect(201);
+        const id = (w.body as { transaction: { id: string } }).transaction.id;
+        const path = `/api/admin/withdrawals/${id}/approve`;
+        const body = { reference: 'BANK-REF-1' };
+        const { key, retried } = await crashThenRetry(point, admin, path, body);
+        expect(retried.status).toBe(200);
+        expect(retried.body).toMatchObject({ id, status: 'COMPLETED' });
+        const audits = await ids(
+          `SELECT id FROM audit_log WHERE action = 'withdrawal.approve' AND target_id = $1`,
+          [id],
+        );
+        expect(audits).toHaveLength(1);
+        const wallet = await walletOf(t.url, u);
+        expect({ balance: wallet.balance, reserved: wallet.reserved }).toEqual({
+          balance: 20_000,
+          reserved: 0,
+        });
+        await expectReplayOf(retried, admin, path, body, key);
+      },
+    );
   });
 
   describe('GCash verification', () => {

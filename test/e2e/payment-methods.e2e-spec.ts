@@ -32,9 +32,11 @@ describe('Payment methods and GCash verification (e2e)', () => {
   const add = async (u: TestUser, body: Record<string, unknown>, status = 201) =>
     (await request(t.url).post('/api/payment-methods').set(bearer(u)).send(body).expect(status))
       .body as AddBody;
-  const list = async (u: TestUser) =>
-    (await request(t.url).get('/api/payment-methods').set(bearer(u)).expect(200))
-      .body as AddBody['paymentMethod'][];
+  const list = async (u: TestUser) => {
+    const res = await request(t.url).get('/api/payment-methods').set(bearer(u)).expect(200);
+    expect(res.body).toMatchObject({ nextCursor: null });
+    return (res.body as { data: AddBody['paymentMethod'][] }).data;
+  };
   const gcash = { type: 'GCASH', accountName: 'Juan Dela Cruz', accountNumber: '+63 917 123 4567' };
   const methodRows = async (u: TestUser) =>
     t.db.query<Array<{ id: string; is_verified: boolean }>>(
@@ -42,7 +44,7 @@ describe('Payment methods and GCash verification (e2e)', () => {
       [u.id],
     );
 
-  it('should verify a GCash account when the ₱1 checkout is paid, credit the bonus once, and hide it until then', async () => {
+  it('should verify a GCash account when the ₱20 checkout (the PayMongo minimum) is paid, credit the bonus once, and hide it until then', async () => {
     const u = await registerUser(t.url, 'WORKER');
     const added = await add(u, gcash);
     expect(added).toMatchObject({
@@ -54,7 +56,7 @@ describe('Payment methods and GCash verification (e2e)', () => {
       },
       verification: {
         required: true,
-        amount: 100,
+        amount: 2000,
         checkoutUrl: expect.stringContaining('/sandbox/checkout/'),
       },
     });
@@ -73,7 +75,7 @@ describe('Payment methods and GCash verification (e2e)', () => {
         accountNumber: '09171234567',
       }),
     ]);
-    expect((await walletOf(t.url, u)).balance).toBe(100);
+    expect((await walletOf(t.url, u)).balance).toBe(2000);
     const txns = await request(t.url)
       .get('/api/wallet/transactions?type=VERIFICATION_BONUS')
       .set(bearer(u))
@@ -81,7 +83,7 @@ describe('Payment methods and GCash verification (e2e)', () => {
     expect(txns.body.data).toEqual([
       expect.objectContaining({
         status: 'COMPLETED',
-        amount: 100,
+        amount: 2000,
         paymentMethodId: added.paymentMethod.id,
       }),
     ]);
@@ -94,18 +96,30 @@ describe('Payment methods and GCash verification (e2e)', () => {
     expect(dup.body.code).toBe('PAYMENT_METHOD_EXISTS');
   });
 
-  it('should remove the unverified method when verification fails or expires', async () => {
+  it('should keep the method unverified after a failed attempt, verify it when paid, and remove it on expiry', async () => {
     const u = await registerUser(t.url, 'CLIENT');
     const a = await add(u, gcash);
     const b = await add(u, { ...gcash, accountNumber: '09181234567' });
+    // A failed attempt is not an outcome: the checkout stays open and the customer pays.
     await sandboxAct(t.url, a.verification.checkoutId as string, 'fail');
+    expect((await methodRows(u)).map((r) => r.is_verified).sort()).toEqual([false, false]);
+    await sandboxAct(t.url, a.verification.checkoutId as string, 'pay');
+    // PayMongo sends no expiry event: our poll (reconciliation) learns it.
     await sandboxAct(t.url, b.verification.checkoutId as string, 'expire');
-    expect(await methodRows(u)).toEqual([]);
-    expect((await walletOf(t.url, u)).balance).toBe(0);
+    await t.db.query(
+      `UPDATE transactions SET created_at = now() - interval '10 minutes' WHERE payment_method_id = $1`,
+      [b.paymentMethod.id],
+    );
+    await request(t.url)
+      .post('/api/admin/scheduled-jobs/payments-reconcile/run')
+      .set(bearer(admin))
+      .expect(200);
+    expect(await methodRows(u)).toEqual([{ id: a.paymentMethod.id, is_verified: true }]);
+    expect((await walletOf(t.url, u)).balance).toBe(2000);
     const txns = await request(t.url).get('/api/wallet/transactions').set(bearer(u)).expect(200);
     expect((txns.body.data as Array<{ status: string }>).map((x) => x.status).sort()).toEqual([
+      'COMPLETED',
       'EXPIRED',
-      'FAILED',
     ]);
   });
 
@@ -132,28 +146,28 @@ describe('Payment methods and GCash verification (e2e)', () => {
     expect((await walletOf(t.url, u)).balance).toBe(0);
   });
 
-  it('should store MAYA and BANK accounts verified at once, normalised, with the first one primary', async () => {
+  it('should store BANK accounts verified at once, normalised, with the first one primary', async () => {
     const u = await registerUser(t.url, 'CLIENT');
-    const maya = await add(u, { type: 'MAYA', accountName: 'Ana', accountNumber: '9171234567' });
-    expect(maya).toEqual({
-      paymentMethod: expect.objectContaining({
-        accountNumber: '09171234567',
-        isVerified: true,
-        isPrimary: true,
-        bankCode: null,
-      }),
-      verification: { required: false },
-    });
     const bank = await add(u, {
       type: 'BANK',
       accountName: 'Ana',
       accountNumber: '1234-5678-90',
       bankCode: 'BDO',
     });
-    expect(bank.paymentMethod).toMatchObject({
-      accountNumber: '1234567890',
+    expect(bank).toEqual({
+      paymentMethod: expect.objectContaining({
+        accountNumber: '1234567890',
+        isVerified: true,
+        isPrimary: true,
+        bankCode: 'BDO',
+      }),
+      verification: { required: false },
+    });
+    const maya = await add(u, { type: 'MAYA', accountName: 'Ana', accountNumber: '9171234567' });
+    expect(maya.paymentMethod).toMatchObject({
+      accountNumber: '09171234567',
       isPrimary: false,
-      isVerified: true,
+      isVerified: false,
     });
     for (const bad of [
       { type: 'BANK', accountName: 'Ana', accountNumber: '1234567890' },
@@ -167,15 +181,25 @@ describe('Payment methods and GCash verification (e2e)', () => {
     await request(t.url)
       .post('/api/payment-methods')
       .set(bearer(u))
-      .send({ type: 'MAYA', accountName: 'Ana', accountNumber: '639171234567' })
+      .send({ type: 'BANK', accountName: 'Ana', accountNumber: '1234567890', bankCode: 'BDO' })
       .expect(409);
   });
 
   it('should switch primary, promote the newest on delete, and hide other users’ methods', async () => {
     const u = await registerUser(t.url, 'WORKER');
     const other = await registerUser(t.url, 'WORKER');
-    const a = await add(u, { type: 'MAYA', accountName: 'Ana', accountNumber: '09170000001' });
-    const b = await add(u, { type: 'MAYA', accountName: 'Ana', accountNumber: '09170000002' });
+    const a = await add(u, {
+      type: 'BANK',
+      accountName: 'Ana',
+      accountNumber: '11110001',
+      bankCode: 'BDO',
+    });
+    const b = await add(u, {
+      type: 'BANK',
+      accountName: 'Ana',
+      accountNumber: '11110002',
+      bankCode: 'BDO',
+    });
     const c = await add(u, {
       type: 'BANK',
       accountName: 'Ana',
@@ -234,9 +258,9 @@ describe('Payment methods and GCash verification (e2e)', () => {
     expect(r.body.code).toBe('VERIFICATION_LIMIT_REACHED');
   });
 
-  it('should surface a gateway minimum above VERIFICATION_AMOUNT as 422 and leave nothing behind', async () => {
+  it('should surface a gateway that asks more than its documented minimum as 422 and leave nothing behind', async () => {
     const u = await registerUser(t.url, 'CLIENT');
-    await sandboxControls(t.url, { paymongoMinAmount: 2000 });
+    await sandboxControls(t.url, { paymongoMinAmount: 3000 });
     const r = await request(t.url)
       .post('/api/payment-methods')
       .set(bearer(u))

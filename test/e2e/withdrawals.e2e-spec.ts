@@ -6,11 +6,11 @@ import { ProviderError } from '../../src/modules/payments/providers/provider-err
 import { WithdrawalsService } from '../../src/modules/withdrawals/withdrawals.service';
 import { createAdmin } from '../support/admin-helpers';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
+import { settledWithdrawal, trustedPayoutAccount } from '../support/payout-helpers';
 import { sandboxControls } from '../support/sandbox-helpers';
 import { fundWallet } from '../support/ledger-helpers';
 import { walletOf } from '../support/payment-helpers';
 import { createTestApp, TestApp } from '../support/test-app';
-import { eventually } from '../support/eventually';
 
 interface WithdrawBody {
   transaction: { id: string; status: string; amount: number; type: string };
@@ -38,31 +38,11 @@ describe.each(['paymongo', 'xendit'] as const)(
       await sandboxControls(t.url, { retryBaseMs: 20, maxAttempts: 3, payoutDelayMs: 20 });
     });
 
-    const account = async (u: TestUser, number = '09171234567') => {
-      const res = await request(t.url)
-        .post('/api/payment-methods')
-        .set(bearer(u))
-        .send({ type: 'MAYA', accountName: 'Juan Cruz', accountNumber: number })
-        .expect(201);
-      return (res.body as { paymentMethod: { id: string } }).paymentMethod.id;
-    };
+    const account = (u: TestUser, number = '09171234567') =>
+      trustedPayoutAccount(t, u, { accountNumber: number });
     const withdraw = (u: TestUser, amount: number, paymentMethodId: string) =>
       request(t.url).post('/api/wallet/withdraw').set(bearer(u)).send({ amount, paymentMethodId });
-    /** Polls the gateway (as the scheduled job does) until the sandbox settled the payout (bounded). */
-    const settled = async (u: TestUser, id: string) => {
-      let status = 'PENDING';
-      await eventually(
-        async () => {
-          await t.app.get(WithdrawalsService).pollPayouts();
-          const tx = (await request(t.url).get(`/api/wallet/transactions/${id}`).set(bearer(u)))
-            .body as { status: string };
-          status = tx.status;
-          return status !== 'PENDING';
-        },
-        { intervalMs: 50, what: `withdrawal ${id} settled` },
-      ).catch(() => undefined);
-      return status;
-    };
+    const settled = (u: TestUser, id: string) => settledWithdrawal(t, u, id);
 
     it('should hold the amount at once, then pay out through the gateway (callback or poll)', async () => {
       const u = await registerUser(t.url, 'WORKER');
@@ -130,7 +110,9 @@ describe.each(['paymongo', 'xendit'] as const)(
         .get('/api/admin/withdrawals')
         .set(bearer(admin))
         .expect(200);
-      expect((queue.body as Array<{ id: string }>).map((w) => w.id)).toContain(body.transaction.id);
+      expect((queue.body as { data: Array<{ id: string }> }).data.map((w) => w.id)).toContain(
+        body.transaction.id,
+      );
       for (const who of [u, await registerUser(t.url, 'CLIENT')])
         await request(t.url).get('/api/admin/withdrawals').set(bearer(who)).expect(403);
       const [a, r] = await Promise.all([
@@ -202,11 +184,12 @@ describe.each(['paymongo', 'xendit'] as const)(
           .get('/api/admin/withdrawals')
           .set(bearer(admin))
           .expect(200);
-        expect(queue.body).toEqual(
-          expect.arrayContaining([
+        expect(queue.body).toEqual({
+          data: expect.arrayContaining([
             expect.objectContaining({ id: body.transaction.id, payoutState: 'unknown' }),
-          ]),
-        );
+          ]) as unknown,
+          nextCursor: null,
+        });
         await request(t.url)
           .post(`/api/admin/withdrawals/${body.transaction.id}/approve`)
           .set(bearer(admin))

@@ -1,18 +1,6 @@
-import {
-  backoffMs,
-  DEFAULT_RETRY_POLICY,
-  isRetryableTransactionError,
-  sqlState,
-} from './transaction-retry';
+import { backoffMs, DEFAULT_RETRY_POLICY, isRetryableTransactionError } from './transaction-retry';
 
 describe('transaction retry', () => {
-  it('should read the SQLSTATE from a pg error or a TypeORM wrapper', () => {
-    expect(sqlState({ code: '40001' })).toBe('40001');
-    expect(sqlState({ driverError: { code: '40P01' } })).toBe('40P01');
-    expect(sqlState(new Error('x'))).toBeUndefined();
-    expect(sqlState(null)).toBeUndefined();
-  });
-
   it('should retry only serialization failures and deadlocks', () => {
     expect(isRetryableTransactionError({ code: '40001' })).toBe(true);
     expect(isRetryableTransactionError({ driverError: { code: '40P01' } })).toBe(true);

@@ -1,16 +1,10 @@
+import { databaseErrorCode } from './connection-errors';
+
 /** SQLSTATEs after which the whole transaction may simply run again: serialization failure, deadlock. */
 const RETRYABLE = new Set(['40001', '40P01']);
 
-/** The SQLSTATE of a pg / TypeORM error, if any. */
-export function sqlState(err: unknown): string | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const e = err as { code?: unknown; driverError?: { code?: unknown } };
-  const code = typeof e.code === 'string' ? e.code : e.driverError?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
 export const isRetryableTransactionError = (err: unknown): boolean =>
-  RETRYABLE.has(sqlState(err) ?? '');
+  RETRYABLE.has(databaseErrorCode(err));
 
 export interface RetryPolicy {
   /** Attempts in total, the first included. */

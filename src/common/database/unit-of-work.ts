@@ -2,13 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
 import { crashPoint } from '../crash/crash-points';
+import { databaseErrorCode } from './connection-errors';
 import { idempotencyContext } from '../idempotency/idempotency-context';
 import {
   backoffMs,
   DEFAULT_RETRY_POLICY,
   isRetryableTransactionError,
   RetryPolicy,
-  sqlState,
 } from './transaction-retry';
 import {
   afterCommitFailures,
@@ -111,7 +111,7 @@ export class UnitOfWork {
         });
       } catch (err) {
         if (!isRetryableTransactionError(err) || retry + 1 >= policy.attempts) throw err;
-        unitOfWorkRetries.inc({ name, code: sqlState(err) ?? 'unknown' });
+        unitOfWorkRetries.inc({ name, code: databaseErrorCode(err) });
         await sleep(backoffMs(retry, policy));
         continue;
       }

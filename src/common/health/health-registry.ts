@@ -13,6 +13,15 @@ export interface CacheStats {
   keys_count: number;
 }
 
+/** Which gateway new checkouts go to right now (payments reports it). */
+export interface GatewayRoutingStatus {
+  primary: string;
+  failover_enabled: boolean;
+  /** The gateway a new checkout would be opened at now. */
+  current: string;
+  failed_over: boolean;
+}
+
 /**
  * Where feature modules report what /health/status shows (breakers, cache counters), so the health
  * module needs no import from any feature module.
@@ -26,6 +35,16 @@ export class HealthRegistry {
     hit_rate: 0,
     keys_count: 0,
   });
+
+  private routingSource: (() => GatewayRoutingStatus) | null = null;
+
+  setRoutingSource(source: () => GatewayRoutingStatus): void {
+    this.routingSource = source;
+  }
+
+  gatewayRouting(): GatewayRoutingStatus | null {
+    return this.routingSource ? this.routingSource() : null;
+  }
 
   addBreakerSource(source: () => CircuitBreakerStatus[]): void {
     this.breakerSources.push(source);

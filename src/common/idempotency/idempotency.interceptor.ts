@@ -24,8 +24,6 @@ import type { IdempotentOptions } from './idempotent.decorator';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY_FORMAT = /^[\x20-\x7e]{1,255}$/;
-/** A key write that failed (database restart) is retried in the background this long. */
-const PERSIST_RETRY_MS = 60_000;
 /** Outcomes worth replaying: successes and deterministic business refusals. Others free the key. */
 const STORED_CLIENT_ERRORS = new Set([402, 409, 410, 422]);
 
@@ -85,7 +83,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
               { 'Retry-After': '1' },
             );
           case 'proceed':
-            this.captureResponse(res, outcome.id);
+            // Background retries of the key's final write stop before the lease ends, so they can
+            // never touch a key another attempt has taken over.
+            this.captureResponse(res, outcome.id, Date.now() + ttlMs - 1_000);
             // The handler's unit of work records its committed effects on this key (ADR 0060).
             return idempotencyContext.run({ keyId: outcome.id }, () => next.handle());
         }
@@ -97,7 +97,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
    * Stores the response exactly as it is about to be sent (success or error), before it leaves, so a
    * retry that arrives after the client saw the answer always finds it.
    */
-  private captureResponse(res: Response, id: string): void {
+  private captureResponse(res: Response, id: string, retryUntil: number): void {
     const originalSend = res.send.bind(res) as (body?: unknown) => Response;
     res.send = ((body?: unknown): Response => {
       res.send = originalSend as Response['send'];
@@ -125,16 +125,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
         .catch((err: unknown) => {
           this.logger.error(`could not record idempotent response: ${messageOf(err)}`);
           // Keep trying in the background (a database restart): the key must not stay claimed.
-          void this.persistLater(persist);
+          void this.persistLater(persist, retryUntil);
         })
         .finally(() => originalSend(body));
       return res;
     }) as Response['send'];
   }
 
-  private async persistLater(persist: () => Promise<void>): Promise<void> {
-    const deadline = Date.now() + PERSIST_RETRY_MS;
-    for (let wait = 500; Date.now() < deadline; wait = Math.min(wait * 2, 5_000)) {
+  private async persistLater(persist: () => Promise<void>, deadline: number): Promise<void> {
+    for (let wait = 500; Date.now() + wait < deadline; wait = Math.min(wait * 2, 5_000)) {
       await sleep(wait);
       try {
         await persist();

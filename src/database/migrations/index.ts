@@ -10,6 +10,9 @@ import { CreateJobs1764500001000 } from './1764500001000-CreateJobs';
 import { AddJobPaymentLinks1764500002000 } from './1764500002000-AddJobPaymentLinks';
 import { AddIdempotencyEffects1764600000000 } from './1764600000000-AddIdempotencyEffects';
 import { CreateAuthSessions1764620000000 } from './1764620000000-CreateAuthSessions';
+import { CreateWebhookRejections1764640000000 } from './1764640000000-CreateWebhookRejections';
+import { AddReversedWithdrawals1764640000001 } from './1764640000001-AddReversedWithdrawals';
+import { AddRefundIndexes1764650000000 } from './1764650000000-AddRefundIndexes';
 
 /** Every migration, in order. Append new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -25,4 +28,7 @@ export const MIGRATIONS = [
   AddJobPaymentLinks1764500002000,
   AddIdempotencyEffects1764600000000,
   CreateAuthSessions1764620000000,
+  CreateWebhookRejections1764640000000,
+  AddReversedWithdrawals1764640000001,
+  AddRefundIndexes1764650000000,
 ];

@@ -1,13 +1,21 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { UnitOfWork } from '../../common/database/unit-of-work';
 import { AppError } from '../../common/errors/app-error';
 import { AuditLogService } from '../audit/audit-log.service';
 import { walletAccount } from '../ledger/account-policy';
 import { LedgerService } from '../ledger/ledger.service';
-import { toTransactionResponse, TransactionResponse } from '../wallet/transaction.entity';
+import { DepositService } from '../payments/deposits/deposit.service';
+import { GatewayRefundsService, RefundState } from '../payments/refunds/gateway-refunds.service';
+import {
+  toTransactionResponse,
+  Transaction,
+  TransactionResponse,
+} from '../wallet/transaction.entity';
 import { TransactionsService } from '../wallet/transactions.service';
+import type { RefundDestination, RefundTransactionDto } from './admin-refund.dto';
 
-/** Where a refund of each kind of charge is paid from (see ADR 0045). */
+/** Where a wallet refund of each kind of charge is paid from (see ADR 0045). */
 const REFUND_SOURCE: Record<string, string> = {
   FEE: 'platform:fees',
   PAYMENT: 'platform:adjustments',
@@ -17,13 +25,24 @@ export interface RefundResult {
   refund: TransactionResponse;
   refundedTotal: number;
   refundable: number;
+  to: RefundDestination;
+  /** `completed` for wallet refunds; the gateway's state for refunds to the original method. */
+  refundState: RefundState | 'completed';
+}
+
+/** What the refund's transaction commits; plain JSON (it is recorded on the Idempotency-Key). */
+interface Prepared {
+  result: RefundResult;
+  originalId: string;
+  refundTxnId: string;
 }
 
 /**
- * Admin refunds of a client's charge (a job PAYMENT or a platform FEE) to their wallet. The original
- * transaction row is locked, so concurrent refunds serialise and the running total can never pass
- * what was paid; each refund is one ledger entry, a REFUND transaction and an audit record, committed
- * together.
+ * Admin refunds of a client's charge (ADR 0045, 0085). The original transaction row is locked, so
+ * concurrent refunds serialise and the running total (completed and pending refunds) never passes what
+ * was paid. `wallet`: one ledger entry and a COMPLETED REFUND. `original` (gateway-paid charges): a
+ * hold and a PENDING REFUND now, the gateway refund after commit (GatewayRefundsService). Either way
+ * the audit record commits with the refund.
  */
 @Injectable()
 export class AdminRefundsService {
@@ -32,98 +51,179 @@ export class AdminRefundsService {
     private readonly ledger: LedgerService,
     private readonly transactions: TransactionsService,
     private readonly audit: AuditLogService,
+    private readonly gatewayRefunds: GatewayRefundsService,
+    private readonly deposits: DepositService,
   ) {}
 
   async refund(
     actor: { id: string; requestId?: string },
     id: string,
-    input: { amount: number; reason: string },
+    input: RefundTransactionDto,
   ): Promise<RefundResult> {
     // Recorded on the request's Idempotency-Key with the refund: a retry after a crash returns this
-    // refund, never a second one (ADR 0060). The result is plain JSON.
-    return this.uow.runOnce('admin.refund', async (m) => {
-      const original = await this.transactions.lockById(id, m);
-      if (!original) throw AppError.notFound('TRANSACTION_NOT_FOUND', 'Transaction not found');
-      const source = REFUND_SOURCE[original.type];
-      if (!source || original.status !== 'COMPLETED')
-        throw AppError.conflict(
-          'NOT_REFUNDABLE',
-          'Only completed job payments and platform fees can be refunded',
-        );
-      if (original.jobId) {
-        // Money of a running job is still in escrow and leaves it only by completion or cancel;
-        // a finished job's status can no longer change (shared lock: no cancel can interleave).
-        const [job] = await m.query<Array<{ status: string }>>(
-          `SELECT status FROM jobs WHERE id = $1 FOR SHARE`,
-          [original.jobId],
-        );
-        if (job && job.status !== 'COMPLETED' && job.status !== 'CANCELLED')
-          throw AppError.conflict(
-            'JOB_NOT_SETTLED',
-            'This job is still running: cancel it to return the escrowed money',
-          );
-      }
-      const [{ total }] = await m.query<Array<{ total: string }>>(
-        `SELECT coalesce(sum(amount), 0) AS total FROM transactions
-         WHERE type = 'REFUND' AND status = 'COMPLETED' AND metadata->>'refundOf' = $1`,
-        [original.id],
+    // refund, never a second one (ADR 0060).
+    const prepared = await this.uow.runOnce('admin.refund', (m) =>
+      this.prepare(actor, id, input, m),
+    );
+    const refundTxn = await this.transactions.findById(prepared.refundTxnId);
+    if (!refundTxn) throw new Error(`refund ${prepared.refundTxnId} vanished`);
+    await this.deposits.publishWallet(refundTxn.userId);
+    if (prepared.result.to === 'wallet') return prepared.result;
+    // Sent once: only while nothing was asked yet (a retry after a crash before the call). The
+    // gateway idempotency key is the refund's id, so even that retry cannot refund twice.
+    let state = prepared.result.refundState;
+    if (refundTxn.status === 'PENDING' && refundTxn.metadata.refundState === 'requested') {
+      const original = await this.transactions.findById(prepared.originalId);
+      if (!original) throw new Error(`transaction ${prepared.originalId} vanished`);
+      state = await this.gatewayRefunds.request(refundTxn, original);
+    }
+    const current = (await this.transactions.findById(refundTxn.id)) ?? refundTxn;
+    const failed = current.status === 'FAILED' ? current.amount : 0;
+    return {
+      ...prepared.result,
+      refund: toTransactionResponse(current),
+      refundedTotal: prepared.result.refundedTotal - failed,
+      refundable: prepared.result.refundable + failed,
+      refundState:
+        current.status === 'PENDING' ? state : (current.metadata.refundState as RefundState),
+    };
+  }
+
+  private async prepare(
+    actor: { id: string; requestId?: string },
+    id: string,
+    input: RefundTransactionDto,
+    m: EntityManager,
+  ): Promise<Prepared> {
+    const original = await this.transactions.lockById(id, m);
+    if (!original) throw AppError.notFound('TRANSACTION_NOT_FOUND', 'Transaction not found');
+    const gatewayPaid = Boolean(original.provider && original.providerReference);
+    const isCharge = original.type in REFUND_SOURCE || original.type === 'DEPOSIT';
+    if (!isCharge || original.status !== 'COMPLETED')
+      throw AppError.conflict(
+        'NOT_REFUNDABLE',
+        'Only completed deposits, job payments and platform fees can be refunded',
       );
-      const refundedBefore = Number(total);
-      const refundable = original.amount - refundedBefore;
-      if (input.amount > refundable)
-        throw new AppError(
-          409,
-          'REFUND_EXCEEDS_PAID',
-          `At most ${refundable} centavos can still be refunded`,
-          [{ paid: original.amount, refunded: refundedBefore, refundable }],
-        );
-      const refund = await this.transactions.createPending(
-        {
-          userId: original.userId,
-          type: 'REFUND',
-          amount: input.amount,
-          jobId: original.jobId ?? undefined,
-          reference: original.id,
-          description: `Refund: ${input.reason}`,
-          metadata: { refundOf: original.id, reason: input.reason, by: actor.id },
-        },
-        m,
+    const to: RefundDestination = input.to ?? (gatewayPaid ? 'original' : 'wallet');
+    if (to === 'original' && !gatewayPaid)
+      throw AppError.conflict(
+        'NOT_REFUNDABLE_TO_ORIGINAL',
+        'This charge was paid from the wallet; refund it to the wallet',
       );
-      const entryId = `refund:${refund.id}`;
-      const posted = await this.ledger.post(
-        {
-          entryId,
-          type: 'REFUND',
-          reference: original.id,
-          metadata: { refundOf: original.id, reason: input.reason, adminId: actor.id },
-          legs: [
-            { account: source, direction: 'DEBIT', amount: input.amount },
-            { account: walletAccount(original.userId), direction: 'CREDIT', amount: input.amount },
-          ],
-        },
-        m,
+    if (to === 'wallet' && original.type === 'DEPOSIT')
+      throw AppError.conflict(
+        'NOT_REFUNDABLE',
+        'A deposit is already in the wallet; refund it to the original payment method',
       );
-      if (posted.status !== 'APPLIED')
-        throw new Error(`Refund entry ${entryId} was ${posted.status}: ${posted.reason ?? ''}`);
-      const completed = await this.transactions.complete(refund.id, { ledgerEntryId: entryId }, m);
-      await this.audit.record(
-        {
-          actorId: actor.id,
-          action: 'transaction.refund',
-          targetType: 'transaction',
-          targetId: original.id,
-          before: { refunded: refundedBefore },
-          after: { refunded: refundedBefore + input.amount, refundTransactionId: refund.id },
-          requestId: actor.requestId ?? null,
-          metadata: { amount: input.amount, reason: input.reason, source },
-        },
-        m,
+    if (original.jobId) await this.assertJobSettled(original.jobId, m);
+    const [{ total }] = await m.query<Array<{ total: string }>>(
+      `SELECT coalesce(sum(amount), 0) AS total FROM transactions
+       WHERE type = 'REFUND' AND status IN ('COMPLETED', 'PENDING') AND metadata->>'refundOf' = $1`,
+      [original.id],
+    );
+    const refundedBefore = Number(total);
+    const refundable = original.amount - refundedBefore;
+    if (input.amount > refundable)
+      throw new AppError(
+        409,
+        'REFUND_EXCEEDS_PAID',
+        `At most ${refundable} centavos can still be refunded`,
+        [{ paid: original.amount, refunded: refundedBefore, refundable }],
       );
-      return {
-        refund: toTransactionResponse(completed),
+    // Deposits come back out of the wallet they went into; job charges are paid back by the platform.
+    const source =
+      original.type === 'DEPOSIT' ? walletAccount(original.userId) : REFUND_SOURCE[original.type];
+    const refundTxn =
+      to === 'original'
+        ? await this.gatewayRefunds.reserve(
+            original,
+            {
+              amount: input.amount,
+              reason: input.reason,
+              gatewayReason: input.gatewayReason ?? 'requested_by_customer',
+              sourceAccount: source,
+              actorId: actor.id,
+            },
+            m,
+          )
+        : await this.refundToWallet(original, input, source, actor.id, m);
+    await this.audit.record(
+      {
+        actorId: actor.id,
+        action: 'transaction.refund',
+        targetType: 'transaction',
+        targetId: original.id,
+        before: { refunded: refundedBefore },
+        after: { refunded: refundedBefore + input.amount, refundTransactionId: refundTxn.id },
+        requestId: actor.requestId ?? null,
+        metadata: { amount: input.amount, reason: input.reason, source, to },
+      },
+      m,
+    );
+    return {
+      originalId: original.id,
+      refundTxnId: refundTxn.id,
+      result: {
+        refund: toTransactionResponse(refundTxn),
         refundedTotal: refundedBefore + input.amount,
         refundable: refundable - input.amount,
-      };
-    });
+        to,
+        refundState: to === 'wallet' ? 'completed' : 'requested',
+      },
+    };
+  }
+
+  /**
+   * Money of a running job is still in escrow and leaves it only by completion or cancel; a finished
+   * job's status can no longer change (shared lock: no cancel can interleave).
+   */
+  private async assertJobSettled(jobId: string, m: EntityManager): Promise<void> {
+    const [job] = await m.query<Array<{ status: string }>>(
+      `SELECT status FROM jobs WHERE id = $1 FOR SHARE`,
+      [jobId],
+    );
+    if (job && job.status !== 'COMPLETED' && job.status !== 'CANCELLED')
+      throw AppError.conflict(
+        'JOB_NOT_SETTLED',
+        'This job is still running: cancel it to return the escrowed money',
+      );
+  }
+
+  private async refundToWallet(
+    original: Transaction,
+    input: RefundTransactionDto,
+    source: string,
+    actorId: string,
+    m: EntityManager,
+  ): Promise<Transaction> {
+    const refund = await this.transactions.createPending(
+      {
+        userId: original.userId,
+        type: 'REFUND',
+        amount: input.amount,
+        jobId: original.jobId ?? undefined,
+        reference: original.id,
+        description: `Refund: ${input.reason}`,
+        metadata: { refundOf: original.id, reason: input.reason, by: actorId, to: 'wallet' },
+      },
+      m,
+    );
+    const entryId = `refund:${refund.id}`;
+    const posted = await this.ledger.post(
+      {
+        entryId,
+        type: 'REFUND',
+        reference: original.id,
+        metadata: { refundOf: original.id, reason: input.reason, adminId: actorId },
+        legs: [
+          { account: source, direction: 'DEBIT', amount: input.amount },
+          { account: walletAccount(original.userId), direction: 'CREDIT', amount: input.amount },
+        ],
+      },
+      m,
+    );
+    if (posted.status !== 'APPLIED')
+      throw new Error(`Refund entry ${entryId} was ${posted.status}: ${posted.reason ?? ''}`);
+    return this.transactions.complete(refund.id, { ledgerEntryId: entryId }, m);
   }
 }

@@ -43,7 +43,9 @@ export class AdminTransactionsController {
   @HttpCode(200)
   @Idempotent()
   @ApiOperation({
-    summary: 'Refund a job payment or fee to the client wallet (capped at what was paid; audited)',
+    summary:
+      'Refund a deposit, job payment or fee: to the original payment method through its gateway ' +
+      '(hold now, settled by the gateway) or to the wallet (capped at what was paid; audited)',
   })
   refund(
     @Param('id') id: string,

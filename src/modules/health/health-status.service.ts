@@ -89,6 +89,7 @@ export class HealthStatusService implements OnModuleInit {
         cache_latency_ms: cache.ms,
         cache_stats: cacheStats,
         circuit_breakers: breakers,
+        gateway_routing: this.contributors.gatewayRouting(),
       },
       version: this.cfg.app.version,
       uptime_s: Math.round((Date.now() - startedAt) / 1000),

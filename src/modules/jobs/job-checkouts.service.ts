@@ -1,19 +1,10 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { providerUnavailable } from '../../common/circuit-breaker/circuit-breaker';
-import { CircuitBreakerRegistry } from '../../common/circuit-breaker/circuit-breaker.registry';
 import { AppError } from '../../common/errors/app-error';
-import type { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.token';
 import { LedgerService } from '../ledger/ledger.service';
-import { checkoutReturnUrls } from '../payments/deposits/checkout-urls';
 import { DepositService } from '../payments/deposits/deposit.service';
-import type { PaymentProvider } from '../payments/providers/payment-provider';
-import {
-  PAYMENT_PROVIDER,
-  PaymentProviderRegistry,
-} from '../payments/providers/payment-provider.token';
-import { ProviderError } from '../payments/providers/provider-errors';
+import { CheckoutService } from '../payments/checkouts/checkout.service';
+import { PaymentProviderRegistry } from '../payments/providers/payment-provider.token';
 import { PaymentHandlerRegistry } from '../payments/settlement/payment-handler.registry';
 import type { AfterCommit, HandlerContext } from '../payments/settlement/settlement.types';
 import { UsersService } from '../users/users.service';
@@ -27,6 +18,8 @@ import type { Job } from './job.model';
 import { JobsRepository } from './jobs.repository';
 
 export type JobCheckoutStep = 'downpayment' | 'remaining';
+
+const GCASH_ONLY = ['gcash'] as const;
 
 export interface JobCheckout {
   checkoutUrl: string;
@@ -48,10 +41,8 @@ export class JobCheckoutsService implements OnModuleInit {
 
   constructor(
     private readonly ds: DataSource,
-    @Inject(APP_CONFIG) private readonly cfg: AppConfig,
-    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    private readonly checkout: CheckoutService,
     private readonly providers: PaymentProviderRegistry,
-    private readonly breakers: CircuitBreakerRegistry,
     private readonly handlers: PaymentHandlerRegistry,
     private readonly transactions: TransactionsService,
     private readonly ledger: LedgerService,
@@ -70,13 +61,6 @@ export class JobCheckoutsService implements OnModuleInit {
     this.handlers.registerCheckoutHandler('remaining', {
       onPaid: (ctx) => this.onPaid('remaining', ctx),
     });
-  }
-
-  /** Fails fast (503 + Retry-After) while the gateway's breaker is open, before anything is written. */
-  assertGatewayAvailable(): void {
-    const breaker = this.breakers.find(this.provider.name);
-    if (breaker?.state === 'open')
-      throw providerUnavailable(this.provider.name, breaker.retryAfterSeconds());
   }
 
   /**
@@ -104,7 +88,8 @@ export class JobCheckoutsService implements OnModuleInit {
         userId: job.clientId,
         type: 'PAYMENT',
         amount,
-        provider: this.provider.name,
+        // Throws the 503 (rolling the job transaction back) when no gateway can take it.
+        provider: this.checkout.gatewayFor(amount, GCASH_ONLY),
         jobId: job.id,
         reference: job.id,
         description:
@@ -125,42 +110,24 @@ export class JobCheckoutsService implements OnModuleInit {
     return { existing: null, transaction: txn };
   }
 
-  /** After commit: creates the gateway checkout for a prepared transaction. */
+  /** After commit: opens the gateway checkout of a prepared transaction (failover included). */
   async open(job: Job, step: JobCheckoutStep, txn: Transaction): Promise<JobCheckout> {
     const client = await this.users.findById(job.clientId);
     if (!client) throw AppError.unauthorized();
-    try {
-      const session = await this.provider.createCheckout({
-        amount: txn.amount,
-        currency: 'PHP',
-        description: txn.description ?? `iAyos job ${step}`,
-        reference: txn.id,
-        idempotencyKey: `checkout:${txn.id}`,
-        customer: { name: client.name, email: client.email },
-        methods: ['gcash'],
-        metadata: { payment_type: step, transaction_id: txn.id, job_id: job.id },
-        ...checkoutReturnUrls(this.cfg, `job-${step}`, job.id),
-      });
-      await this.transactions.attachProvider(txn.id, {
-        providerReference: session.checkoutId,
-        metadata: {
-          checkoutUrl: session.checkoutUrl,
-          ...(session.paymentIntentId ? { paymentIntentId: session.paymentIntentId } : {}),
-        },
-      });
-      return {
-        checkoutUrl: session.checkoutUrl,
-        checkoutId: session.checkoutId,
-        provider: this.provider.name,
-        transactionId: txn.id,
-      };
-    } catch (err) {
-      // Surely not created: close the record so a retry opens a new checkout. Ambiguous: leave it
-      // PENDING; reconciliation settles or expires it.
-      if (!(err instanceof ProviderError) || err.kind !== 'ambiguous')
-        await this.transactions.setStatus(txn.id, 'FAILED');
-      throw err;
-    }
+    const opened = await this.checkout.open(txn, {
+      purpose: step,
+      methods: GCASH_ONLY,
+      description: txn.description ?? `iAyos job ${step}`,
+      customer: { name: client.name, email: client.email },
+      metadata: { job_id: job.id },
+      returnTo: { kind: `job-${step}`, id: job.id },
+    });
+    return {
+      checkoutUrl: opened.checkoutUrl,
+      checkoutId: opened.checkoutId,
+      provider: opened.provider,
+      transactionId: txn.id,
+    };
   }
 
   /** The PENDING gateway transaction of this job step, if any. */

@@ -86,7 +86,7 @@ export class JobPaymentsService {
     id: string,
     step: JobCheckoutStep,
   ): Promise<JobPaymentResult> {
-    this.checkouts.assertGatewayAvailable();
+    // The gateway is chosen under the job lock (prepare): without one, nothing is written (503).
     let prepared: { existing: JobCheckout | null; transaction: Transaction | null } | undefined;
     // Not recorded on the key: the checkout step is itself repeatable (an open checkout is reused).
     const job = await this.asClient(user, id, null, async (job, m) => {

@@ -4,8 +4,10 @@ import { RealtimeModule } from '../realtime/realtime.module';
 import { SchedulingModule } from '../scheduling/scheduling.module';
 import { UsersModule } from '../users/users.module';
 import { WalletModule } from '../wallet/wallet.module';
+import { CheckoutService } from './checkouts/checkout.service';
 import { CircuitBreakersController } from './circuit-breakers.controller';
 import { DepositController } from './deposits/deposit.controller';
+import { ReturnPageController } from './deposits/return-page.controller';
 import { DepositService } from './deposits/deposit.service';
 import {
   paymentProviderFactory,
@@ -14,12 +16,16 @@ import {
 import { PaymongoProvider } from './providers/paymongo.provider';
 import { XenditProvider } from './providers/xendit.provider';
 import { ReconciliationService } from './reconciliation/reconciliation.service';
+import { GatewayRefundsService } from './refunds/gateway-refunds.service';
+import { RefundReconciliationService } from './refunds/refund-reconciliation.service';
 import { PaymentHandlerRegistry } from './settlement/payment-handler.registry';
 import { SettlementService } from './settlement/settlement.service';
 import { WebhookAdminController } from './webhooks/webhook-admin.controller';
 import { WebhookAttemptLimiter } from './webhooks/webhook-attempt-limiter';
 import { WebhookEventsRepository } from './webhooks/webhook-events.repository';
 import { WebhookProcessor } from './webhooks/webhook-processor.service';
+import { WebhookRejectionsController } from './webhooks/webhook-rejections.controller';
+import { WebhookRejectionsRepository } from './webhooks/webhook-rejections.repository';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
 /**
@@ -32,8 +38,10 @@ import { WebhooksController } from './webhooks/webhooks.controller';
   controllers: [
     CircuitBreakersController,
     DepositController,
+    ReturnPageController,
     WebhooksController,
     WebhookAdminController,
+    WebhookRejectionsController,
   ],
   providers: [
     PaymongoProvider,
@@ -45,14 +53,20 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     WebhookEventsRepository,
     WebhookProcessor,
     WebhookAttemptLimiter,
+    CheckoutService,
+    WebhookRejectionsRepository,
     DepositService,
     ReconciliationService,
+    GatewayRefundsService,
+    RefundReconciliationService,
   ],
   exports: [
     PaymentProviderRegistry,
     paymentProviderFactory,
     PaymentHandlerRegistry,
     DepositService,
+    CheckoutService,
+    GatewayRefundsService,
   ],
 })
 export class PaymentsModule {}

@@ -55,6 +55,8 @@ export class CheckoutPageController {
       run,
       new Promise((r) => setTimeout(() => r(null), WAIT_FOR_WEBHOOK_MS).unref()),
     ]);
-    res.status(200).send(resultPage(c, deliveries));
+    res
+      .status(200)
+      .send(c.state === 'open' ? checkoutPage(c, deliveries) : resultPage(c, deliveries));
   }
 }

@@ -29,12 +29,20 @@ function header(c: SandboxCheckout): string {
 <div class="amount" id="amount">${formatPesos(c.amount)}</div>`;
 }
 
-export function checkoutPage(c: SandboxCheckout): string {
+export function checkoutPage(
+  c: SandboxCheckout,
+  deliveries: DeliveryRecord[] | null = null,
+): string {
   if (c.state !== 'open') return resultPage(c, null);
   const action = (a: string) => `/sandbox/checkout/${encodeURIComponent(c.id)}/${a}`;
+  // A failed attempt leaves the checkout open, as on the real pages: the customer may try again.
+  const retry =
+    c.failedAttempts > 0
+      ? `<div class="result" id="result" data-state="attempt-failed">Payment failed — you can try again</div>${webhookLine(deliveries)}`
+      : '';
   return page(
     'Sandbox checkout',
-    `${header(c)}
+    `${header(c)}${retry}
 <p class="muted">Choose what the customer does. The sandbox then sends the gateway's signed webhook to the service.</p>
 <form method="post" action="${action('pay')}"><button id="pay" type="submit">Authorize test payment</button></form>
 <form method="post" action="${action('fail')}"><button id="fail" type="submit">Fail test payment</button></form>
@@ -51,16 +59,20 @@ const OUTCOME = {
 
 export function resultPage(c: SandboxCheckout, deliveries: DeliveryRecord[] | null): string {
   const back = c.state === 'paid' ? c.successUrl : c.cancelUrl;
-  const delivered = deliveries
-    ? `<p class="muted" id="webhook-status">Webhooks: ${deliveries
-        .map((d) => `${esc(d.eventType)} → ${d.state}`)
-        .join(', ')}</p>`
-    : '';
+  const delivered = webhookLine(deliveries);
   return page(
     OUTCOME[c.state],
     `${header(c)}<div class="result" id="result" data-state="${c.state}">${OUTCOME[c.state]}</div>${delivered}
 ${back ? `<p><a id="return" href="${esc(back)}">Return to the merchant</a></p>` : ''}`,
   );
+}
+
+function webhookLine(deliveries: DeliveryRecord[] | null): string {
+  return deliveries && deliveries.length > 0
+    ? `<p class="muted" id="webhook-status">Webhooks: ${deliveries
+        .map((d) => `${esc(d.eventType)} → ${d.state}`)
+        .join(', ')}</p>`
+    : '';
 }
 
 export function notFoundPage(): string {

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Headers, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../../common/decorators/public.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { GatewayReply, SandboxGatewayService } from './sandbox-gateway.service';
 import { headerOf, sendDisabled, sendReply } from './sandbox-http';
+import { SandboxRefundsService } from './sandbox-refunds.service';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -14,7 +15,10 @@ type Headers = Record<string, string | string[] | undefined>;
 @RateLimit('none')
 @Controller('sandbox/paymongo')
 export class PaymongoSandboxController {
-  constructor(private readonly gw: SandboxGatewayService) {}
+  constructor(
+    private readonly gw: SandboxGatewayService,
+    private readonly refunds: SandboxRefundsService,
+  ) {}
 
   private handle(res: Response, headers: Headers, op: () => GatewayReply): void {
     if (!this.gw.enabled) return sendDisabled(res);
@@ -45,8 +49,37 @@ export class PaymongoSandboxController {
     );
   }
 
+  @Get('v2/wallets')
+  wallets(@Headers() h: Headers, @Res() res: Response): void {
+    this.handle(res, h, () => this.gw.paymongoWallets());
+  }
+
+  @Get('v2/transfers/receiving_institutions')
+  institutions(
+    @Query('provider') provider: string | undefined,
+    @Headers() h: Headers,
+    @Res() res: Response,
+  ): void {
+    this.handle(res, h, () => this.gw.paymongoInstitutions(provider));
+  }
+
   @Get('v2/transfers/:id')
   transfer(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): void {
     this.handle(res, h, () => this.gw.paymongoGetTransfer(id));
+  }
+
+  @Post('v1/refunds')
+  createRefund(@Body() body: unknown, @Headers() h: Headers, @Res() res: Response): void {
+    this.handle(res, h, () => this.refunds.paymongoCreate(body, headerOf(h, 'idempotency-key')));
+  }
+
+  @Get('v1/refunds/:id')
+  refund(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): void {
+    this.handle(res, h, () => this.refunds.paymongoGet(id));
+  }
+
+  @Get('v1/payments/:id')
+  payment(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): void {
+    this.handle(res, h, () => this.refunds.paymongoGetPayment(id));
   }
 }

@@ -5,9 +5,11 @@ import { Public } from '../../common/decorators/public.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { SandboxGatewayService } from './sandbox-gateway.service';
 import { sendDisabled } from './sandbox-http';
+import { SandboxRefundsService } from './sandbox-refunds.service';
 import { SandboxStore } from './sandbox.store';
 import { DEFAULT_CONTROLS, SandboxControls } from './sandbox.types';
 import { SandboxWebhookDispatcher } from './sandbox-webhook.dispatcher';
+import { wholeList } from '../../common/http/page';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -26,6 +28,7 @@ export class SandboxControlController {
     private readonly gw: SandboxGatewayService,
     private readonly store: SandboxStore,
     private readonly webhooks: SandboxWebhookDispatcher,
+    private readonly refundsService: SandboxRefundsService,
   ) {}
 
   @Get('controls')
@@ -50,7 +53,12 @@ export class SandboxControlController {
         return;
       }
       const key = k as keyof SandboxControls;
-      if (
+      if (Array.isArray(DEFAULT_CONTROLS[key])) {
+        if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
+          res.status(400).json({ error: `bad value for ${k}` });
+          return;
+        }
+      } else if (
         typeof v !== typeof DEFAULT_CONTROLS[key] ||
         (typeof v === 'number' && (!Number.isInteger(v) || v < -86400))
       ) {
@@ -70,6 +78,21 @@ export class SandboxControlController {
     this.store.reset();
     this.webhooks.clearHeld();
     res.json({ reset: true });
+  }
+
+  /** Every checkout the sandbox gateways hold, oldest first (to count what reached each gateway). */
+  @Get('checkouts')
+  checkouts(@Res() res: Response): void {
+    if (!this.gw.enabled) return sendDisabled(res);
+    res.json({
+      data: [...this.store.checkouts.values()].map((c) => ({
+        provider: c.provider,
+        id: c.id,
+        amount: c.amount,
+        reference: c.reference,
+        state: c.state,
+      })),
+    });
   }
 
   @Get('checkouts/:id')
@@ -117,9 +140,9 @@ export class SandboxControlController {
   @Get('deliveries')
   deliveries(@Query('eventType') eventType: string | undefined, @Res() res: Response): void {
     if (!this.gw.enabled) return sendDisabled(res);
-    res.json({
-      data: this.store.deliveries.filter((d) => !eventType || d.eventType === eventType),
-    });
+    res.json(
+      wholeList(this.store.deliveries.filter((d) => !eventType || d.eventType === eventType)),
+    );
   }
 
   /** Sends held webhooks: `{order: "fifo" | "reverse"}`. */
@@ -130,6 +153,26 @@ export class SandboxControlController {
     this.store.controls.holdWebhooks = false;
     const order = isObj(body) && body.order === 'reverse' ? 'reverse' : 'fifo';
     res.json({ deliveries: await this.webhooks.release(order) });
+  }
+
+  /** Every refund the sandbox gateways hold (to count what reached the gateway). */
+  @Get('refunds')
+  refunds(@Res() res: Response): void {
+    if (!this.gw.enabled) return sendDisabled(res);
+    res.json({ data: this.refundsService.list() });
+  }
+
+  /** The channel sends a succeeded Xendit payout back (`payout.reversed`); answers after delivery. */
+  @Post('payouts/:id/reverse')
+  @HttpCode(200)
+  async reverse(@Param('id') id: string, @Res() res: Response): Promise<void> {
+    if (!this.gw.enabled) return sendDisabled(res);
+    const deliveries = await this.gw.reversePayout(id);
+    if (deliveries === null) {
+      res.status(409).json({ error: 'payout not found, not Xendit, or not succeeded' });
+      return;
+    }
+    res.json({ deliveries });
   }
 
   @Get('payouts/:id')

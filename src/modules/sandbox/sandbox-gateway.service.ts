@@ -3,6 +3,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
 import { pesosToCentavos } from '../../common/money/money';
+import type { CheckoutMethod } from '../payments/providers/payment-provider';
+import { paymongoCapabilities } from '../payments/providers/paymongo.capabilities';
+import { xenditCapabilities } from '../payments/providers/xendit.capabilities';
+import { BANK_DIRECTORY, WALLET_DIRECTORY } from '../payments/providers/bank-directory';
 import { paymongoId, xenditInvoiceId, xenditPayoutId } from './sandbox.ids';
 import {
   paymongoEvent,
@@ -31,7 +35,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const isPosInt = (v: unknown): v is number =>
   typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
 
-const pmError = (
+export const pmError = (
   status: number,
   code: string,
   detail: string,
@@ -48,7 +52,7 @@ const pmError = (
     ],
   },
 });
-const xnError = (status: number, code: string, message: string): GatewayReply => ({
+export const xnError = (status: number, code: string, message: string): GatewayReply => ({
   status,
   body: { error_code: code, message },
 });
@@ -64,6 +68,40 @@ const PAYMONGO_METHODS = new Set([
   'dob',
   'dob_ubp',
 ]);
+
+const ALL: CheckoutMethod[] = ['gcash', 'paymaya', 'card', 'qrph'];
+/** The sandbox enforces the same documented limits the adapters declare. */
+const PM_LIMITS = paymongoCapabilities({
+  activatedMethods: ALL,
+  pesonetEnabled: true,
+}).checkoutLimits;
+const XN_LIMITS = xenditCapabilities({ activatedMethods: ALL }).checkoutLimits;
+const XN_CODES: Record<string, CheckoutMethod> = {
+  GCASH: 'gcash',
+  PAYMAYA: 'paymaya',
+  CREDIT_CARD: 'card',
+  QRPH: 'qrph',
+};
+
+const PM_RAIL_CAPS: Record<string, number> = Object.fromEntries(
+  paymongoCapabilities({ activatedMethods: ALL, pesonetEnabled: true }).payoutRails.map((r) => [
+    r.rail,
+    r.maxAmount,
+  ]),
+);
+/** The sandbox merchant wallet's own account: transfers must name it as `source_account`. */
+export const SANDBOX_SOURCE_ACCOUNT = {
+  number: '000000012345',
+  name: 'iAyos Sandbox Merchant',
+  bic: 'PAEYPHM2XXX',
+};
+const DIRECTORY = [...BANK_DIRECTORY, ...Object.values(WALLET_DIRECTORY)];
+/** Receiving institutions per rail (e-wallets are reachable by InstaPay only). */
+const INSTITUTIONS: Record<string, Array<{ bic: string; name: string }>> = {
+  instapay: DIRECTORY.map((d) => ({ bic: d.paymongoBic, name: d.name })),
+  pesonet: BANK_DIRECTORY.map((d) => ({ bic: d.paymongoBic, name: d.name })),
+};
+const XENDIT_CHANNELS = new Set(DIRECTORY.map((d) => d.xenditChannel));
 
 /**
  * The gateway imitation: resources, validation, idempotency and the customer's actions. Controllers only
@@ -115,14 +153,15 @@ export class SandboxGatewayService {
 
   /** The "fail the next N calls with 5xx" knob. */
   injectedFailure(provider: SandboxProvider): GatewayReply | null {
-    if (!this.store.take('failNextCalls')) return null;
+    const only = this.store.controls.failCallsOf;
+    if ((only !== '' && only !== provider) || !this.store.take('failNextCalls')) return null;
     return provider === 'paymongo'
       ? pmError(500, 'internal_server_error', 'Something went wrong on our end (sandbox-injected).')
       : xnError(500, 'SERVER_ERROR', 'Something went wrong (sandbox-injected)');
   }
 
   /** Replays a create with the same key; refuses one with different parameters. */
-  private idempotent(
+  idempotent(
     provider: SandboxProvider,
     key: string | undefined,
     body: unknown,
@@ -208,7 +247,29 @@ export class SandboxGatewayService {
           'payment_method_types contains an unsupported method.',
           'payment_method_types',
         );
+      const inactive = (methods as string[]).filter(
+        (m) => !this.store.controls.paymongoMethods.includes(m),
+      );
+      if (inactive.length > 0)
+        return pmError(
+          400,
+          'parameter_invalid',
+          `payment_method_types contains ${inactive.join(', ')}, which is not activated on this account.`,
+          'payment_method_types',
+        );
       const min = this.store.controls.paymongoMinAmount;
+      const max = Math.min(
+        ...(methods as string[]).map(
+          (m) => PM_LIMITS[m as CheckoutMethod]?.max ?? Number.MAX_SAFE_INTEGER,
+        ),
+      );
+      if (total > max)
+        return pmError(
+          400,
+          'parameter_above_maximum',
+          `The maximum value for the amount is ${max}.`,
+          'amount',
+        );
       if (total < min)
         return pmError(
           400,
@@ -253,6 +314,7 @@ export class SandboxGatewayService {
         },
         methods: methods as string[],
         state: 'open',
+        failedAttempts: 0,
         clientKey: `${id}_client_${randomBytes(12).toString('hex')}`,
         paymentIntentId: paymongoId('pi'),
         paymentId: null,
@@ -300,6 +362,31 @@ export class SandboxGatewayService {
       );
     if (body.currency !== undefined && body.currency !== 'PHP')
       return xnError(400, 'UNSUPPORTED_CURRENCY', 'Only PHP is supported');
+    const channels = Array.isArray(body.payment_methods)
+      ? body.payment_methods.map(String)
+      : this.store.controls.xenditMethods;
+    const unavailable = channels.filter((ch) => !this.store.controls.xenditMethods.includes(ch));
+    if (unavailable.length > 0 || channels.length === 0)
+      return xnError(
+        400,
+        'UNAVAILABLE_PAYMENT_METHOD_ERROR',
+        `Payment method(s) ${unavailable.join(', ') || '(none)'} are not activated for this business`,
+      );
+    for (const ch of channels) {
+      const lim = XN_CODES[ch] ? XN_LIMITS[XN_CODES[ch]] : undefined;
+      if (lim && amount < lim.min)
+        return xnError(
+          400,
+          'API_VALIDATION_ERROR',
+          `amount must be at least ${lim.min / 100} for ${ch}`,
+        );
+      if (lim && amount > lim.max)
+        return xnError(
+          400,
+          'MAXIMUM_TRANSFER_AMOUNT_ERROR',
+          `amount must be at most ${lim.max / 100} for ${ch}`,
+        );
+    }
     const metadata: Record<string, string> = {};
     if (isObj(body.metadata))
       for (const [k, v] of Object.entries(body.metadata)) metadata[k] = String(v);
@@ -320,8 +407,9 @@ export class SandboxGatewayService {
         name: typeof customer.given_names === 'string' ? customer.given_names : null,
         email: typeof body.payer_email === 'string' ? body.payer_email : null,
       },
-      methods: Array.isArray(body.payment_methods) ? body.payment_methods.map(String) : ['GCASH'],
+      methods: channels,
       state: 'open',
+      failedAttempts: 0,
       clientKey: '',
       paymentIntentId: '',
       paymentId: null,
@@ -371,6 +459,12 @@ export class SandboxGatewayService {
           'API_VALIDATION_ERROR',
           'amount must be a positive number with at most 2 decimals',
         );
+      if (!XENDIT_CHANNELS.has(body.channel_code))
+        return xnError(
+          400,
+          'CHANNEL_CODE_NOT_SUPPORTED',
+          `channel_code ${body.channel_code} is not supported`,
+        );
       const p = this.newPayout('xendit', xenditPayoutId(), {
         reference: body.reference_id,
         amount,
@@ -415,6 +509,36 @@ export class SandboxGatewayService {
             'destination_account is required.',
             'destination_account',
           );
+        const src = isObj(t.source_account) ? t.source_account : {};
+        if (src.number !== SANDBOX_SOURCE_ACCOUNT.number || src.bic !== SANDBOX_SOURCE_ACCOUNT.bic)
+          return pmError(
+            400,
+            'parameter_invalid',
+            'source_account must match an account attached to your wallet.',
+            'source_account',
+          );
+        const rail = typeof t.provider === 'string' ? t.provider : '';
+        if (!(rail in PM_RAIL_CAPS))
+          return pmError(
+            400,
+            'parameter_invalid',
+            'provider must be instapay or pesonet.',
+            'provider',
+          );
+        if (!INSTITUTIONS[rail].some((i) => i.bic === dest.bic))
+          return pmError(
+            400,
+            'parameter_invalid',
+            `destination_account.bic is not a ${rail} receiving institution.`,
+            'destination_account.bic',
+          );
+        if (t.amount > PM_RAIL_CAPS[rail])
+          return pmError(
+            400,
+            'parameter_above_maximum',
+            `The maximum value for the amount is ${PM_RAIL_CAPS[rail]} for ${rail}.`,
+            'amount',
+          );
         created.push(
           this.newPayout('paymongo', paymongoId('tr'), {
             reference: typeof t.reference_number === 'string' ? t.reference_number : '',
@@ -424,6 +548,8 @@ export class SandboxGatewayService {
             accountName: dest.name,
             description: typeof t.description === 'string' ? t.description : '',
             metadata: {},
+            rail,
+            sourceAccount: src,
           }),
         );
       }
@@ -432,6 +558,33 @@ export class SandboxGatewayService {
         body: { data: { id: paymongoId('batch_tr'), transfers: created.map(paymongoTransfer) } },
       };
     });
+  }
+
+  paymongoWallets(): GatewayReply {
+    return {
+      status: 200,
+      body: {
+        data: [
+          {
+            id: 'wallet_sandbox',
+            type: 'wallet',
+            currency: 'PHP',
+            status: 'activated',
+            source_account: { ...SANDBOX_SOURCE_ACCOUNT, bank_name: 'PayMongo' },
+          },
+        ],
+      },
+    };
+  }
+
+  paymongoInstitutions(provider: string | undefined): GatewayReply {
+    const list = INSTITUTIONS[provider ?? ''];
+    if (!list)
+      return pmError(400, 'parameter_invalid', 'provider must be instapay or pesonet.', 'provider');
+    return {
+      status: 200,
+      body: { data: list.map((i) => ({ bic: i.bic, name: i.name, provider })) },
+    };
   }
 
   paymongoGetTransfer(id: string): GatewayReply {
@@ -453,6 +606,8 @@ export class SandboxGatewayService {
       | 'accountName'
       | 'description'
       | 'metadata'
+      | 'rail'
+      | 'sourceAccount'
     >,
   ): SandboxPayout {
     const now = Date.now();
@@ -489,6 +644,21 @@ export class SandboxGatewayService {
     });
   }
 
+  /** The channel sends a succeeded payout back (Xendit `payout.reversed`). */
+  async reversePayout(id: string): Promise<DeliveryRecord[] | null> {
+    const p = this.store.payouts.get(id);
+    // PayMongo documents no reversal of a succeeded transfer; Xendit sends `payout.reversed`.
+    if (!p || p.provider !== 'xendit' || p.state !== 'succeeded') return null;
+    p.state = 'reversed';
+    p.updatedAt = Date.now();
+    return this.webhooks.send('xendit', `payout.reversed:${p.id}`, 'payout.reversed', {
+      event: 'payout.reversed',
+      business_id: 'sandbox-business',
+      created: new Date().toISOString(),
+      data: xenditPayout(p),
+    });
+  }
+
   // ---- The customer's actions on the hosted page (or the control API) ----------------------
 
   findCheckout(id: string): SandboxCheckout | undefined {
@@ -512,24 +682,30 @@ export class SandboxGatewayService {
       const inv = xenditInvoice(c, this.checkoutUrl(id));
       return this.webhooks.send('xendit', `invoice:${id}:PAID`, 'invoice.paid', inv);
     }
-    return this.paymongoEvents(c, 'paid');
+    return this.paymongoEvents(c);
   }
 
+  /**
+   * One failed payment attempt. As on the real hosted pages the checkout stays payable: PayMongo sends
+   * `payment.failed` (a Payment resource, the only documented failure event); a Xendit invoice sends
+   * nothing (its callbacks are PAID and EXPIRED only). `force` sends PayMongo's event even after payment
+   * (a late, out-of-order delivery).
+   */
   async fail(id: string, opts: { force?: boolean } = {}): Promise<DeliveryRecord[] | null> {
     const c = this.store.checkouts.get(id);
     if (!c || (!opts.force && c.state !== 'open')) return null;
     c.updatedAt = Date.now();
-    if (c.provider === 'xendit') {
-      // Xendit invoices cannot fail: an abandoned or refused payment ends as an expired invoice.
-      c.state = 'failed';
-      const inv = xenditInvoice(c, this.checkoutUrl(id));
-      return this.webhooks.send('xendit', `invoice:${id}:EXPIRED`, 'invoice.expired', inv);
-    }
-    c.state = 'failed';
-    c.paymentId = paymongoId('pay');
-    return this.paymongoEvents(c, 'failed');
+    if (c.state === 'open') c.failedAttempts += 1;
+    if (c.provider === 'xendit') return [];
+    const failed = paymongoPayment({ ...c, paymentId: paymongoId('pay') }, 'failed');
+    const ev = paymongoEvent('payment.failed', failed);
+    return this.webhooks.send('paymongo', ev.data.id, ev.data.attributes.type, ev);
   }
 
+  /**
+   * The checkout expires (our expire call's effect, or its lifetime ran out). Xendit sends the EXPIRED
+   * invoice callback; PayMongo documents no expiry event — the service learns it by polling.
+   */
   async expire(id: string, opts: { force?: boolean } = {}): Promise<DeliveryRecord[] | null> {
     const c = this.store.checkouts.get(id);
     if (!c || (!opts.force && c.state !== 'open')) return null;
@@ -539,25 +715,15 @@ export class SandboxGatewayService {
       const inv = xenditInvoice(c, this.checkoutUrl(id));
       return this.webhooks.send('xendit', `invoice:${id}:EXPIRED`, 'invoice.expired', inv);
     }
-    const ev = paymongoEvent(
-      'checkout_session.payment.expired',
-      paymongoSession(c, this.checkoutUrl(id)),
-    );
-    return this.webhooks.send('paymongo', ev.data.id, ev.data.attributes.type, ev);
+    return [];
   }
 
-  private async paymongoEvents(
-    c: SandboxCheckout,
-    outcome: 'paid' | 'failed',
-  ): Promise<DeliveryRecord[]> {
+  private async paymongoEvents(c: SandboxCheckout): Promise<DeliveryRecord[]> {
     const events = [
-      paymongoEvent(
-        `checkout_session.payment.${outcome}`,
-        paymongoSession(c, this.checkoutUrl(c.id)),
-      ),
+      paymongoEvent('checkout_session.payment.paid', paymongoSession(c, this.checkoutUrl(c.id))),
     ];
     if (this.store.controls.paymongoPaymentEvents)
-      events.push(paymongoEvent(`payment.${outcome}`, paymongoPayment(c, outcome)));
+      events.push(paymongoEvent('payment.paid', paymongoPayment(c, 'paid')));
     const sent = await Promise.all(
       events.map((ev) => this.webhooks.send('paymongo', ev.data.id, ev.data.attributes.type, ev)),
     );

@@ -1,6 +1,6 @@
 import { centavosToPesos } from '../../common/money/money';
 import { paymongoId } from './sandbox.ids';
-import type { SandboxCheckout, SandboxPayout } from './sandbox.types';
+import type { SandboxCheckout, SandboxPayout, SandboxRefund } from './sandbox.types';
 
 /** Builders of the gateways' wire resources from sandbox records (shapes as the real APIs send them). */
 const unix = (ms: number) => Math.floor(ms / 1000);
@@ -21,7 +21,11 @@ function lineItems(c: SandboxCheckout): Array<Record<string, unknown>> {
   });
 }
 
-export function paymongoPayment(c: SandboxCheckout, status: 'paid' | 'failed') {
+export function paymongoPayment(
+  c: SandboxCheckout,
+  status: 'paid' | 'failed',
+  refunds: unknown[] = [],
+) {
   const amount = status === 'paid' ? (c.paidAmount ?? c.amount) : c.amount;
   const at = unix(c.updatedAt);
   return {
@@ -47,7 +51,7 @@ export function paymongoPayment(c: SandboxCheckout, status: 'paid' | 'failed') {
       status,
       tax_amount: null,
       metadata: { ...c.metadata },
-      refunds: [],
+      refunds,
       taxes: [],
       available_at: status === 'paid' ? at + 86400 : null,
       created_at: at,
@@ -101,7 +105,7 @@ export function paymongoSession(c: SandboxCheckout, checkoutUrl: string) {
           description: c.description,
           livemode: false,
           status: paid ? 'succeeded' : 'awaiting_payment_method',
-          last_payment_error: c.state === 'failed' ? { code: 'payment_failed' } : null,
+          last_payment_error: c.failedAttempts > 0 && !paid ? { code: 'payment_failed' } : null,
           payment_method_allowed: c.methods,
           payments,
           next_action: null,
@@ -200,7 +204,12 @@ export function xenditInvoice(c: SandboxCheckout, invoiceUrl: string) {
   };
 }
 
-const PAYOUT_STATUS = { pending: 'ACCEPTED', succeeded: 'SUCCEEDED', failed: 'FAILED' } as const;
+const PAYOUT_STATUS = {
+  pending: 'ACCEPTED',
+  succeeded: 'SUCCEEDED',
+  failed: 'FAILED',
+  reversed: 'REVERSED',
+} as const;
 
 export function xenditPayout(p: SandboxPayout) {
   return {
@@ -230,7 +239,8 @@ export function paymongoTransfer(p: SandboxPayout) {
     amount: p.amount,
     fee: 0,
     currency: p.currency,
-    provider: 'instapay',
+    source_account: p.sourceAccount ?? null,
+    provider: p.rail ?? 'instapay',
     reference_number: p.reference,
     description: p.description,
     metadata: p.metadata,
@@ -238,5 +248,56 @@ export function paymongoTransfer(p: SandboxPayout) {
     provider_error_code: p.failureCode,
     created_at: iso(p.createdAt),
     updated_at: iso(p.updatedAt),
+  };
+}
+
+/** PayMongo refund resource (`ref_…`), as in its refund resource reference. */
+export function paymongoRefund(r: SandboxRefund) {
+  return {
+    id: r.id,
+    type: 'refund',
+    attributes: {
+      amount: r.amount,
+      balance_transaction_id: r.state === 'succeeded' ? `bal_txn_${r.id.slice(4)}` : null,
+      currency: r.currency,
+      livemode: false,
+      metadata: Object.keys(r.metadata).length > 0 ? { ...r.metadata } : null,
+      notes: r.notes,
+      payment_id: r.paymentId,
+      payout_id: null,
+      reason: r.reason,
+      status: r.state,
+      available_at: unix(r.createdAt) + 86400,
+      created_at: unix(r.createdAt),
+      refunded_at: r.state === 'succeeded' ? unix(r.updatedAt) : null,
+      updated_at: unix(r.updatedAt),
+    },
+  };
+}
+
+const XENDIT_REFUND_STATUS = {
+  pending: 'PENDING',
+  succeeded: 'SUCCEEDED',
+  failed: 'FAILED',
+} as const;
+
+/** Xendit Refund API resource. */
+export function xenditRefund(r: SandboxRefund) {
+  return {
+    id: r.id,
+    payment_id: r.paymentId,
+    invoice_id: r.checkoutId,
+    amount: centavosToPesos(r.amount),
+    payment_method_type: 'EWALLET',
+    channel_code: 'GCASH',
+    currency: r.currency,
+    status: XENDIT_REFUND_STATUS[r.state],
+    reason: r.reason,
+    reference_id: r.reference,
+    failure_code: r.failureCode,
+    refund_fee_amount: null,
+    created: iso(r.createdAt),
+    updated: iso(r.updatedAt),
+    metadata: Object.keys(r.metadata).length > 0 ? { ...r.metadata } : null,
   };
 }

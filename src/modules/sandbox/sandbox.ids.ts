@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -14,3 +14,6 @@ export function paymongoId(prefix: string): string {
 export const xenditInvoiceId = () => randomBytes(12).toString('hex');
 
 export const xenditPayoutId = () => `disb-${randomBytes(12).toString('hex')}`;
+
+/** Xendit refund ids look like `rfd-<uuid>`. */
+export const xenditRefundId = () => `rfd-${randomUUID()}`;

@@ -3,6 +3,7 @@ import { CheckoutPageController } from './checkout-page.controller';
 import { PaymongoSandboxController } from './paymongo-sandbox.controller';
 import { SandboxControlController } from './sandbox-control.controller';
 import { SandboxGatewayService } from './sandbox-gateway.service';
+import { SandboxRefundsService } from './sandbox-refunds.service';
 import { SandboxStore } from './sandbox.store';
 import { SandboxWebhookDispatcher } from './sandbox-webhook.dispatcher';
 import { XenditSandboxController } from './xendit-sandbox.controller';
@@ -18,6 +19,6 @@ import { XenditSandboxController } from './xendit-sandbox.controller';
     CheckoutPageController,
     SandboxControlController,
   ],
-  providers: [SandboxStore, SandboxWebhookDispatcher, SandboxGatewayService],
+  providers: [SandboxStore, SandboxWebhookDispatcher, SandboxGatewayService, SandboxRefundsService],
 })
 export class SandboxModule {}

@@ -5,6 +5,7 @@ import {
   SandboxCheckout,
   SandboxControls,
   SandboxPayout,
+  SandboxRefund,
 } from './sandbox.types';
 
 interface IdempotentReply {
@@ -18,9 +19,10 @@ interface IdempotentReply {
 export class SandboxStore {
   readonly checkouts = new Map<string, SandboxCheckout>();
   readonly payouts = new Map<string, SandboxPayout>();
+  readonly refunds = new Map<string, SandboxRefund>();
   readonly idempotency = new Map<string, IdempotentReply>();
   readonly deliveries: DeliveryRecord[] = [];
-  controls: SandboxControls = { ...DEFAULT_CONTROLS };
+  controls: SandboxControls = structuredClone(DEFAULT_CONTROLS);
   private nextDeliveryId = 1;
 
   newDelivery(init: Omit<DeliveryRecord, 'id' | 'attempts'>): DeliveryRecord {
@@ -38,7 +40,8 @@ export class SandboxStore {
       | 'corruptNextSignatures'
       | 'dropNextWebhooks'
       | 'stripMetadataNext'
-      | 'failNextPayouts',
+      | 'failNextPayouts'
+      | 'failNextRefunds',
   ): boolean {
     if (this.controls[knob] <= 0) return false;
     this.controls[knob] -= 1;
@@ -48,8 +51,9 @@ export class SandboxStore {
   reset(): void {
     this.checkouts.clear();
     this.payouts.clear();
+    this.refunds.clear();
     this.idempotency.clear();
     this.deliveries.length = 0;
-    this.controls = { ...DEFAULT_CONTROLS };
+    this.controls = structuredClone(DEFAULT_CONTROLS);
   }
 }

@@ -1,3 +1,5 @@
+import { PAYMONGO_MIN_PAYMENT } from '../payments/providers/paymongo.capabilities';
+
 /** In-memory records of the gateway imitation. Shapes follow the gateways' own resources. */
 export type SandboxProvider = 'paymongo' | 'xendit';
 
@@ -17,6 +19,8 @@ export interface SandboxCheckout {
   billing: { name: string | null; email: string | null };
   methods: string[];
   state: SandboxCheckoutState;
+  /** Failed payment attempts; the checkout stays payable after each (as on the real hosted pages). */
+  failedAttempts: number;
   clientKey: string;
   paymentIntentId: string;
   paymentId: string | null;
@@ -29,7 +33,7 @@ export interface SandboxCheckout {
   request: Record<string, unknown>;
 }
 
-export type SandboxPayoutState = 'pending' | 'succeeded' | 'failed';
+export type SandboxPayoutState = 'pending' | 'succeeded' | 'failed' | 'reversed';
 
 export interface SandboxPayout {
   provider: SandboxProvider;
@@ -44,6 +48,30 @@ export interface SandboxPayout {
   description: string;
   metadata: Record<string, string>;
   state: SandboxPayoutState;
+  failureCode: string | null;
+  /** PayMongo only: the rail and the sender as requested. */
+  rail?: string;
+  sourceAccount?: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type SandboxRefundState = 'pending' | 'succeeded' | 'failed';
+
+export interface SandboxRefund {
+  provider: SandboxProvider;
+  id: string;
+  checkoutId: string;
+  paymentId: string;
+  /** Centavos. */
+  amount: number;
+  currency: string;
+  reason: string;
+  notes: string | null;
+  /** Xendit `reference_id`; PayMongo keeps ours in metadata. */
+  reference: string | null;
+  metadata: Record<string, string>;
+  state: SandboxRefundState;
   failureCode: string | null;
   createdAt: number;
   updatedAt: number;
@@ -67,8 +95,14 @@ export interface SandboxControls {
   holdWebhooks: boolean;
   /** Answer the next N gateway API calls with HTTP 500. */
   failNextCalls: number;
-  /** PayMongo minimum checkout total in centavos (the real gateway enforces ₱20 or more). */
+  /** `paymongo` or `xendit`: only that gateway's calls use up `failNextCalls` ('' = both). */
+  failCallsOf: string;
+  /** PayMongo minimum checkout total in centavos (default: the documented 2000 = ₱20.00). */
   paymongoMinAmount: number;
+  /** Methods activated on the sandbox PayMongo account; any other in a checkout fails the create. */
+  paymongoMethods: string[];
+  /** Invoice channels activated on the sandbox Xendit account (Xendit codes). */
+  xenditMethods: string[];
   /** Also send `payment.paid` / `payment.failed` next to the checkout_session events. */
   paymongoPaymentEvents: boolean;
   /** Delivery attempts per webhook (1 = no retries) and the first backoff step. */
@@ -78,6 +112,10 @@ export interface SandboxControls {
   payoutDelayMs: number;
   /** Fail the next N payouts at the channel. */
   failNextPayouts: number;
+  /** Refunds settle (succeed, or fail by the next knob) after this long. */
+  refundDelayMs: number;
+  /** Fail the next N refunds at the channel (reported by webhook and on reads). */
+  failNextRefunds: number;
 }
 
 export const DEFAULT_CONTROLS: SandboxControls = {
@@ -89,12 +127,17 @@ export const DEFAULT_CONTROLS: SandboxControls = {
   stripMetadataNext: 0,
   holdWebhooks: false,
   failNextCalls: 0,
-  paymongoMinAmount: 100,
+  failCallsOf: '',
+  paymongoMinAmount: PAYMONGO_MIN_PAYMENT,
+  paymongoMethods: ['gcash', 'paymaya', 'card', 'qrph'],
+  xenditMethods: ['GCASH', 'PAYMAYA', 'CREDIT_CARD', 'QRPH'],
   paymongoPaymentEvents: true,
   maxAttempts: 8,
   retryBaseMs: 250,
   payoutDelayMs: 300,
   failNextPayouts: 0,
+  refundDelayMs: 300,
+  failNextRefunds: 0,
 };
 
 export interface DeliveryAttempt {

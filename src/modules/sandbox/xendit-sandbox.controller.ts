@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Headers, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../../common/decorators/public.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { GatewayReply, SandboxGatewayService } from './sandbox-gateway.service';
 import { headerOf, sendDisabled, sendReply } from './sandbox-http';
+import { SandboxRefundsService } from './sandbox-refunds.service';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -14,7 +15,10 @@ type Headers = Record<string, string | string[] | undefined>;
 @RateLimit('none')
 @Controller('sandbox/xendit')
 export class XenditSandboxController {
-  constructor(private readonly gw: SandboxGatewayService) {}
+  constructor(
+    private readonly gw: SandboxGatewayService,
+    private readonly refunds: SandboxRefundsService,
+  ) {}
 
   private handle(res: Response, headers: Headers, op: () => GatewayReply): void {
     if (!this.gw.enabled) return sendDisabled(res);
@@ -47,5 +51,25 @@ export class XenditSandboxController {
   @Get('v2/payouts/:id')
   getPayout(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): void {
     this.handle(res, h, () => this.gw.xenditGetPayout(id));
+  }
+
+  // Refund API: no version prefix.
+  @Post('refunds')
+  createRefund(@Body() body: unknown, @Headers() h: Headers, @Res() res: Response): void {
+    this.handle(res, h, () => this.refunds.xenditCreate(body, headerOf(h, 'idempotency-key')));
+  }
+
+  @Get('refunds')
+  listRefunds(
+    @Query('invoice_id') invoiceId: string | undefined,
+    @Headers() h: Headers,
+    @Res() res: Response,
+  ): void {
+    this.handle(res, h, () => this.refunds.xenditList(invoiceId));
+  }
+
+  @Get('refunds/:id')
+  refund(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): void {
+    this.handle(res, h, () => this.refunds.xenditGet(id));
   }
 }

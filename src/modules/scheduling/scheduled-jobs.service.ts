@@ -8,6 +8,7 @@ import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
 import { AppError } from '../../common/errors/app-error';
 import { withAdvisoryLock } from '../../common/locks/advisory-lock';
+import { isDatabaseUnavailable } from '../../common/database/connection-errors';
 import { jobRunDuration, jobRunsTotal } from './scheduled-job.metrics';
 import type {
   JobCounts,
@@ -54,11 +55,12 @@ export class ScheduledJobsService {
       timeZone: 'UTC',
       start: true,
       onTick: () => {
-        this.runNow(def.name, 'schedule').catch((err: unknown) =>
-          this.logger.error(
-            `Job ${def.name} crashed: ${err instanceof Error ? err.message : String(err)}`,
-          ),
-        );
+        this.runNow(def.name, 'schedule').catch((err: unknown) => {
+          const msg = `Job ${def.name} crashed: ${err instanceof Error ? err.message : String(err)}`;
+          // The database being away is an outage (logged once by DatabaseOutage), not a job bug.
+          if (isDatabaseUnavailable(err)) this.logger.warn(msg);
+          else this.logger.error(msg);
+        });
       },
     });
     this.scheduler.addCronJob(def.name, job);
@@ -119,8 +121,12 @@ export class ScheduledJobsService {
     } catch (err) {
       outcome = 'failed';
       error = err instanceof Error ? err.message : String(err);
-      this.logger.error(`Job ${def.name} failed: ${error}`);
-      Sentry.captureException(err, { tags: { scheduled_job: def.name } });
+      if (isDatabaseUnavailable(err)) {
+        this.logger.warn(`Job ${def.name} failed: the database is unreachable (${error})`);
+      } else {
+        this.logger.error(`Job ${def.name} failed: ${error}`);
+        Sentry.captureException(err, { tags: { scheduled_job: def.name } });
+      }
     }
     end();
     jobRunsTotal.inc({ job: def.name, outcome });

@@ -1,8 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser } from '../../common/decorators/current-user.decorator';
+import {
+  AuthedRequest,
+  AuthUser,
+  CurrentUser,
+} from '../../common/decorators/current-user.decorator';
+import { Page, wholeList } from '../../common/http/page';
+import { requestIdOf } from '../../common/http/request-id';
 import { Idempotent } from '../../common/idempotency/idempotent.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
+import { BANK_DIRECTORY } from '../payments/providers/bank-directory';
 import { AddPaymentMethodDto, PaymentMethodResponse } from './payment-method.dto';
 import { AddResult, VerificationService } from './verification.service';
 
@@ -15,16 +22,29 @@ export class PaymentMethodsController {
 
   @Get()
   @ApiOperation({ summary: 'Your verified payout accounts, primary first' })
-  list(@CurrentUser() user: AuthUser): Promise<PaymentMethodResponse[]> {
-    return this.verification.list(user.id);
+  async list(@CurrentUser() user: AuthUser): Promise<Page<PaymentMethodResponse>> {
+    return wholeList(await this.verification.list(user.id));
+  }
+
+  @Get('banks')
+  @ApiOperation({
+    summary:
+      'The bank directory: our bankCode for BANK accounts, mapped to each gateway identifier',
+  })
+  banks(): Page<{ code: string; name: string }> {
+    return wholeList(BANK_DIRECTORY.map((b) => ({ code: b.code, name: b.name })));
   }
 
   @Post()
   @RateLimit('payment')
   @Idempotent()
-  @ApiOperation({ summary: 'Add an account; GCASH returns a verification checkout' })
-  add(@CurrentUser() user: AuthUser, @Body() body: AddPaymentMethodDto): Promise<AddResult> {
-    return this.verification.add(user.id, body);
+  @ApiOperation({ summary: 'Add an account; GCASH and MAYA return a verification checkout' })
+  add(
+    @CurrentUser() user: AuthUser,
+    @Body() body: AddPaymentMethodDto,
+    @Req() req: AuthedRequest,
+  ): Promise<AddResult> {
+    return this.verification.add(user.id, body, requestIdOf(req));
   }
 
   @Delete(':id')

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { PaymentsModule } from '../payments/payments.module';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { SchedulingModule } from '../scheduling/scheduling.module';
@@ -8,9 +9,16 @@ import { PaymentMethodsController } from './payment-methods.controller';
 import { PaymentMethodsRepository } from './payment-methods.repository';
 import { VerificationService } from './verification.service';
 
-/** Payout accounts and their ₱1 GCash verification. Depends on payments (never the reverse). */
+/** Payout accounts and their GCash/Maya verification. Depends on payments (never the reverse). */
 @Module({
-  imports: [PaymentsModule, WalletModule, UsersModule, SchedulingModule, RealtimeModule],
+  imports: [
+    PaymentsModule,
+    WalletModule,
+    UsersModule,
+    SchedulingModule,
+    RealtimeModule,
+    AuditModule,
+  ],
   controllers: [PaymentMethodsController],
   providers: [PaymentMethodsRepository, VerificationService],
   exports: [PaymentMethodsRepository],

@@ -1,19 +1,15 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { CircuitBreakerRegistry } from '../../common/circuit-breaker/circuit-breaker.registry';
-import { providerUnavailable } from '../../common/circuit-breaker/circuit-breaker';
-import { crashPoint } from '../../common/crash/crash-points';
+import type { EntityManager } from 'typeorm';
 import { UnitOfWork } from '../../common/database/unit-of-work';
 import { AppError } from '../../common/errors/app-error';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
+import { AuditLogService } from '../audit/audit-log.service';
 import { LedgerService } from '../ledger/ledger.service';
-import { checkoutReturnUrls } from '../payments/deposits/checkout-urls';
 import { DepositService, gatewayToWallet, postOrThrow } from '../payments/deposits/deposit.service';
-import type { PaymentProvider } from '../payments/providers/payment-provider';
-import {
-  PAYMENT_PROVIDER,
-  PaymentProviderRegistry,
-} from '../payments/providers/payment-provider.token';
+import { bankByCode } from '../payments/providers/bank-directory';
+import { CheckoutService } from '../payments/checkouts/checkout.service';
+import { PaymentProviderRegistry } from '../payments/providers/payment-provider.token';
 import { ProviderError } from '../payments/providers/provider-errors';
 import { PaymentHandlerRegistry } from '../payments/settlement/payment-handler.registry';
 import type { AfterCommit, HandlerContext } from '../payments/settlement/settlement.types';
@@ -23,13 +19,24 @@ import { UsersService } from '../users/users.service';
 import { TransactionsService } from '../wallet/transactions.service';
 import { maskAccount, normaliseBankAccount, normaliseMobileNumber } from './account-number';
 import type { AddPaymentMethodDto, PaymentMethodResponse } from './payment-method.dto';
-import { PaymentMethodsRepository, toPaymentMethodResponse } from './payment-methods.repository';
+import {
+  PaymentMethodRow,
+  PaymentMethodsRepository,
+  toPaymentMethodResponse,
+} from './payment-methods.repository';
 
 /** Verification checkouts a user may start per rolling 24 h. */
 export const MAX_VERIFICATION_ATTEMPTS_PER_DAY = 5;
 export const UNVERIFIED_TTL_SECONDS = 24 * 3600;
 export const PURGE_JOB = 'verification-purge-unverified';
 const VERIFY_STEP = 'verification.create';
+
+/** How each mobile wallet proves ownership: a checkout paid through that wallet's own method. */
+const WALLET_VERIFICATION = {
+  GCASH: { type: 'GCASH', label: 'GCash', method: 'gcash', purpose: 'gcash_verification' },
+  MAYA: { type: 'MAYA', label: 'Maya', method: 'paymaya', purpose: 'maya_verification' },
+} as const;
+type WalletKind = (typeof WALLET_VERIFICATION)[keyof typeof WALLET_VERIFICATION];
 
 export type AddResult =
   | { paymentMethod: PaymentMethodResponse; verification: { required: false } }
@@ -39,8 +46,8 @@ export type AddResult =
     };
 
 /**
- * Payout accounts and the GCash ownership check: a checkout of VERIFICATION_AMOUNT centavos paid from
- * the GCash account; once paid the method is verified and the amount goes back to the owner's wallet as
+ * Payout accounts and the GCash/Maya ownership check: a checkout of VERIFICATION_AMOUNT centavos paid
+ * from that wallet; once paid the method is verified and the amount goes back to the owner's wallet as
  * VERIFICATION_BONUS (DEBIT gateway clearing, CREDIT wallet: the money the gateway collected), exactly once.
  */
 @Injectable()
@@ -50,9 +57,8 @@ export class VerificationService implements OnModuleInit {
   constructor(
     private readonly uow: UnitOfWork,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
-    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    private readonly checkouts: CheckoutService,
     private readonly providers: PaymentProviderRegistry,
-    private readonly breakers: CircuitBreakerRegistry,
     private readonly methods: PaymentMethodsRepository,
     private readonly transactions: TransactionsService,
     private readonly ledger: LedgerService,
@@ -61,13 +67,15 @@ export class VerificationService implements OnModuleInit {
     private readonly jobs: ScheduledJobsService,
     private readonly realtime: RealtimePublisher,
     private readonly deposits: DepositService,
+    private readonly audit: AuditLogService,
   ) {}
 
   onModuleInit(): void {
-    this.handlers.registerCheckoutHandler('gcash_verification', {
-      onPaid: (ctx) => this.onPaid(ctx),
-      onClosed: (ctx) => this.onClosed(ctx),
-    });
+    for (const { purpose } of Object.values(WALLET_VERIFICATION))
+      this.handlers.registerCheckoutHandler(purpose, {
+        onPaid: (ctx) => this.onPaid(ctx),
+        onClosed: (ctx) => this.onClosed(ctx),
+      });
     this.jobs.register({
       name: PURGE_JOB,
       schedule: '17 * * * *',
@@ -80,7 +88,13 @@ export class VerificationService implements OnModuleInit {
     return (await this.methods.listVerified(userId)).map(toPaymentMethodResponse);
   }
 
-  async add(userId: string, dto: AddPaymentMethodDto): Promise<AddResult> {
+  /**
+   * GCash and Maya accounts are stored unverified until a checkout of VERIFICATION_AMOUNT is paid
+   * through that wallet's own method; bank accounts are stored verified but get no automatic payout
+   * until the cooldown has passed and an admin approved their first payout (WithdrawalsService).
+   * Every addition is audit-logged and announced to the owner's sessions, so a takeover is visible.
+   */
+  async add(userId: string, dto: AddPaymentMethodDto, requestId?: string): Promise<AddResult> {
     const { number, bankCode } = this.normalise(dto);
     if (await this.methods.verifiedExists(userId, dto.type, number, bankCode))
       throw AppError.conflict(
@@ -89,7 +103,7 @@ export class VerificationService implements OnModuleInit {
       );
     const accountName = dto.accountName.trim();
 
-    if (dto.type !== 'GCASH') {
+    if (dto.type === 'BANK') {
       const row = await this.uow.run('payment-method.add', async (m) => {
         await this.methods.lockUser(userId, m);
         if (await this.methods.verifiedExists(userId, dto.type, number, bankCode, m))
@@ -102,18 +116,69 @@ export class VerificationService implements OnModuleInit {
           m,
         );
         await this.methods.setPrimaryIfNone(r.id, userId, m);
+        await this.recordAdded(userId, r, requestId, m);
         return (await this.methods.find(r.id, m)) ?? r;
       });
+      this.publishAdded(userId, row);
       return { paymentMethod: toPaymentMethodResponse(row), verification: { required: false } };
     }
-    return this.addGcash(userId, accountName, number);
+    return this.addMobileWallet(
+      userId,
+      WALLET_VERIFICATION[dto.type],
+      accountName,
+      number,
+      requestId,
+    );
   }
 
-  private async addGcash(userId: string, accountName: string, number: string): Promise<AddResult> {
-    const provider = this.provider;
-    const breaker = this.breakers.find(provider.name);
-    if (breaker?.state === 'open')
-      throw providerUnavailable(provider.name, breaker.retryAfterSeconds());
+  private async recordAdded(
+    userId: string,
+    row: PaymentMethodRow,
+    requestId: string | undefined,
+    m: EntityManager,
+  ): Promise<void> {
+    await this.audit.record(
+      {
+        actorId: userId,
+        action: 'payment-method.add',
+        targetType: 'payment_method',
+        targetId: row.id,
+        after: {
+          type: row.type,
+          accountNumber: maskAccount(row.account_number),
+          bankCode: row.bank_code,
+          isVerified: row.is_verified,
+        },
+        requestId: requestId ?? null,
+        metadata: { userId },
+      },
+      m,
+    );
+  }
+
+  private publishAdded(userId: string, row: PaymentMethodRow): void {
+    this.realtime.publish(userId, 'payment-method.added', {
+      id: row.id,
+      type: row.type,
+      accountNumber: maskAccount(row.account_number),
+      isVerified: row.is_verified,
+    });
+  }
+
+  private async addMobileWallet(
+    userId: string,
+    kind: WalletKind,
+    accountName: string,
+    number: string,
+    requestId: string | undefined,
+  ): Promise<AddResult> {
+    const amount = this.cfg.business.verificationAmount;
+    // Refused before anything is written or sent when the verification gateway would refuse it; its
+    // availability (failover included) decides where the checkout goes.
+    const gateway = this.checkouts.gatewayFor(amount, [kind.method], {
+      primary: this.cfg.business.verificationProvider,
+      refusalStatus: 422,
+    });
     if ((await this.methods.verificationAttemptsToday(userId)) >= MAX_VERIFICATION_ATTEMPTS_PER_DAY)
       throw new AppError(
         429,
@@ -126,7 +191,6 @@ export class VerificationService implements OnModuleInit {
       );
     const user = await this.users.findById(userId);
     if (!user) throw AppError.unauthorized();
-    const amount = this.cfg.business.verificationAmount;
 
     // Recorded on the request's Idempotency-Key with the rows: a retry after a crash continues this
     // verification (same method, same transaction) instead of starting a second one (ADR 0060).
@@ -134,7 +198,7 @@ export class VerificationService implements OnModuleInit {
       const method = await this.methods.insert(
         {
           userId,
-          type: 'GCASH',
+          type: kind.type,
           accountName,
           accountNumber: number,
           bankCode: null,
@@ -147,14 +211,15 @@ export class VerificationService implements OnModuleInit {
           userId,
           type: 'VERIFICATION_BONUS',
           amount,
-          provider: provider.name,
-          description: `GCash verification - account ${maskAccount(number)}`,
+          provider: gateway,
+          description: `${kind.label} verification - account ${maskAccount(number)}`,
           paymentMethodId: method.id,
-          metadata: { paymentType: 'gcash_verification' },
+          metadata: { paymentType: kind.purpose },
         },
         m,
       );
       await this.methods.setVerificationTransaction(method.id, txn.id, m);
+      await this.recordAdded(userId, method, requestId, m);
       return { methodId: method.id, txnId: txn.id };
     });
     const [method, txn] = await Promise.all([
@@ -163,6 +228,7 @@ export class VerificationService implements OnModuleInit {
     ]);
     if (!method || !txn)
       throw AppError.conflict('VERIFICATION_CLOSED', 'This verification attempt was closed');
+    this.publishAdded(userId, method);
     const checkoutUrl = txn.metadata.checkoutUrl;
     if (txn.providerReference && typeof checkoutUrl === 'string')
       return {
@@ -170,52 +236,31 @@ export class VerificationService implements OnModuleInit {
         verification: { required: true, amount, checkoutUrl, checkoutId: txn.providerReference },
       };
 
-    try {
-      crashPoint('before-gateway-call');
-      // The gateway key derives from our id, so asking again after a crash returns the same checkout.
-      const session = await provider.createCheckout({
+    const checkout = await this.checkouts.open(txn, {
+      purpose: kind.purpose,
+      // Paid through that wallet's own method, so only its holder can complete it.
+      methods: [kind.method],
+      primary: this.cfg.business.verificationProvider,
+      description: `${kind.label} account verification ${maskAccount(number)}`,
+      // The payer is the account holder; the gateway prefills the wallet with these.
+      customer: { name: accountName, email: user.email },
+      metadata: { payment_method_id: method.id },
+      returnTo: { kind: 'verification', id: method.id },
+      // Surely not created: the unverified account goes with its closed transaction.
+      onFailed: async (m) => {
+        await this.methods.deleteUnverified(method.id, m);
+        await this.uow.forgetOnce(VERIFY_STEP, m);
+      },
+    });
+    return {
+      paymentMethod: toPaymentMethodResponse(method),
+      verification: {
+        required: true,
         amount,
-        currency: 'PHP',
-        description: `GCash account verification ${maskAccount(number)}`,
-        reference: txn.id,
-        idempotencyKey: `checkout:${txn.id}`,
-        // The payer is the account holder; PayMongo prefills GCash with these.
-        customer: { name: accountName, email: user.email },
-        methods: ['gcash'],
-        metadata: {
-          payment_type: 'gcash_verification',
-          payment_method_id: method.id,
-          transaction_id: txn.id,
-        },
-        ...checkoutReturnUrls(this.cfg, 'verification', method.id),
-      });
-      crashPoint('after-gateway-call');
-      await this.transactions.attachProvider(txn.id, {
-        providerReference: session.checkoutId,
-        metadata: {
-          checkoutUrl: session.checkoutUrl,
-          ...(session.paymentIntentId ? { paymentIntentId: session.paymentIntentId } : {}),
-        },
-      });
-      return {
-        paymentMethod: toPaymentMethodResponse(method),
-        verification: {
-          required: true,
-          amount,
-          checkoutUrl: session.checkoutUrl,
-          checkoutId: session.checkoutId,
-        },
-      };
-    } catch (err) {
-      if (!(err instanceof ProviderError) || err.kind !== 'ambiguous') {
-        await this.uow.run('verification.fail', async (m) => {
-          await this.transactions.setStatus(txn.id, 'FAILED', m);
-          await this.methods.deleteUnverified(method.id, m);
-          await this.uow.forgetOnce(VERIFY_STEP, m);
-        });
-      }
-      throw err;
-    }
+        checkoutUrl: checkout.checkoutUrl,
+        checkoutId: checkout.checkoutId,
+      },
+    };
   }
 
   async remove(userId: string, id: string): Promise<void> {
@@ -255,6 +300,12 @@ export class VerificationService implements OnModuleInit {
     if (dto.type === 'BANK') {
       if (!dto.bankCode)
         throw AppError.badRequest('VALIDATION_FAILED', 'bankCode is required for BANK accounts');
+      // One directory backs every gateway, so a saved account keeps working after a switch.
+      if (!bankByCode(dto.bankCode))
+        throw AppError.badRequest(
+          'UNKNOWN_BANK_CODE',
+          'Unknown bankCode; GET /api/payment-methods/banks lists the supported banks',
+        );
       const n = normaliseBankAccount(dto.accountNumber);
       if (!n)
         throw AppError.badRequest(

@@ -19,6 +19,7 @@ export const TRANSACTION_STATUSES = [
   'FAILED',
   'EXPIRED',
   'CANCELLED',
+  'REVERSED',
 ] as const;
 export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
 

@@ -128,6 +128,21 @@ export class TransactionsService {
     throw AppError.conflict('TRANSACTION_NOT_PENDING', `Transaction is already ${current.status}`);
   }
 
+  /**
+   * COMPLETED → REVERSED for a withdrawal whose payout came back after succeeding. Returns false when it
+   * was not COMPLETED (already reversed, or never completed): the caller moves no money then.
+   */
+  async markReversed(id: string, manager: EntityManager): Promise<boolean> {
+    const rows = returningRows<Row>(
+      await this.q(manager).query(
+        `UPDATE transactions SET status = 'REVERSED'
+         WHERE id = $1 AND status = 'COMPLETED' AND type = 'WITHDRAWAL' RETURNING *`,
+        [id],
+      ),
+    );
+    return rows.length > 0;
+  }
+
   /** Records the gateway's identifiers (checkout id, payout id) and extra metadata on a transaction. */
   async attachProvider(
     id: string,

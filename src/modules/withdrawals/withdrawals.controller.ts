@@ -44,11 +44,12 @@ export class AdminWithdrawalsController {
   @Get()
   @ApiOperation({ summary: 'Withdrawals queue (PENDING by default), oldest first' })
   list(@Query() q: ListWithdrawalsQuery) {
-    return this.withdrawals.list(q.status ?? 'PENDING', q.limit ?? 50);
+    return this.withdrawals.list(q.status ?? 'PENDING', q.limit ?? 50, q.cursor);
   }
 
   @Post(':id/approve')
   @HttpCode(200)
+  @Idempotent()
   @ApiOperation({ summary: 'Mark a withdrawal paid out (reference required); audit-logged' })
   approve(
     @Param('id') id: string,
@@ -65,6 +66,7 @@ export class AdminWithdrawalsController {
 
   @Post(':id/reject')
   @HttpCode(200)
+  @Idempotent()
   @ApiOperation({ summary: 'Reject a withdrawal: the money returns to the wallet; audit-logged' })
   reject(
     @Param('id') id: string,

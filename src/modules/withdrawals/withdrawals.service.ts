@@ -5,6 +5,10 @@ import { CircuitBreakerRegistry } from '../../common/circuit-breaker/circuit-bre
 import { crashPoint } from '../../common/crash/crash-points';
 import { UnitOfWork } from '../../common/database/unit-of-work';
 import { AppError } from '../../common/errors/app-error';
+import { pageOf } from '../../common/http/page';
+import { formatPesos } from '../../common/money/money';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.token';
 import { AuditLogService } from '../audit/audit-log.service';
 import { walletAccount } from '../ledger/account-policy';
 import { LedgerService } from '../ledger/ledger.service';
@@ -18,6 +22,7 @@ import {
   PAYMENT_PROVIDER,
   PaymentProviderRegistry,
 } from '../payments/providers/payment-provider.token';
+import { payoutRailFor, PayoutRail } from '../payments/providers/gateway-capabilities';
 import { ProviderError } from '../payments/providers/provider-errors';
 import { PaymentHandlerRegistry } from '../payments/settlement/payment-handler.registry';
 import type { AfterCommit } from '../payments/settlement/settlement.types';
@@ -38,7 +43,10 @@ const LOCK_NAMESPACE = 7311;
  * What the payout looked like when the request returned. `manual`: the gateway has no payout API
  * (PayMongo without transfers), nothing was sent, and an admin settles it (ADR 0055).
  */
-export type PayoutState = 'pending' | 'succeeded' | 'failed' | 'unknown' | 'manual';
+export type PayoutState = 'pending' | 'succeeded' | 'failed' | 'unknown' | 'manual' | 'review';
+
+/** Why a withdrawal waits in the admin queue before anything is sent (issue 10, item 4). */
+type ReviewReason = 'new_payout_account' | 'first_bank_payout';
 
 export interface WithdrawResult {
   transaction: TransactionResponse;
@@ -46,6 +54,8 @@ export interface WithdrawResult {
 }
 
 interface PayoutDestination {
+  /** The transfer rail chosen when the withdrawal was made (absent on older rows). */
+  rail?: PayoutRail;
   channel: PayoutChannel;
   accountNumber: string;
   accountName: string;
@@ -81,12 +91,15 @@ export class WithdrawalsService implements OnModuleInit {
     private readonly settings: PlatformSettingsService,
     private readonly audit: AuditLogService,
     private readonly deposits: DepositService,
+    @Inject(APP_CONFIG) private readonly cfg: AppConfig,
   ) {}
 
   onModuleInit(): void {
     this.handlers.registerPayoutHandler({
       onSucceeded: async ({ txn, manager }) => this.succeedLocked(txn, manager, {}),
       onFailed: async ({ txn, manager }) => this.failLocked(txn, manager, 'payout failed'),
+      onReversed: async ({ txn, event, manager }) =>
+        this.reverseLocked(txn, manager, event.eventId),
     });
   }
 
@@ -103,14 +116,30 @@ export class WithdrawalsService implements OnModuleInit {
         'AMOUNT_BELOW_MINIMUM',
         `The smallest withdrawal is ${limits.withdrawalMinAmount} centavos`,
       );
+    // InstaPay carries up to its cap; above it PESONet, if the account has it (capability table).
+    const rail = payoutRailFor(this.provider.capabilities, input.amount);
+    if (!rail) {
+      const instapay = this.provider.capabilities.payoutRails.find((r) => r.rail === 'instapay');
+      throw AppError.unprocessable(
+        'PAYOUT_RAIL_UNAVAILABLE',
+        `Withdrawals above ${formatPesos(instapay?.maxAmount ?? 0)} need PESONet, which is not enabled on the ${this.provider.name} account`,
+      );
+    }
     // Recorded on the request's Idempotency-Key in the same transaction: a retry after a crash gets
     // this withdrawal back instead of making a second one (ADR 0060).
     const txnId = await this.uow.runOnce('withdrawal.create', async (m) => {
       // One withdrawal at a time per user, so the daily limits are checked exactly.
       await m.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [LOCK_NAMESPACE, userId]);
-      const [method] = await m.query<PaymentMethodRow[]>(
-        `SELECT * FROM payment_methods WHERE id = $1 AND user_id = $2 AND is_verified FOR SHARE`,
-        [input.paymentMethodId, userId],
+      const [method] = await m.query<
+        Array<PaymentMethodRow & { in_cooldown: boolean; paid_out_before: boolean }>
+      >(
+        `SELECT pm.*,
+           pm.created_at > now() - make_interval(hours => $3) AS in_cooldown,
+           EXISTS (SELECT 1 FROM transactions t WHERE t.payment_method_id = pm.id
+                     AND t.type = 'WITHDRAWAL' AND t.status = 'COMPLETED') AS paid_out_before
+         FROM payment_methods pm WHERE pm.id = $1 AND pm.user_id = $2 AND pm.is_verified
+         FOR SHARE OF pm`,
+        [input.paymentMethodId, userId, this.cfg.business.payoutAccountCooldownHours],
       );
       if (!method)
         throw AppError.notFound('PAYMENT_METHOD_NOT_FOUND', 'No such verified payout account');
@@ -128,11 +157,18 @@ export class WithdrawalsService implements OnModuleInit {
           'WITHDRAWAL_LIMIT_EXCEEDED',
           `Daily limit: ${limits.withdrawalDailyMaxCount} withdrawals, ${limits.withdrawalDailyMaxAmount} centavos`,
         );
+      // Someone who took over the login must not drain it to an account they just added.
+      const review: ReviewReason | null = method.in_cooldown
+        ? 'new_payout_account'
+        : method.type === 'BANK' && !method.paid_out_before
+          ? 'first_bank_payout'
+          : null;
       const destination: PayoutDestination = {
         channel: method.type,
         accountNumber: method.account_number,
         accountName: method.account_name,
         bankCode: method.bank_code,
+        rail: rail.rail,
       };
       const created = await this.transactions.createPending(
         {
@@ -142,7 +178,9 @@ export class WithdrawalsService implements OnModuleInit {
           provider: this.provider.name,
           paymentMethodId: method.id,
           description: `Withdrawal to ${method.type} ••••${method.account_number.slice(-4)}`,
-          metadata: { destination, payoutState: 'requested' },
+          metadata: review
+            ? { destination, rail: rail.rail, payoutState: 'review', reviewReason: review }
+            : { destination, rail: rail.rail, payoutState: 'requested' },
         },
         m,
       );
@@ -163,7 +201,8 @@ export class WithdrawalsService implements OnModuleInit {
     });
     const txn = await this.transactions.findById(txnId);
     if (!txn) throw new Error(`withdrawal ${txnId} vanished`);
-    // The payout is asked for before anything else (the wallet notification reads the database and
+    // A held withdrawal (payoutState 'review') counts as requested: nothing is sent until an admin
+    // releases it. The payout is asked for before anything else (the wallet notification reads the database and
     // must never stand between a committed hold and its payout). A retry whose first attempt died
     // before recording the gateway's answer asks again with the same gateway idempotency key.
     const payout = payoutRequested(txn) ? payoutStateOf(txn) : await this.requestPayout(txn);
@@ -197,9 +236,10 @@ export class WithdrawalsService implements OnModuleInit {
         const payout = await this.providers.byName(r.provider).getPayout(r.provider_reference);
         if (payout.status === 'succeeded')
           await this.resolve(r.id, (t, m) => this.succeedLocked(t, m, {}));
-        else if (payout.status === 'failed')
-          await this.resolve(r.id, (t, m) => this.failLocked(t, m, 'payout failed'));
-        counts[payout.status === 'pending' ? 'pending' : payout.status]++;
+        else if (payout.status === 'failed' || payout.status === 'reversed')
+          // Still PENDING here: nothing was posted yet, so a reversal is a failure for us.
+          await this.resolve(r.id, (t, m) => this.failLocked(t, m, `payout ${payout.status}`));
+        counts[payout.status === 'reversed' ? 'failed' : payout.status]++;
       } catch (err) {
         counts.errors++;
         this.logger.warn(
@@ -210,8 +250,8 @@ export class WithdrawalsService implements OnModuleInit {
     return counts;
   }
 
-  /** Admin queue: withdrawals by status, oldest first (FIFO settlement). */
-  async list(status: 'PENDING' | 'COMPLETED' | 'FAILED', limit: number) {
+  /** Admin queue: withdrawals by status, oldest first (FIFO settlement); `cursor` is the last id seen. */
+  async list(status: 'PENDING' | 'COMPLETED' | 'FAILED', limit: number, cursor?: string) {
     const rows = await this.ds.query<
       Array<{
         id: string;
@@ -228,32 +268,58 @@ export class WithdrawalsService implements OnModuleInit {
       }>
     >(
       `SELECT t.*, u.email FROM transactions t JOIN users u ON u.id = t.user_id
-       WHERE t.type = 'WITHDRAWAL' AND t.status = $1 ORDER BY t.created_at, t.id LIMIT $2`,
-      [status, limit],
+       WHERE t.type = 'WITHDRAWAL' AND t.status = $1
+         AND ($3::uuid IS NULL OR (t.created_at, t.id) > (SELECT created_at, id FROM transactions WHERE id = $3))
+       ORDER BY t.created_at, t.id LIMIT $2`,
+      [status, limit + 1, cursor ?? null],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      userId: r.user_id,
-      userEmail: r.email,
-      amount: Number(r.amount),
-      currency: 'PHP',
-      status: r.status,
-      provider: r.provider,
-      providerReference: r.provider_reference,
-      paymentMethodId: r.payment_method_id,
-      destination: r.metadata.destination ?? null,
-      payoutState: r.metadata.payoutState ?? null,
-      adminReference: r.metadata.adminReference ?? null,
-      createdAt: r.created_at.toISOString(),
-      completedAt: r.completed_at ? r.completed_at.toISOString() : null,
-    }));
+    return pageOf(
+      rows,
+      limit,
+      (r) => ({
+        id: r.id,
+        userId: r.user_id,
+        userEmail: r.email,
+        amount: Number(r.amount),
+        currency: 'PHP',
+        status: r.status,
+        provider: r.provider,
+        providerReference: r.provider_reference,
+        paymentMethodId: r.payment_method_id,
+        destination: r.metadata.destination ?? null,
+        payoutState: r.metadata.payoutState ?? null,
+        rail: r.metadata.rail ?? null,
+        adminReference: r.metadata.adminReference ?? null,
+        createdAt: r.created_at.toISOString(),
+        completedAt: r.completed_at ? r.completed_at.toISOString() : null,
+      }),
+      (r) => r.id,
+    );
   }
 
-  /** Admin: the payout was made by hand (or confirmed) — post the hold. Exactly once. */
+  /**
+   * Admin: the payout was made by hand (or confirmed) — post the hold. Exactly once. A withdrawal
+   * held for review (new payout account) is instead released: its one payout request goes to the
+   * gateway now, and the gateway's answer settles it as usual (a manual gateway queues it again).
+   */
   approve(actor: AdminActor, id: string, reference: string): Promise<TransactionResponse> {
-    return this.resolveByAdmin(actor, id, 'withdrawal.approve', { reference }, (txn, m) =>
-      this.succeedLocked(txn, m, { adminReference: reference, approvedBy: actor.id }),
-    );
+    return this.resolveByAdmin(actor, id, 'withdrawal.approve', { reference }, async (txn, m) => {
+      if (txn.metadata.payoutState !== 'review')
+        return this.succeedLocked(txn, m, { adminReference: reference, approvedBy: actor.id });
+      await this.transactions.attachProvider(
+        txn.id,
+        {
+          metadata: { payoutState: 'requested', reviewedBy: actor.id, reviewReference: reference },
+        },
+        m,
+      );
+      return [
+        async () => {
+          const released = await this.transactions.findById(txn.id);
+          if (released) await this.requestPayout(released);
+        },
+      ];
+    });
   }
 
   /** Admin: refuse the withdrawal — void the hold, the money returns (REFUND). Exactly once. */
@@ -278,6 +344,7 @@ export class WithdrawalsService implements OnModuleInit {
         accountNumber: d.accountNumber,
         accountName: d.accountName,
         ...(d.bankCode ? { bankCode: d.bankCode } : {}),
+        ...(d.rail ? { rail: d.rail } : {}),
         description: 'iAyos withdrawal',
         metadata: { transaction_id: txn.id },
       });
@@ -314,9 +381,9 @@ export class WithdrawalsService implements OnModuleInit {
     });
     if (result.status === 'succeeded')
       await this.resolve(txn.id, (t, m) => this.succeedLocked(t, m, {}));
-    if (result.status === 'failed')
+    if (result.status === 'failed' || result.status === 'reversed')
       await this.resolve(txn.id, (t, m) => this.failLocked(t, m, 'payout failed'));
-    return result.status;
+    return result.status === 'reversed' ? 'failed' : result.status;
   }
 
   private async resolve(
@@ -337,7 +404,9 @@ export class WithdrawalsService implements OnModuleInit {
     detail: Record<string, unknown>,
     fn: (txn: Transaction, m: EntityManager) => Promise<AfterCommit[]>,
   ): Promise<TransactionResponse> {
-    const txn = await this.uow.run(action, async (m, work) => {
+    // With an Idempotency-Key the resolution is recorded on it: a retry after a crash gets the
+    // resolved withdrawal, not 409 WITHDRAWAL_NOT_PENDING (ADR 0060).
+    return this.uow.runOnce(action, async (m, work) => {
       const locked = await this.transactions.lockById(id, m);
       if (!locked || locked.type !== 'WITHDRAWAL')
         throw AppError.notFound('WITHDRAWAL_NOT_FOUND', 'Withdrawal not found');
@@ -358,9 +427,8 @@ export class WithdrawalsService implements OnModuleInit {
         },
         m,
       );
-      return done ?? locked;
+      return toTransactionResponse(done ?? locked);
     });
-    return toTransactionResponse(txn);
   }
 
   /** The withdrawal row is locked and PENDING: post the hold to payouts in transit. */
@@ -382,6 +450,63 @@ export class WithdrawalsService implements OnModuleInit {
       { ledgerEntryId: r.entryId ?? `${holdIdOf(txn.id)}:post` },
       m,
     );
+    return [() => this.deposits.publishWallet(txn.userId)];
+  }
+
+  /**
+   * The withdrawal row is locked and COMPLETED, and the payout came back to the merchant balance: the
+   * amount returns from payouts in transit to the wallet (a REFUND shows it), the withdrawal becomes
+   * REVERSED. Exactly once: the status change and the entry id both refuse a second time.
+   */
+  private async reverseLocked(
+    txn: Transaction,
+    m: EntityManager,
+    eventId: string,
+  ): Promise<AfterCommit[]> {
+    if (!(await this.transactions.markReversed(txn.id, m))) return [];
+    const entryId = reversalEntryId(txn.id);
+    const r = await this.ledger.post(
+      {
+        entryId,
+        type: 'WITHDRAWAL_REVERSAL',
+        reference: eventId,
+        metadata: { transactionId: txn.id, provider: txn.provider },
+        legs: [
+          {
+            account: PAYOUTS_IN_TRANSIT,
+            direction: 'DEBIT',
+            amount: txn.amount,
+            currency: txn.currency,
+          },
+          {
+            account: walletAccount(txn.userId),
+            direction: 'CREDIT',
+            amount: txn.amount,
+            currency: txn.currency,
+          },
+        ],
+      },
+      m,
+    );
+    if (r.status === 'REJECTED')
+      throw new Error(`reversal of ${txn.id} rejected: ${r.reason ?? ''}`);
+    await this.transactions.attachProvider(
+      txn.id,
+      { metadata: { payoutState: 'reversed', reversedBy: eventId } },
+      m,
+    );
+    const refund = await this.transactions.createPending(
+      {
+        userId: txn.userId,
+        type: 'REFUND',
+        amount: txn.amount,
+        reference: txn.id,
+        description: 'Withdrawal reversed by the receiving bank/e-wallet; returned to wallet',
+        metadata: { refundOf: txn.id, reason: 'payout reversed' },
+      },
+      m,
+    );
+    await this.transactions.complete(refund.id, { ledgerEntryId: entryId }, m);
     return [() => this.deposits.publishWallet(txn.userId)];
   }
 
@@ -417,6 +542,9 @@ export class WithdrawalsService implements OnModuleInit {
   }
 }
 
+/** Ledger entry of a reversal: one per withdrawal, so a repeated reversal can never credit twice. */
+export const reversalEntryId = (txnId: string) => `withdrawal-reversal:${txnId}`;
+
 /** The first attempt already got (or gave up on) the gateway's answer: never ask twice. */
 const payoutRequested = (txn: Transaction) =>
   txn.status !== 'PENDING' || (txn.metadata.payoutState ?? 'requested') !== 'requested';
@@ -427,7 +555,8 @@ function payoutStateOf(txn: Transaction): PayoutState {
     state === 'succeeded' ||
     state === 'failed' ||
     state === 'unknown' ||
-    state === 'manual'
+    state === 'manual' ||
+    state === 'review'
     ? state
     : 'pending';
 }

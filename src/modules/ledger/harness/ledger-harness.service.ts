@@ -85,8 +85,16 @@ export class LedgerHarnessService {
     return (await this.ledger.balance(account, currency)).posted;
   }
 
+  /**
+   * The journal in commit order, only below the committed watermark: an entry is listed once it is
+   * sealed into the hash chain, i.e. once every entry with a lower number has committed or rolled
+   * back for good (ADR 0023). Posting ids are taken at insert, not at commit, so listing every
+   * visible row would let a reader pass a lower number that commits a moment later and never see it.
+   * `sequence` is the line's place in (entry sequence, leg) order; `entryId` names one line.
+   */
   async journal(): Promise<HarnessJournalLine[]> {
-    await this.chain.sealAll(2_000);
+    // Seal what was committed before this call; waits (bounded) for older transactions to finish.
+    await this.chain.sealAll(20_000);
     const rows = await this.ds.query<
       {
         entry_id: string;
@@ -95,27 +103,28 @@ export class LedgerHarnessService {
         direction: 'DEBIT' | 'CREDIT';
         amount: string;
         currency: string;
-        id: string;
+        seq: string;
+        leg: number;
         account_seq: string;
         prev_hash: string;
         entry_hash: string;
       }[]
     >(`
-      SELECT e.entry_id, e.reference, a.code, p.direction, p.amount, a.currency, p.id, p.account_seq,
-             coalesce(c.prev_hash, '') AS prev_hash, coalesce(c.entry_hash, '') AS entry_hash
-      FROM ledger_postings p
-      JOIN ledger_entries e ON e.seq = p.entry_seq
+      SELECT e.entry_id, e.reference, a.code, p.direction, p.amount, a.currency, e.seq, p.leg,
+             p.account_seq, c.prev_hash, c.entry_hash
+      FROM ledger_chain c
+      JOIN ledger_entries e ON e.seq = c.seq
+      JOIN ledger_postings p ON p.entry_seq = e.seq
       JOIN ledger_accounts a ON a.id = p.account_id
-      LEFT JOIN ledger_chain c ON c.seq = e.seq
-      ORDER BY p.id`);
+      ORDER BY e.seq, p.leg`);
     return rows.map((r) => ({
-      entryId: r.entry_id,
+      entryId: `${r.entry_id}#${r.leg}`,
       transactionId: r.reference,
       accountId: r.code,
       type: r.direction,
       amountSubunits: Number(r.amount),
       currency: r.currency,
-      sequence: Number(r.id),
+      sequence: journalSequence(Number(r.seq), r.leg),
       accountSequence: Number(r.account_seq),
       prevHash: r.prev_hash,
       entryHash: r.entry_hash,
@@ -141,6 +150,12 @@ export class LedgerHarnessService {
     const r = await this.ledger.reject(key, HARNESS_TYPE, reason, transactionId ?? undefined);
     return { status: r.status, transactionId: r.reference ?? null, reason: r.reason ?? null };
   }
+}
+
+/** Legs per entry are capped at 64 (ledger-validation), so 100 slots per entry keep the order. */
+const LEG_SLOTS = 100;
+function journalSequence(entrySeq: number, leg: number): number {
+  return entrySeq * LEG_SLOTS + leg;
 }
 
 function toLegs(raw: unknown): LedgerLeg[] {

@@ -1,11 +1,7 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { CircuitBreakerRegistry } from '../../../common/circuit-breaker/circuit-breaker.registry';
-import { providerUnavailable } from '../../../common/circuit-breaker/circuit-breaker';
-import { crashPoint } from '../../../common/crash/crash-points';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { CheckoutService } from '../checkouts/checkout.service';
 import { UnitOfWork } from '../../../common/database/unit-of-work';
 import { AppError } from '../../../common/errors/app-error';
-import type { AppConfig } from '../../../config/app-config';
-import { APP_CONFIG } from '../../../config/config.token';
 import { walletAccount } from '../../ledger/account-policy';
 import { LedgerService } from '../../ledger/ledger.service';
 import type { LedgerLeg, PostInput } from '../../ledger/ledger.types';
@@ -19,12 +15,8 @@ import {
 } from '../../wallet/transaction.entity';
 import { TransactionsService } from '../../wallet/transactions.service';
 import { WalletService } from '../../wallet/wallet.service';
-import type { PaymentProvider } from '../providers/payment-provider';
-import { PAYMENT_PROVIDER } from '../providers/payment-provider.token';
-import { ProviderError } from '../providers/provider-errors';
 import { PaymentHandlerRegistry } from '../settlement/payment-handler.registry';
 import type { AfterCommit, HandlerContext } from '../settlement/settlement.types';
-import { checkoutReturnUrls } from './checkout-urls';
 
 export interface DepositResponse {
   transaction: TransactionResponse;
@@ -80,9 +72,7 @@ export async function postOrThrow(
 @Injectable()
 export class DepositService implements OnModuleInit {
   constructor(
-    @Inject(APP_CONFIG) private readonly cfg: AppConfig,
-    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
-    private readonly breakers: CircuitBreakerRegistry,
+    private readonly checkouts: CheckoutService,
     private readonly transactions: TransactionsService,
     private readonly ledger: LedgerService,
     private readonly wallet: WalletService,
@@ -97,23 +87,21 @@ export class DepositService implements OnModuleInit {
   }
 
   async create(userId: string, amount: number): Promise<DepositResponse> {
-    const provider = this.provider;
-    // Fail fast without writing anything while the gateway's breaker is open.
-    const breaker = this.breakers.find(provider.name);
-    if (breaker?.state === 'open')
-      throw providerUnavailable(provider.name, breaker.retryAfterSeconds());
+    // The gateway's documented limits and its availability (failover included), checked before
+    // anything is written or sent.
+    const gateway = this.checkouts.gatewayFor(amount, 'activated');
     const user = await this.users.findById(userId);
     if (!user) throw AppError.unauthorized();
 
     // Recorded on the request's Idempotency-Key with the row: a retry after a crash continues this
-    // deposit (same transaction id) instead of opening a second one (ADR 0060).
+    // deposit (same transaction id, same gateway) instead of opening a second one (ADR 0060).
     const txnId = await this.uow.runOnce(CREATE_STEP, async (m) => {
       const created = await this.transactions.createPending(
         {
           userId,
           type: 'DEPOSIT',
           amount,
-          provider: provider.name,
+          provider: gateway,
           description: 'Wallet deposit',
           metadata: { paymentType: 'wallet_deposit' },
         },
@@ -127,47 +115,24 @@ export class DepositService implements OnModuleInit {
     if (opened) return opened;
     if (txn.status !== 'PENDING')
       throw AppError.conflict('TRANSACTION_NOT_PENDING', `Deposit is already ${txn.status}`);
-    try {
-      crashPoint('before-gateway-call');
-      // The gateway key derives from our id, so asking again after a crash returns the same checkout.
-      const session = await provider.createCheckout({
-        amount,
-        currency: 'PHP',
-        description: 'iAyos wallet deposit',
-        reference: txn.id,
-        idempotencyKey: `checkout:${txn.id}`,
-        customer: { name: user.name, email: user.email },
-        methods: [...provider.capabilities.activatedMethods],
-        metadata: { payment_type: 'wallet_deposit', transaction_id: txn.id },
-        ...checkoutReturnUrls(this.cfg, 'deposit', txn.id),
-      });
-      crashPoint('after-gateway-call');
-      await this.transactions.attachProvider(txn.id, {
-        providerReference: session.checkoutId,
-        metadata: {
-          checkoutUrl: session.checkoutUrl,
-          ...(session.paymentIntentId ? { paymentIntentId: session.paymentIntentId } : {}),
-        },
-      });
-      const updated = await this.transactions.findById(txn.id);
-      if (!updated) throw new Error(`transaction ${txn.id} vanished`);
-      return {
-        transaction: toTransactionResponse(updated),
-        checkoutUrl: session.checkoutUrl,
-        checkoutId: session.checkoutId,
-        provider: provider.name,
-      };
-    } catch (err) {
-      // Definitely not created at the gateway: close the record and free the key for a new attempt.
-      // Ambiguous: leave it PENDING for reconciliation (it expires it after the checkout lifetime;
-      // nothing was credited); a retry with the key asks the gateway again with the same gateway key.
-      if (!(err instanceof ProviderError) || err.kind !== 'ambiguous')
-        await this.uow.run('deposit.fail', async (m) => {
-          await this.transactions.setStatus(txn.id, 'FAILED', m);
-          await this.uow.forgetOnce(CREATE_STEP, m);
-        });
-      throw err;
-    }
+    // Surely not created: the record is closed and the key freed for a new attempt. Ambiguous: left
+    // PENDING; a retry with the key asks the same gateway again with the same gateway key.
+    const checkout = await this.checkouts.open(txn, {
+      purpose: 'wallet_deposit',
+      methods: 'activated',
+      description: 'iAyos wallet deposit',
+      customer: { name: user.name, email: user.email },
+      returnTo: { kind: 'deposit', id: txn.id },
+      onFailed: (m) => this.uow.forgetOnce(CREATE_STEP, m),
+    });
+    const updated = await this.transactions.findById(txn.id);
+    if (!updated) throw new Error(`transaction ${txn.id} vanished`);
+    return {
+      transaction: toTransactionResponse(updated),
+      checkoutUrl: checkout.checkoutUrl,
+      checkoutId: checkout.checkoutId,
+      provider: checkout.provider,
+    };
   }
 
   private async onPaid({ txn, event, manager }: HandlerContext): Promise<AfterCommit[]> {

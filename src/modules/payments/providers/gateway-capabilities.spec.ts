@@ -36,8 +36,15 @@ describe('gateway capabilities', () => {
   });
 
   it('should list only documented event types (no invented checkout_session failed/expired)', () => {
-    expect(pm.events).toEqual(['checkout_session.payment.paid', 'payment.paid', 'payment.failed']);
+    expect(pm.events).toEqual([
+      'checkout_session.payment.paid',
+      'payment.paid',
+      'payment.failed',
+      'payment.refund.updated',
+      'payment.refunded',
+    ]);
     expect(xn.events).toContain('payout.reversed');
+    expect(xn.events).toEqual(expect.arrayContaining(['refund.succeeded', 'refund.failed']));
     expect(xn.refetchBeforeSettling).toBe(true);
     expect(pm.refetchBeforeSettling).toBe(false);
   });

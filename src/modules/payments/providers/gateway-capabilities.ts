@@ -1,3 +1,5 @@
+import { AppError } from '../../../common/errors/app-error';
+import { formatPesos } from '../../../common/money/money';
 import type { CheckoutMethod, PaymentProviderName } from './payment-provider';
 
 /**
@@ -98,4 +100,40 @@ export function parseMethodList(
       problem: `${name}: unsupported method(s) ${bad.join(', ') || '(none given)'}; use a comma list of ${supported.join(', ')}`,
     };
   return { methods: items as CheckoutMethod[], problem: null };
+}
+
+/**
+ * Refuses, before any gateway call, a checkout the gateway would refuse: a method not activated on the
+ * account, or an amount outside the documented range (the error names the bound and the gateway).
+ */
+export function assertCheckoutAllowed(
+  caps: GatewayCapabilities,
+  methods: readonly CheckoutMethod[],
+  amount: number,
+  status: 400 | 422 = 400,
+): void {
+  const missing = methods.filter((m) => !caps.activatedMethods.includes(m));
+  if (missing.length > 0 || methods.length === 0)
+    throw new AppError(
+      422,
+      'PAYMENT_METHOD_NOT_ACTIVATED',
+      `${missing.join(', ') || 'No payment method'} is not activated on the ${caps.provider} account`,
+      [{ provider: caps.provider, methods: missing }],
+    );
+  const min = checkoutMinimum(caps, methods);
+  if (amount < min)
+    throw new AppError(
+      status,
+      'AMOUNT_BELOW_MINIMUM',
+      `The minimum amount is ${min} centavos (${formatPesos(min)}) on ${caps.provider}`,
+      [{ field: 'amount', minimum: min, provider: caps.provider }],
+    );
+  const max = checkoutMaximum(caps, methods);
+  if (amount > max)
+    throw new AppError(
+      status,
+      'AMOUNT_ABOVE_MAXIMUM',
+      `The maximum amount is ${max} centavos (${formatPesos(max)}) on ${caps.provider}`,
+      [{ field: 'amount', maximum: max, provider: caps.provider }],
+    );
 }

@@ -1,4 +1,4 @@
-import type { GatewayCapabilities } from './gateway-capabilities';
+import type { GatewayCapabilities, PayoutRail } from './gateway-capabilities';
 
 /**
  * The one interface both gateways are adapted to. Money is always integer centavos here; each adapter
@@ -15,7 +15,8 @@ export function isPaymentProviderName(v: unknown): v is PaymentProviderName {
 export type CheckoutMethod = 'gcash' | 'paymaya' | 'card' | 'qrph';
 
 /** What a checkout pays for; set as `metadata.payment_type` and used to route the webhook back. */
-export type CheckoutPurpose = 'wallet_deposit' | 'gcash_verification' | 'downpayment' | 'remaining';
+export type CheckoutPurpose =
+  'wallet_deposit' | 'gcash_verification' | 'maya_verification' | 'downpayment' | 'remaining';
 
 export interface CreateCheckoutInput {
   /** Centavos, > 0. */
@@ -71,13 +72,17 @@ export interface CreatePayoutInput {
   channel: PayoutChannel;
   accountNumber: string;
   accountName: string;
+  /** Our code from the bank directory (BANK only); each adapter maps it to its own identifier. */
   bankCode?: string;
+  /** The rail chosen from the capability table (recorded on the withdrawal). */
+  rail?: PayoutRail;
   description: string;
   metadata?: Record<string, string>;
 }
 
 /** What a gateway says about a payout it has. */
-export type GatewayPayoutStatus = 'pending' | 'succeeded' | 'failed';
+/** `reversed`: it had succeeded, then the channel sent the money back to the merchant balance. */
+export type GatewayPayoutStatus = 'pending' | 'succeeded' | 'failed' | 'reversed';
 /** `manual`: no payout API on the account; nothing was sent and an admin pays out by hand. */
 export type PayoutStatus = GatewayPayoutStatus | 'manual';
 
@@ -98,8 +103,62 @@ export interface ManualPayoutResult {
 
 export type PayoutResult = GatewayPayoutResult | ManualPayoutResult;
 
+/** PayMongo's documented refund reasons (Xendit's uppercase enum maps onto them). */
+export const REFUND_REASONS = [
+  'duplicate',
+  'fraudulent',
+  'requested_by_customer',
+  'others',
+] as const;
+export type RefundReason = (typeof REFUND_REASONS)[number];
+
+export interface CreateRefundInput {
+  /** Our reference (the REFUND transaction id), echoed back in metadata / `reference_id`. */
+  reference: string;
+  idempotencyKey: string;
+  /** The gateway's id of the paid checkout (PayMongo session, Xendit invoice). */
+  checkoutId: string;
+  /** The gateway's payment id (PayMongo `pay_…`), when known. */
+  paymentId: string | null;
+  /** Centavos, > 0. */
+  amount: number;
+  currency: 'PHP';
+  reason: RefundReason;
+  /** Free text for the gateway's record (PayMongo keeps at most 255 characters). */
+  notes: string;
+  metadata: Record<string, string>;
+}
+
+/** Where a refund stands at the gateway (both gateways document pending → succeeded | failed). */
+export type GatewayRefundStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface RefundResult {
+  refundId: string;
+  status: GatewayRefundStatus;
+  /** Centavos. */
+  amount: number;
+  /** Our reference as the gateway stored it, when it echoes one. */
+  reference: string | null;
+  failureCode: string | null;
+}
+
+/** How to find a refund whose create had an unknown outcome (we never got its id). */
+export interface RefundLookup {
+  reference: string;
+  checkoutId: string;
+  paymentId: string | null;
+}
+
 export type WebhookEventType =
-  'paid' | 'failed' | 'expired' | 'payout_succeeded' | 'payout_failed' | 'ignored';
+  | 'paid'
+  | 'failed'
+  | 'expired'
+  | 'payout_succeeded'
+  | 'payout_failed'
+  | 'payout_reversed'
+  | 'refund_succeeded'
+  | 'refund_failed'
+  | 'ignored';
 
 /** A verified webhook in one shape for both gateways. */
 export interface NormalisedWebhookEvent {
@@ -113,6 +172,8 @@ export interface NormalisedWebhookEvent {
   checkoutId: string | null;
   /** Payout id, when the event concerns one. */
   payoutId: string | null;
+  /** Refund ids the event settles (PayMongo's `payment.refunded` lists every refund of a payment). */
+  refundIds: string[];
   paymentId: string | null;
   paymentIntentId: string | null;
   /** Our reference as echoed by the gateway (reference_number / external_id). */
@@ -141,6 +202,11 @@ export interface PaymentProvider {
   expireCheckout(checkoutId: string): Promise<void>;
   createPayout(input: CreatePayoutInput): Promise<PayoutResult>;
   getPayout(payoutId: string): Promise<GatewayPayoutResult>;
+  /** Refund (part of) a paid checkout to the payer's original method. Never retried blindly. */
+  createRefund(input: CreateRefundInput): Promise<RefundResult>;
+  getRefund(refundId: string): Promise<RefundResult>;
+  /** A refund by our reference, or null if the gateway has none (read-only; nothing is created). */
+  findRefund(lookup: RefundLookup): Promise<RefundResult | null>;
   /**
    * Verifies the raw body against the headers and parses it. Throws `WebhookRejectedError` (401) for a
    * bad or missing signature/token or a stale timestamp and `WebhookPayloadError` (400) for a body

@@ -26,6 +26,9 @@ export const PAYMONGO_EVENTS = [
   'checkout_session.payment.paid',
   'payment.paid',
   'payment.failed',
+  // Refunds (ADR 0085): the refund's status changed / the payment was refunded.
+  'payment.refund.updated',
+  'payment.refunded',
 ] as const;
 
 export function paymongoCapabilities(opts: {

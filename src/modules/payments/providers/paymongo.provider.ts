@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CircuitBreakerRegistry } from '../../../common/circuit-breaker/circuit-breaker.registry';
 import type { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.token';
-import type { GatewayCapabilities } from './gateway-capabilities';
+import { payoutDestination } from './bank-directory';
+import { GatewayCapabilities, payoutRailFor } from './gateway-capabilities';
 import { GatewayErrorInfo, GatewayHttpClient } from './gateway-http';
 import { paymongoCapabilities } from './paymongo.capabilities';
 import { arr, headerValue, int, Json, obj, str, stringMap } from './json-read';
@@ -12,19 +13,29 @@ import type {
   CheckoutStatusResult,
   CreateCheckoutInput,
   CreatePayoutInput,
+  CreateRefundInput,
   NormalisedWebhookEvent,
   PaymentProvider,
   GatewayPayoutResult,
   GatewayPayoutStatus,
   PayoutResult,
+  RefundLookup,
+  RefundResult,
   WebhookEventType,
   WebhookHeaders,
 } from './payment-provider';
 import { ProviderError, WebhookPayloadError, WebhookRejectedError } from './provider-errors';
-import { verifyPaymongoSignature } from './webhook-signatures';
+import { normalisePaymongoRefundEvent, refundToResult } from './paymongo-refund-wire';
+import { SignatureCheck, verifyPaymongoSignature } from './webhook-signatures';
 
-/** InstaPay BICs of the e-wallets we pay out to (banks send their own via `bankCode`). */
-const WALLET_BIC: Record<'GCASH' | 'MAYA', string> = { GCASH: 'GXCHPHM2XXX', MAYA: 'PAPHPHM1XXX' };
+/** How long the wallet's source account and the receiving-institution lists are reused. */
+const DIRECTORY_TTL_MS = 10 * 60_000;
+
+export interface SourceAccount {
+  number: string;
+  name: string;
+  bic: string;
+}
 
 export function parsePaymongoError(status: number, body: string): GatewayErrorInfo {
   try {
@@ -145,7 +156,26 @@ export class PaymongoProvider implements PaymentProvider {
   async createPayout(input: CreatePayoutInput): Promise<PayoutResult> {
     if (!this.cfg.payments.paymongo.payoutsEnabled)
       return { payoutId: null, status: 'manual', amount: input.amount, failureCode: null };
-    const bic = input.channel === 'BANK' ? input.bankCode : WALLET_BIC[input.channel];
+    const rail = input.rail ?? payoutRailFor(this.capabilities, input.amount)?.rail;
+    if (!rail)
+      throw new ProviderError(
+        'paymongo',
+        'rejected',
+        'amount_above_rail_limit',
+        'No enabled transfer rail carries this amount',
+      );
+    const dest = payoutDestination(input.channel, input.bankCode);
+    if (!dest) throw new ProviderError('paymongo', 'rejected', 'unknown_bank', 'Unknown bank code');
+    // The docs require the sender to be an account attached to our wallet, and the receiver's BIC to
+    // come from the receiving-institution list of the rail.
+    const [source, bics] = await Promise.all([this.sourceAccount(), this.institutions(rail)]);
+    if (!bics.has(dest.paymongoBic))
+      throw new ProviderError(
+        'paymongo',
+        'rejected',
+        'receiving_institution_unavailable',
+        `${dest.name} is not a ${rail} receiving institution`,
+      );
     const res = await this.http.request<Json>({
       method: 'POST',
       path: '/v2/batch_transfers',
@@ -154,10 +184,15 @@ export class PaymongoProvider implements PaymentProvider {
       body: {
         transfers: [
           {
-            destination_account: { number: input.accountNumber, name: input.accountName, bic },
+            source_account: source,
+            destination_account: {
+              number: input.accountNumber,
+              name: input.accountName,
+              bic: dest.paymongoBic,
+            },
             amount: input.amount,
             currency: input.currency,
-            provider: 'instapay',
+            provider: rail,
             reference_number: input.reference,
             description: input.description,
             metadata: input.metadata ?? {},
@@ -166,6 +201,47 @@ export class PaymongoProvider implements PaymentProvider {
       },
     });
     return transferToPayout(obj(arr(obj(res.data).transfers)[0]));
+  }
+
+  private sourceCache: { at: number; value: Promise<SourceAccount> } | null = null;
+  private institutionCache = new Map<string, { at: number; value: Promise<Set<string>> }>();
+
+  /** The wallet's own account (`GET /v2/wallets`), cached; a failed read is not cached. */
+  private sourceAccount(): Promise<SourceAccount> {
+    if (this.sourceCache && Date.now() - this.sourceCache.at < DIRECTORY_TTL_MS)
+      return this.sourceCache.value;
+    const value = this.http
+      .request<Json>({ method: 'GET', path: '/v2/wallets', operation: 'wallet.get' })
+      .then((res) => {
+        const acct = parseSourceAccount(res);
+        if (!acct)
+          throw new ProviderError(
+            'paymongo',
+            'auth',
+            null,
+            'PayMongo wallet has no source account',
+          );
+        return acct;
+      });
+    this.sourceCache = { at: Date.now(), value };
+    value.catch(() => (this.sourceCache = null));
+    return value;
+  }
+
+  /** BICs PayMongo accepts on a rail (`GET /v2/transfers/receiving_institutions`), cached. */
+  private institutions(rail: string): Promise<Set<string>> {
+    const hit = this.institutionCache.get(rail);
+    if (hit && Date.now() - hit.at < DIRECTORY_TTL_MS) return hit.value;
+    const value = this.http
+      .request<Json>({
+        method: 'GET',
+        path: `/v2/transfers/receiving_institutions?provider=${encodeURIComponent(rail)}`,
+        operation: 'institutions.list',
+      })
+      .then(parseInstitutionBics);
+    this.institutionCache.set(rail, { at: Date.now(), value });
+    value.catch(() => this.institutionCache.delete(rail));
+    return value;
   }
 
   async getPayout(payoutId: string): Promise<GatewayPayoutResult> {
@@ -180,9 +256,63 @@ export class PaymongoProvider implements PaymentProvider {
     return transferToPayout(Object.keys(attrs).length > 0 ? { ...attrs, id: data.id } : data);
   }
 
+  /** `POST /v1/refunds` against the payment of the session (read from the session if not stored). */
+  async createRefund(input: CreateRefundInput): Promise<RefundResult> {
+    const paymentId = input.paymentId ?? (await this.paymentOf(input.checkoutId));
+    const res = await this.http.request<Json>({
+      method: 'POST',
+      path: '/v1/refunds',
+      operation: 'refund.create',
+      idempotencyKey: input.idempotencyKey,
+      body: {
+        data: {
+          attributes: {
+            amount: input.amount,
+            payment_id: paymentId,
+            reason: input.reason,
+            notes: input.notes.slice(0, 255),
+            metadata: { ...input.metadata, transaction_id: input.reference },
+          },
+        },
+      },
+    });
+    return refundToResult(obj(res.data));
+  }
+
+  async getRefund(refundId: string): Promise<RefundResult> {
+    const res = await this.http.request<Json>({
+      method: 'GET',
+      path: `/v1/refunds/${encodeURIComponent(refundId)}`,
+      operation: 'refund.get',
+    });
+    return refundToResult(obj(res.data));
+  }
+
+  /** The payment lists its refunds; ours carries our reference in `metadata.transaction_id`. */
+  async findRefund(lookup: RefundLookup): Promise<RefundResult | null> {
+    const paymentId = lookup.paymentId ?? (await this.paymentOf(lookup.checkoutId));
+    const res = await this.http.request<Json>({
+      method: 'GET',
+      path: `/v1/payments/${encodeURIComponent(paymentId)}`,
+      operation: 'payment.get',
+    });
+    for (const r of arr(obj(obj(res.data).attributes).refunds)) {
+      const result = refundToResult(obj(r));
+      if (result.reference === lookup.reference) return result;
+    }
+    return null;
+  }
+
+  private async paymentOf(checkoutId: string): Promise<string> {
+    const status = await this.getCheckoutStatus(checkoutId);
+    if (!status.paymentId)
+      throw new ProviderError('paymongo', 'rejected', null, 'The checkout has no paid payment');
+    return status.paymentId;
+  }
+
   verifyWebhook(rawBody: Buffer, headers: WebhookHeaders): NormalisedWebhookEvent {
-    const secret = this.cfg.payments.paymongo.webhookSecret;
-    if (secret === undefined) throw new WebhookRejectedError('not configured');
+    if (this.cfg.payments.paymongo.webhookSecrets.length === 0)
+      throw new WebhookRejectedError('not configured');
     let body: Json | null = null;
     try {
       body = obj(JSON.parse(rawBody.toString('utf8')));
@@ -192,21 +322,50 @@ export class PaymongoProvider implements PaymentProvider {
     const event = obj(body?.data);
     const attrs = obj(event.attributes);
     const livemode = typeof attrs.livemode === 'boolean' ? attrs.livemode : this.liveKey;
-    const check = verifyPaymongoSignature({
-      header: headerValue(headers, 'paymongo-signature'),
-      rawBody,
-      secret,
-      livemode,
-      expectLive: this.liveKey,
-      nowSeconds: this.nowSeconds(),
-      toleranceSeconds: this.cfg.business.webhookToleranceSeconds,
-    });
+    // During a rotation both the current and the previous secret are accepted.
+    let check: SignatureCheck = { ok: false, reason: 'mismatch' };
+    for (const secret of this.cfg.payments.paymongo.webhookSecrets) {
+      check = verifyPaymongoSignature({
+        header: headerValue(headers, 'paymongo-signature'),
+        rawBody,
+        secret,
+        livemode,
+        expectLive: this.liveKey,
+        nowSeconds: this.nowSeconds(),
+        toleranceSeconds: this.cfg.business.webhookToleranceSeconds,
+      });
+      if (check.ok || check.reason !== 'mismatch') break;
+    }
     if (!check.ok) throw new WebhookRejectedError(check.reason);
     const eventId = str(event.id);
     const rawType = str(attrs.type);
     if (!body || !eventId || !rawType) throw new WebhookPayloadError('Not a PayMongo event');
     return normalisePaymongoEvent(eventId, rawType, livemode, obj(attrs.data), body);
   }
+}
+
+/** The first wallet's `source_account` from `GET /v2/wallets` (flat v2 resources, or JSON:API). */
+export function parseSourceAccount(res: Json): SourceAccount | null {
+  for (const w of arr(res.data)) {
+    const wallet = obj(w);
+    const acct = obj(wallet.source_account ?? obj(wallet.attributes).source_account);
+    const number = str(acct.number);
+    const name = str(acct.name);
+    const bic = str(acct.bic);
+    if (number && name && bic) return { number, name, bic };
+  }
+  return null;
+}
+
+/** The BICs of `GET /v2/transfers/receiving_institutions?provider=…`. */
+export function parseInstitutionBics(res: Json): Set<string> {
+  const bics = new Set<string>();
+  for (const i of arr(res.data)) {
+    const item = obj(i);
+    const bic = str(item.bic) ?? str(obj(item.attributes).bic);
+    if (bic) bics.add(bic);
+  }
+  return bics;
 }
 
 function sessionAmount(attrs: Json): number | null {
@@ -251,7 +410,7 @@ export function sessionToStatus(data: Json): CheckoutStatusResult {
   };
 }
 
-function transferToPayout(t: Json): GatewayPayoutResult {
+export function transferToPayout(t: Json): GatewayPayoutResult {
   const raw = str(t.status);
   const status: GatewayPayoutStatus =
     raw === 'succeeded' ? 'succeeded' : raw === 'failed' ? 'failed' : 'pending';
@@ -263,10 +422,9 @@ function transferToPayout(t: Json): GatewayPayoutResult {
   };
 }
 
+/** PayMongo documents only the paid event for checkout sessions (no failed/expired ones). */
 const CHECKOUT_EVENTS: Record<string, WebhookEventType> = {
   'checkout_session.payment.paid': 'paid',
-  'checkout_session.payment.failed': 'failed',
-  'checkout_session.payment.expired': 'expired',
 };
 const PAYMENT_EVENTS: Record<string, WebhookEventType> = {
   'payment.paid': 'paid',
@@ -289,6 +447,7 @@ export function normalisePaymongoEvent(
     rawType,
     checkoutId: null,
     payoutId: null,
+    refundIds: [],
     paymentId: null,
     paymentIntentId: null,
     reference: null,
@@ -315,6 +474,8 @@ export function normalisePaymongoEvent(
       currency: str(paidAttrs.currency) ?? str(obj(arr(attrs.line_items)[0]).currency),
     };
   }
+  const refundEvent = normalisePaymongoRefundEvent(rawType, resource);
+  if (refundEvent) return { ...base, ...refundEvent };
   const paymentType = PAYMENT_EVENTS[rawType];
   if (paymentType && str(resource.type) === 'payment') {
     return {

@@ -14,6 +14,9 @@ import type { PaymentProviderName } from './payment-provider';
  */
 export type ProviderFailureKind = 'unavailable' | 'ambiguous' | 'rejected' | 'not_found' | 'auth';
 
+/** Retry-After of a gateway 503 that names no wait of its own (the breaker's open window is longer). */
+export const DEFAULT_RETRY_AFTER_SECONDS = 10;
+
 export class ProviderError extends AppError {
   constructor(
     readonly provider: PaymentProviderName,
@@ -24,12 +27,16 @@ export class ProviderError extends AppError {
     retryAfterSeconds?: number,
   ) {
     const [status, code] = ProviderError.mapping(kind);
+    // Every 503 tells the client when to come back, also before the breaker opens.
+    const retryAfter =
+      retryAfterSeconds ??
+      (status === HttpStatus.SERVICE_UNAVAILABLE ? DEFAULT_RETRY_AFTER_SECONDS : undefined);
     super(
       status,
       code,
       message,
       providerCode ? [{ provider, providerCode }] : undefined,
-      retryAfterSeconds === undefined ? undefined : { 'Retry-After': String(retryAfterSeconds) },
+      retryAfter === undefined ? undefined : { 'Retry-After': String(retryAfter) },
     );
     this.name = 'ProviderError';
   }

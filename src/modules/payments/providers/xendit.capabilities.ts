@@ -24,6 +24,9 @@ export const XENDIT_EVENTS = [
   'payout.succeeded',
   'payout.failed',
   'payout.reversed',
+  // Refund API callbacks (ADR 0085).
+  'refund.succeeded',
+  'refund.failed',
 ] as const;
 
 export function xenditCapabilities(opts: {

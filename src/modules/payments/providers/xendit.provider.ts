@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CircuitBreakerRegistry } from '../../../common/circuit-breaker/circuit-breaker.registry';
 import type { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.token';
+import { payoutDestination } from './bank-directory';
 import type { GatewayCapabilities } from './gateway-capabilities';
 import { GatewayErrorInfo, GatewayHttpClient } from './gateway-http';
 import { xenditCapabilities } from './xendit.capabilities';
@@ -14,12 +15,16 @@ import type {
   CheckoutStatusResult,
   CreateCheckoutInput,
   CreatePayoutInput,
+  CreateRefundInput,
   NormalisedWebhookEvent,
   PaymentProvider,
   GatewayPayoutResult,
   GatewayPayoutStatus,
+  RefundLookup,
+  RefundResult,
   WebhookHeaders,
 } from './payment-provider';
+import { normaliseXenditRefundCallback, xenditRefundToResult } from './xendit-refund-wire';
 import { ProviderError, WebhookPayloadError, WebhookRejectedError } from './provider-errors';
 import { verifyXenditCallbackToken } from './webhook-signatures';
 
@@ -28,6 +33,14 @@ const METHOD_CODES: Record<CheckoutMethod, string> = {
   paymaya: 'PAYMAYA',
   card: 'CREDIT_CARD',
   qrph: 'QRPH',
+};
+
+/** Xendit's refund reasons (uppercase) for PayMongo's enum we use as ours. */
+const XENDIT_REFUND_REASON: Record<CreateRefundInput['reason'], string> = {
+  duplicate: 'DUPLICATE',
+  fraudulent: 'FRAUDULENT',
+  requested_by_customer: 'REQUESTED_BY_CUSTOMER',
+  others: 'OTHERS',
 };
 
 /** Invoice lifetime we ask for; reconciliation expires anything older locally as well. */
@@ -120,12 +133,9 @@ export class XenditProvider implements PaymentProvider {
   }
 
   async createPayout(input: CreatePayoutInput): Promise<GatewayPayoutResult> {
-    const channel =
-      input.channel === 'GCASH'
-        ? 'PH_GCASH'
-        : input.channel === 'MAYA'
-          ? 'PH_PAYMAYA'
-          : `PH_${input.bankCode ?? ''}`;
+    const dest = payoutDestination(input.channel, input.bankCode);
+    if (!dest) throw new ProviderError('xendit', 'rejected', 'unknown_bank', 'Unknown bank code');
+    const channel = dest.xenditChannel;
     const res = await this.http.request<Json>({
       method: 'POST',
       path: '/v2/payouts',
@@ -156,13 +166,53 @@ export class XenditProvider implements PaymentProvider {
     return payoutToResult(res);
   }
 
+  /** `POST /refunds` (Refund API, no version prefix) against the paid invoice. */
+  async createRefund(input: CreateRefundInput): Promise<RefundResult> {
+    const res = await this.http.request<Json>({
+      method: 'POST',
+      path: '/refunds',
+      operation: 'refund.create',
+      idempotencyKey: input.idempotencyKey,
+      body: {
+        invoice_id: input.checkoutId,
+        reference_id: input.reference,
+        amount: centavosToPesos(input.amount),
+        currency: input.currency,
+        reason: XENDIT_REFUND_REASON[input.reason],
+        metadata: { ...input.metadata, notes: input.notes.slice(0, 255) },
+      },
+    });
+    return xenditRefundToResult(res);
+  }
+
+  async getRefund(refundId: string): Promise<RefundResult> {
+    const res = await this.http.request<Json>({
+      method: 'GET',
+      path: `/refunds/${encodeURIComponent(refundId)}`,
+      operation: 'refund.get',
+    });
+    return xenditRefundToResult(res);
+  }
+
+  /** Lists the invoice's refunds and picks ours by `reference_id`. */
+  async findRefund(lookup: RefundLookup): Promise<RefundResult | null> {
+    const res = await this.http.request<Json>({
+      method: 'GET',
+      path: `/refunds?invoice_id=${encodeURIComponent(lookup.checkoutId)}&limit=100`,
+      operation: 'refund.list',
+    });
+    for (const r of Array.isArray(res.data) ? res.data : []) {
+      const result = xenditRefundToResult(obj(r));
+      if (result.reference === lookup.reference) return result;
+    }
+    return null;
+  }
+
   verifyWebhook(rawBody: Buffer, headers: WebhookHeaders): NormalisedWebhookEvent {
-    const expected = this.cfg.payments.xendit.webhookToken;
-    if (
-      expected === undefined ||
-      !verifyXenditCallbackToken(headerValue(headers, 'x-callback-token'), expected)
-    )
-      throw new WebhookRejectedError('token');
+    // During a rotation both configured tokens are accepted (each compared in constant time).
+    const given = headerValue(headers, 'x-callback-token');
+    if (!this.cfg.payments.xendit.webhookTokens.some((t) => verifyXenditCallbackToken(given, t)))
+      throw new WebhookRejectedError(given ? 'token' : 'missing');
     let body: Json;
     try {
       const parsed: unknown = JSON.parse(rawBody.toString('utf8'));
@@ -200,14 +250,16 @@ export function invoiceToStatus(inv: Json, livemode: boolean): CheckoutStatusRes
   };
 }
 
-function payoutToResult(p: Json): GatewayPayoutResult {
+export function payoutToResult(p: Json): GatewayPayoutResult {
   const raw = str(p.status);
   const status: GatewayPayoutStatus =
     raw === 'SUCCEEDED'
       ? 'succeeded'
-      : raw === 'FAILED' || raw === 'CANCELLED' || raw === 'REVERSED'
-        ? 'failed'
-        : 'pending';
+      : raw === 'REVERSED'
+        ? 'reversed'
+        : raw === 'FAILED' || raw === 'CANCELLED'
+          ? 'failed'
+          : 'pending';
   return {
     payoutId: str(p.id) ?? '',
     status,
@@ -221,11 +273,14 @@ export function normaliseXenditCallback(body: Json, livemode: boolean): Normalis
     provider: 'xendit' as const,
     checkoutId: null,
     payoutId: null,
+    refundIds: [],
     paymentId: null,
     paymentIntentId: null,
     livemode,
     raw: body,
   };
+  const refund = normaliseXenditRefundCallback(body);
+  if (refund) return { ...base, ...refund };
   // Payout callbacks have an envelope {event, data}; invoice callbacks are the bare invoice.
   const eventName = str(body.event);
   if (eventName && typeof body.data === 'object') {
@@ -239,9 +294,11 @@ export function normaliseXenditCallback(body: Json, livemode: boolean): Normalis
       type:
         eventName === 'payout.succeeded'
           ? 'payout_succeeded'
-          : eventName === 'payout.failed' || eventName === 'payout.reversed'
+          : eventName === 'payout.failed'
             ? 'payout_failed'
-            : 'ignored',
+            : eventName === 'payout.reversed'
+              ? 'payout_reversed'
+              : 'ignored',
       rawType: eventName,
       payoutId,
       reference: str(data.reference_id),

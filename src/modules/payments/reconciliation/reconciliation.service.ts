@@ -82,6 +82,8 @@ export class ReconciliationService implements OnModuleInit {
     }
     const provider = this.providers.get(row.provider);
     let status = await provider.getCheckoutStatus(row.provider_reference);
+    // A failed attempt leaves the checkout payable: only payment or expiry ends it.
+    if (status.status === 'failed') status = { ...status, status: 'pending' };
     if (status.status === 'pending' && row.expired_by_age) {
       try {
         await provider.expireCheckout(row.provider_reference);
@@ -90,7 +92,8 @@ export class ReconciliationService implements OnModuleInit {
       }
       // Re-read: it may have been paid a moment before the expiry.
       status = await provider.getCheckoutStatus(row.provider_reference);
-      if (status.status === 'pending') status = { ...status, status: 'expired' };
+      if (status.status === 'pending' || status.status === 'failed')
+        status = { ...status, status: 'expired' };
     }
     if (status.status === 'pending') return 'stillPending';
     await this.processor.applyFinding(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CheckoutPurpose } from '../providers/payment-provider';
-import type { CheckoutHandler, PayoutHandler } from './settlement.types';
+import type { CheckoutHandler, PayoutHandler, RefundHandler } from './settlement.types';
 
 /**
  * Where each payment purpose plugs in its effect (deposits here, GCash verification in the verification
@@ -11,6 +11,7 @@ import type { CheckoutHandler, PayoutHandler } from './settlement.types';
 export class PaymentHandlerRegistry {
   private readonly checkout = new Map<CheckoutPurpose, CheckoutHandler>();
   private payout: PayoutHandler | null = null;
+  private refund: RefundHandler | null = null;
 
   registerCheckoutHandler(purpose: CheckoutPurpose, handler: CheckoutHandler): void {
     if (this.checkout.has(purpose))
@@ -21,6 +22,15 @@ export class PaymentHandlerRegistry {
   registerPayoutHandler(handler: PayoutHandler): void {
     if (this.payout) throw new Error('Payout handler registered twice');
     this.payout = handler;
+  }
+
+  registerRefundHandler(handler: RefundHandler): void {
+    if (this.refund) throw new Error('Refund handler registered twice');
+    this.refund = handler;
+  }
+
+  refundHandler(): RefundHandler | null {
+    return this.refund;
   }
 
   checkoutHandler(purpose: string | undefined): CheckoutHandler | undefined {

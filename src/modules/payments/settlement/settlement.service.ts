@@ -30,7 +30,12 @@ export class SettlementService {
   ) {}
 
   async apply(event: SettlementEvent, m: EntityManager): Promise<SettlementOutcome> {
-    const isPayout = event.type === 'payout_succeeded' || event.type === 'payout_failed';
+    if (event.type === 'refund_succeeded' || event.type === 'refund_failed')
+      return this.applyRefunds(event, m);
+    const isPayout =
+      event.type === 'payout_succeeded' ||
+      event.type === 'payout_failed' ||
+      event.type === 'payout_reversed';
     // Our id from the metadata we set (locked straight away), else fallback routing.
     let txn =
       event.transactionHint && UUID.test(event.transactionHint)
@@ -95,11 +100,28 @@ export class SettlementService {
           txn,
           `paid ${event.amount ?? '?'} ${event.currency ?? '?'} but the transaction is ${txn.amount} ${txn.currency}`,
         );
+      // Refunds to the original method need the gateway's payment id.
+      if (event.paymentId)
+        await this.transactions.attachProvider(
+          txn.id,
+          { metadata: { paymentId: event.paymentId } },
+          m,
+        );
       const after = await handler.onPaid({ txn, event, manager: m });
       return outcome('PROCESSED', txn, null, [...after, this.transactionUpdated(txn, 'COMPLETED')]);
     }
 
-    const status = event.type === 'expired' ? 'EXPIRED' : 'FAILED';
+    // `payment.failed` is one attempt: the customer may retry in the same checkout and pay, so the
+    // transaction stays PENDING. Only expiry (our expire call, reconciliation, Xendit EXPIRED) ends it.
+    if (event.type === 'failed')
+      return outcome(
+        'NO_OP',
+        txn,
+        txn.status === 'PENDING'
+          ? 'failed attempt; the checkout stays open'
+          : `already ${txn.status}`,
+      );
+    const status = 'EXPIRED';
     if (txn.status !== 'PENDING') return outcome('NO_OP', txn, `already ${txn.status}`);
     await this.transactions.setStatus(txn.id, status, m);
     const after = handler.onClosed
@@ -115,6 +137,17 @@ export class SettlementService {
   ): Promise<SettlementOutcome> {
     const handler = this.handlers.payoutHandler();
     if (!handler || txn.type !== 'WITHDRAWAL') return outcome('IGNORED', txn, 'no payout handler');
+    if (event.type === 'payout_reversed' && txn.status === 'COMPLETED') {
+      // The money came back to the merchant balance: it goes back to the user, once (the row lock and
+      // the ledger entry id make repeats no-ops), and a person is told.
+      const after = await handler.onReversed({ txn, event, manager: m });
+      return outcome(
+        'FLAGGED',
+        txn,
+        'payout reversed after success; amount returned to the wallet',
+        [...after, this.transactionUpdated(txn, 'REVERSED')],
+      );
+    }
     if (txn.status !== 'PENDING') return outcome('NO_OP', txn, `already ${txn.status}`);
     if (event.amount !== null && event.amount !== txn.amount)
       return outcome(
@@ -128,6 +161,49 @@ export class SettlementService {
         ? await handler.onSucceeded(ctx)
         : await handler.onFailed(ctx);
     return outcome('PROCESSED', txn, null, after);
+  }
+
+  /**
+   * Refund events name our REFUND transaction (reference) and/or gateway refund ids (PayMongo's
+   * `payment.refunded` lists all of a payment's refunds). Rows are locked in id order; each PENDING
+   * one is resolved once, later deliveries find it settled.
+   */
+  private async applyRefunds(event: SettlementEvent, m: EntityManager): Promise<SettlementOutcome> {
+    const handler = this.handlers.refundHandler();
+    if (!handler) return outcome('IGNORED', null, 'no refund handler');
+    const ids = new Set<string>();
+    if (event.transactionHint && UUID.test(event.transactionHint)) ids.add(event.transactionHint);
+    for (const refundId of event.refundIds ?? []) {
+      const t = await this.transactions.findByProviderReference(event.provider, refundId, m);
+      if (t && t.type === 'REFUND') ids.add(t.id);
+    }
+    let result = outcome('IGNORED', null, 'no matching refund');
+    const after: AfterCommit[] = [];
+    for (const id of [...ids].sort()) {
+      const txn = await this.transactions.lockById(id, m);
+      if (!txn || txn.type !== 'REFUND') continue;
+      if (txn.provider !== event.provider)
+        return outcome('FLAGGED', txn, 'provider does not match the refund');
+      const refs = event.refundIds ?? [];
+      if (txn.providerReference && refs.length > 0 && !refs.includes(txn.providerReference))
+        return outcome('FLAGGED', txn, 'gateway refund id does not match the refund');
+      if (txn.status !== 'PENDING') {
+        if (result.status === 'IGNORED') result = outcome('NO_OP', txn, `already ${txn.status}`);
+        continue;
+      }
+      if (refs.length === 1 && event.amount !== null && event.amount !== txn.amount)
+        return outcome(
+          'FLAGGED',
+          txn,
+          `refund of ${event.amount} but the transaction is ${txn.amount}`,
+        );
+      const ctx = { txn, event, manager: m };
+      const succeeded = event.type === 'refund_succeeded';
+      // The handler publishes `transaction.updated` itself (it also settles refunds outside webhooks).
+      after.push(...(await (succeeded ? handler.onSucceeded(ctx) : handler.onFailed(ctx))));
+      result = outcome('PROCESSED', txn, null);
+    }
+    return { ...result, afterCommit: after };
   }
 
   private transactionUpdated(txn: Transaction, status: string): AfterCommit {

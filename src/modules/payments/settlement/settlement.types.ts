@@ -1,16 +1,18 @@
 import type { EntityManager } from 'typeorm';
 import type { AfterCommit } from '../../../common/database/unit-of-work';
 import type { Transaction } from '../../wallet/transaction.entity';
-import type { PaymentProviderName } from '../providers/payment-provider';
+import type { PaymentProviderName, WebhookEventType } from '../providers/payment-provider';
 
 /** A gateway finding about one checkout or payout, from a webhook or from reconciliation. */
 export interface SettlementEvent {
   provider: PaymentProviderName;
   /** Webhook event id, or `reconcile:…` for a reconciliation finding. */
   eventId: string;
-  type: 'paid' | 'failed' | 'expired' | 'payout_succeeded' | 'payout_failed';
+  type: Exclude<WebhookEventType, 'ignored'>;
   checkoutId: string | null;
   payoutId: string | null;
+  /** Gateway refund ids the finding settles (absent on findings stored before refunds existed). */
+  refundIds?: string[];
   paymentIntentId: string | null;
   paymentId: string | null;
   /** Our transaction id if the gateway echoed it (metadata / reference). */
@@ -40,6 +42,17 @@ export interface CheckoutHandler {
 
 /** For withdrawals (payout callbacks): the transaction is locked and PENDING. */
 export interface PayoutHandler {
+  onSucceeded(ctx: HandlerContext): Promise<AfterCommit[]>;
+  onFailed(ctx: HandlerContext): Promise<AfterCommit[]>;
+  /** The transaction is locked and COMPLETED: the payout came back after succeeding. */
+  onReversed(ctx: HandlerContext): Promise<AfterCommit[]>;
+}
+
+/**
+ * For refunds to the original method: the REFUND transaction is locked and PENDING, and the event
+ * names it (by our reference or its gateway refund id).
+ */
+export interface RefundHandler {
   onSucceeded(ctx: HandlerContext): Promise<AfterCommit[]>;
   onFailed(ctx: HandlerContext): Promise<AfterCommit[]>;
 }

@@ -1,13 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiOperation,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiTags,
-} from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import {
   AuthedRequest,
   AuthUser,
@@ -17,16 +10,11 @@ import { Roles } from '../../../common/decorators/roles.decorator';
 import { AppError } from '../../../common/errors/app-error';
 import { requestIdOf } from '../../../common/http/request-id';
 import { AuditLogService } from '../../audit/audit-log.service';
-import { PAYMENT_PROVIDER_NAMES } from '../providers/payment-provider';
 import { WEBHOOK_EVENT_STATUSES, WebhookEventsRepository } from './webhook-events.repository';
 import { WebhookProcessor } from './webhook-processor.service';
+import { ProviderPageQuery } from './webhook-rejections.controller';
 
-export class ListWebhookEventsQuery {
-  @ApiPropertyOptional({ enum: PAYMENT_PROVIDER_NAMES })
-  @IsOptional()
-  @IsIn(PAYMENT_PROVIDER_NAMES)
-  provider?: string;
-
+export class ListWebhookEventsQuery extends ProviderPageQuery {
   @ApiPropertyOptional({ enum: WEBHOOK_EVENT_STATUSES })
   @IsOptional()
   @IsIn(WEBHOOK_EVENT_STATUSES)
@@ -36,19 +24,6 @@ export class ListWebhookEventsQuery {
   @IsOptional()
   @IsUUID()
   transactionId?: string;
-
-  @ApiProperty({ required: false, minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsUUID()
-  cursor?: string;
 }
 
 @ApiTags('admin')

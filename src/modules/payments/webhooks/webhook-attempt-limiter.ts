@@ -6,9 +6,10 @@ const WINDOW_SECONDS = 60;
 export const MAX_UNVERIFIED_PER_MINUTE = 20;
 
 /**
- * Counts webhook deliveries that failed verification, per source IP. Gateways sign correctly, so a
- * source producing many failures is probing for secrets: it gets 429 until the window passes. Verified
- * deliveries are never limited (a gateway bursting retries must always get through).
+ * Counts webhook deliveries that failed verification, per source key (IP; IPv6 by /64). Gateways sign
+ * correctly, so a source producing many failures is probing for secrets: its failed attempts get 429
+ * until the window passes. It is consulted only after a verification failed, so verified deliveries are
+ * never limited (a gateway bursting retries, or sharing a proxy address with an attacker, gets through).
  */
 @Injectable()
 export class WebhookAttemptLimiter {

@@ -32,7 +32,16 @@ export class WebhookProcessingError extends Error {
   }
 }
 
-const SETTLING = new Set(['paid', 'failed', 'expired', 'payout_succeeded', 'payout_failed']);
+const SETTLING = new Set([
+  'paid',
+  'failed',
+  'expired',
+  'payout_succeeded',
+  'payout_failed',
+  'payout_reversed',
+  'refund_succeeded',
+  'refund_failed',
+]);
 
 /**
  * Verify → (Xendit: confirm with the gateway) → store the event and apply its effect in ONE database
@@ -266,6 +275,21 @@ export class WebhookProcessor {
   > {
     const xendit = this.providers.get('xendit');
     try {
+      const refundIds = s.refundIds ?? [];
+      if (refundIds.length === 1) {
+        const r = await xendit.getRefund(refundIds[0]);
+        if (r.status === 'pending')
+          return { settlement: s, unconfirmed: 'Xendit reports the refund still pending' };
+        return {
+          settlement: {
+            ...s,
+            type: r.status === 'succeeded' ? 'refund_succeeded' : 'refund_failed',
+            amount: r.amount,
+            transactionHint: r.reference ?? s.transactionHint,
+          },
+          unconfirmed: null,
+        };
+      }
       if (s.payoutId) {
         const p = await xendit.getPayout(s.payoutId);
         if (p.status === 'pending')
@@ -273,7 +297,12 @@ export class WebhookProcessor {
         return {
           settlement: {
             ...s,
-            type: p.status === 'succeeded' ? 'payout_succeeded' : 'payout_failed',
+            type:
+              p.status === 'succeeded'
+                ? 'payout_succeeded'
+                : p.status === 'reversed'
+                  ? 'payout_reversed'
+                  : 'payout_failed',
             amount: p.amount,
           },
           unconfirmed: null,
@@ -305,6 +334,7 @@ export class WebhookProcessor {
   }
 }
 
+const isRefund = (t: string) => t === 'refund_succeeded' || t === 'refund_failed';
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export function toSettlement(e: NormalisedWebhookEvent): SettlementEvent | null {
@@ -315,9 +345,12 @@ export function toSettlement(e: NormalisedWebhookEvent): SettlementEvent | null 
     type: e.type,
     checkoutId: e.checkoutId,
     payoutId: e.payoutId,
+    refundIds: e.refundIds,
     paymentIntentId: e.paymentIntentId,
     paymentId: e.paymentId,
-    transactionHint: e.metadata.transaction_id ?? e.reference,
+    // A refund names our REFUND transaction by its own reference; the payment's metadata names the
+    // charge it refunds, which must never be taken for the refund.
+    transactionHint: isRefund(e.type) ? e.reference : (e.metadata.transaction_id ?? e.reference),
     amount: e.amount,
     currency: e.currency,
   };
@@ -326,7 +359,7 @@ export function toSettlement(e: NormalisedWebhookEvent): SettlementEvent | null 
 /**
  * The dedupe key of a Xendit callback, from what the re-fetch confirmed rather than from what the
  * callback claims (its token is static, so a callback may be forged): `invoice:<id>:PAID|EXPIRED|FAILED`
- * or `payout.succeeded|payout.failed:<id>`. A callback Xendit did not confirm is kept under its claimed
+ * or `payout.succeeded|payout.failed|payout.reversed:<id>`. A callback Xendit did not confirm is kept under its claimed
  * id plus `:unconfirmed`, so it is recorded once but never makes the genuine event a duplicate.
  */
 export function xenditDedupeId(
@@ -335,8 +368,15 @@ export function xenditDedupeId(
   unconfirmed: string | null,
 ): string {
   if (unconfirmed || !confirmed) return unconfirmed ? `${claimedId}:unconfirmed` : claimedId;
-  if (confirmed.payoutId)
-    return `${confirmed.type === 'payout_succeeded' ? 'payout.succeeded' : 'payout.failed'}:${confirmed.payoutId}`;
+  if (confirmed.payoutId) {
+    const outcome =
+      confirmed.type === 'payout_succeeded'
+        ? 'payout.succeeded'
+        : confirmed.type === 'payout_reversed'
+          ? 'payout.reversed'
+          : 'payout.failed';
+    return `${outcome}:${confirmed.payoutId}`;
+  }
   if (confirmed.checkoutId)
     return `invoice:${confirmed.checkoutId}:${confirmed.type.toUpperCase()}`;
   return claimedId;

@@ -7,15 +7,18 @@ import { AppError } from '../../../common/errors/app-error';
 import { RateLimit } from '../../../common/rate-limit/rate-limit.decorator';
 import type { PaymentProviderName, WebhookHeaders } from '../providers/payment-provider';
 import { WebhookPayloadError, WebhookRejectedError } from '../providers/provider-errors';
+import { ipLimitKey } from '../../../common/rate-limit/ip-prefix';
 import { WebhookAttemptLimiter } from './webhook-attempt-limiter';
+import { WebhookRejectionsRepository } from './webhook-rejections.repository';
 import { WebhookProcessingError, WebhookProcessor } from './webhook-processor.service';
 import { webhookOutcomes } from './webhook.metrics';
 
 /**
  * Gateway callbacks. No user auth: each delivery is verified against the raw body bytes (never a
  * re-serialised body). 200 `{received: true}` once the event is durably recorded (applied, duplicate, or
- * stored-and-ignored); 401 unverified; 400 unparsable; 503 if we could not record or apply it, so the
- * gateway delivers it again (ADR 0062).
+ * stored-and-ignored); 401 unverified; 400 unparsable; 429 after too many failed verifications from one
+ * source (signed deliveries still pass); 503 if we could not record or apply it, so the gateway
+ * delivers it again (ADR 0062).
  */
 @ApiTags('webhooks')
 @Public()
@@ -25,6 +28,7 @@ export class WebhooksController {
   constructor(
     private readonly processor: WebhookProcessor,
     private readonly limiter: WebhookAttemptLimiter,
+    private readonly rejections: WebhookRejectionsRepository,
   ) {}
 
   @Post('paymongo-webhook')
@@ -41,6 +45,11 @@ export class WebhooksController {
     return this.handle('xendit', req, headers);
   }
 
+  /**
+   * Verify first: a correctly signed delivery is never refused, whatever its source did before. Only
+   * failed verifications are counted (per IP, IPv6 per /64) and, past the limit, answered 429; each is
+   * recorded for admins (hash and size of the body, never the body) until the limit is reached.
+   */
   private async handle(
     provider: PaymentProviderName,
     req: RawBodyRequest<Request>,
@@ -50,22 +59,35 @@ export class WebhooksController {
     if (!this.processor.webhooksConfigured(provider))
       throw AppError.notFound('NOT_FOUND', 'Not found');
     const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-    const wait = await this.limiter.blockedFor(ip);
-    if (wait > 0)
-      throw new AppError(429, 'RATE_LIMITED', 'Too many unverified webhook attempts', undefined, {
-        'Retry-After': String(wait),
-      });
-    const raw = req.rawBody;
-    if (!raw || raw.length === 0) {
-      await this.limiter.recordFailure(ip);
-      throw new WebhookPayloadError('Empty body');
-    }
+    const raw = req.rawBody ?? Buffer.alloc(0);
     try {
+      if (raw.length === 0) throw new WebhookPayloadError('Empty body');
       await this.processor.receive(provider, raw, headers);
     } catch (err) {
       if (err instanceof WebhookRejectedError || err instanceof WebhookPayloadError) {
         webhookOutcomes.inc({ provider, outcome: 'REJECTED' });
-        await this.limiter.recordFailure(ip);
+        const key = ipLimitKey(ip);
+        const wait = await this.limiter.blockedFor(key);
+        await this.limiter.recordFailure(key);
+        if (wait > 0)
+          throw new AppError(
+            429,
+            'RATE_LIMITED',
+            'Too many unverified webhook attempts',
+            undefined,
+            {
+              'Retry-After': String(wait),
+            },
+          );
+        await this.rejections.record({
+          provider,
+          sourceIp: ip,
+          reason:
+            err instanceof WebhookRejectedError
+              ? `signature: ${err.reason}`
+              : `payload: ${err.message}`,
+          body: raw,
+        });
         throw err;
       }
       // Recorded but not applied: the gateway must deliver it again (that copy applies it).

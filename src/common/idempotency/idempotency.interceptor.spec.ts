@@ -1,0 +1,72 @@
+import type { CallHandler, ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { lastValueFrom, of } from 'rxjs';
+import type { AppConfig } from '../../config/app-config';
+import { idempotencyContext } from './idempotency-context';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
+import type { IdempotencyStore } from './idempotency.store';
+
+/**
+ * The branch e2e cannot reach cheaply: the database refuses the key's release (a restart) right after
+ * a failed request. The interceptor must keep trying in the background, so the key is not left
+ * claimed for a whole lease. The store is the database boundary, so it is the part replaced here.
+ */
+describe('IdempotencyInterceptor', () => {
+  function harness(release: jest.Mock) {
+    const store = {
+      begin: jest.fn().mockResolvedValue({ kind: 'proceed', id: '42' }),
+      complete: jest.fn().mockResolvedValue(undefined),
+      release,
+    } as unknown as IdempotencyStore;
+    const cfg = { idempotency: { leaseSeconds: 60 } } as AppConfig;
+    const interceptor = new IdempotencyInterceptor(store, new Reflector(), cfg);
+    const sent: unknown[] = [];
+    const res = {
+      statusCode: 200,
+      send: (body: unknown) => {
+        sent.push(body);
+        return res;
+      },
+      getHeader: () => 'application/json',
+    };
+    const req = {
+      headers: { 'idempotency-key': 'k-1' },
+      method: 'POST',
+      path: '/api/wallet/withdraw',
+      body: { amount: 1 },
+      user: { id: 'u1' },
+    };
+    const ctx = {
+      getHandler: () => () => undefined,
+      switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }),
+    } as unknown as ExecutionContext;
+    return { interceptor, ctx, res, sent };
+  }
+
+  const until = async (cond: () => boolean) => {
+    const deadline = Date.now() + 20_000;
+    while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    return cond();
+  };
+
+  it('should run the handler inside the key context', async () => {
+    const { interceptor, ctx } = harness(jest.fn());
+    const next: CallHandler = { handle: () => of(idempotencyContext.getStore()?.keyId) };
+    expect(await lastValueFrom(interceptor.intercept(ctx, next))).toBe('42');
+  });
+
+  it('should send a 5xx at once and keep retrying the key release until the database takes it', async () => {
+    const release = jest
+      .fn()
+      .mockRejectedValueOnce(new Error('Connection terminated'))
+      .mockRejectedValueOnce(new Error('Connection terminated'))
+      .mockResolvedValue(undefined);
+    const { interceptor, ctx, res, sent } = harness(release);
+    await lastValueFrom(interceptor.intercept(ctx, { handle: () => of(null) }));
+    res.statusCode = 503;
+    res.send('{"code":"SERVICE_UNAVAILABLE"}');
+    expect(await until(() => sent.length === 1)).toBe(true);
+    expect(await until(() => release.mock.calls.length === 3)).toBe(true);
+    expect(release.mock.calls.every(([id]) => id === '42')).toBe(true);
+  });
+});

@@ -1,0 +1,45 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { Roles } from '../../../common/decorators/roles.decorator';
+import { PAYMENT_PROVIDER_NAMES } from '../providers/payment-provider';
+import { WebhookRejectionsRepository } from './webhook-rejections.repository';
+
+/** Provider filter and a keyset page (newest first; `cursor` = id of the last item seen). */
+export class ProviderPageQuery {
+  @ApiPropertyOptional({ enum: PAYMENT_PROVIDER_NAMES })
+  @IsOptional()
+  @IsIn(PAYMENT_PROVIDER_NAMES)
+  provider?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
+  cursor?: string;
+}
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Roles('ADMIN')
+@Controller('api/admin/webhook-rejections')
+export class WebhookRejectionsController {
+  constructor(private readonly rejections: WebhookRejectionsRepository) {}
+
+  @Get()
+  @ApiOperation({
+    summary:
+      'Webhook deliveries refused before storage (failed verification or unparsable): provider, time, source IP, reason, body SHA-256 and size; newest first',
+  })
+  list(@Query() q: ProviderPageQuery) {
+    return this.rejections.list({ ...q, limit: q.limit ?? 20 });
+  }
+}
