@@ -75,6 +75,8 @@ export function productionEnv(extra: Record<string, string>): Record<string, str
     RATE_LIMIT_DISABLED: 'true',
     CRON_DISABLED: 'true',
     JWT_SECRET: secret(),
+    // Production refuses http:// public URLs; nothing here follows this one (requests go to the port).
+    PUBLIC_BASE_URL: 'https://bench.invalid',
     PAYMONGO_SECRET_KEY: `sk_test_${secret()}`,
     PAYMONGO_WEBHOOK_SECRET: `whsk_${secret()}`,
     ...extra,

@@ -45,7 +45,6 @@ async function main(): Promise<void> {
   const app = `http://127.0.0.1:${appPort}`;
   const env = productionEnv({
     PORT: String(appPort),
-    PUBLIC_BASE_URL: app,
     DATABASE_URL: db.url,
     ...(redisUp
       ? { REDIS_URL: 'redis://127.0.0.1:6379/0', REDIS_KEY_PREFIX: `bench:${appPort}:` }

@@ -90,7 +90,6 @@ async function main(): Promise<void> {
   const app = `http://127.0.0.1:${port}`;
   const env = productionEnv({
     PORT: String(port),
-    PUBLIC_BASE_URL: app,
     DATABASE_URL: db.url,
     DB_POOL_MAX: String(POOL),
     ...(redisUp

@@ -1030,8 +1030,12 @@ export interface components {
        * @example 5000
        */
       amount: number;
-      /** @example PHP */
-      currency?: string;
+      /**
+       * @default PHP
+       * @example PHP
+       * @enum {string}
+       */
+      currency: 'PHP';
       /** @example Support ticket #123: duplicate fee refunded */
       reason: string;
     };

@@ -191,6 +191,10 @@ describe('production boot check (weak settings)', () => {
 
   it('should keep webhook tolerance up to 600 s and leave these settings alone outside production', () => {
     expect(problemsOf({ ...STRONG, WEBHOOK_TOLERANCE_SECONDS: '600' })).toEqual([]);
+    // `npm run bench:*` runs the production stack with limits off, under ENVIRONMENT=benchmark only.
+    expect(
+      problemsOf({ ...STRONG, ENVIRONMENT: 'benchmark', RATE_LIMIT_DISABLED: 'true' }),
+    ).toEqual([]);
     const dev = {
       ...STRONG,
       NODE_ENV: 'development',
@@ -237,7 +241,7 @@ describe('exposure switches', () => {
   it('should serve docs outside production and hide them in production unless enabled', () => {
     expect(loadConfig({}).exposure.docsEnabled).toBe(true);
     expect(loadConfig(STRONG).exposure.docsEnabled).toBe(false);
-    expect(loadConfig({ ...STRONG, DOCS_ENABLED: 'true' }).exposure.docsEnabled).toBe(true);
+    expect(loadConfig({ ...STRONG, API_DOCS_ENABLED: 'true' }).exposure.docsEnabled).toBe(true);
   });
 });
 

@@ -323,6 +323,27 @@ describe('Idempotency-Key and admin ledger routes (e2e)', () => {
       }
     });
 
+    it('should refuse adjustments in a currency the platform does not use, posting nothing', async () => {
+      const u = await registerUser(t.url);
+      const body = {
+        account: walletAccount(u.id),
+        direction: 'CREDIT',
+        amount: 700,
+        reason: 'fx correction',
+      };
+      for (const currency of ['USD', 'XAU', 'php']) {
+        const res = await adjust({ ...body, currency }).expect(400);
+        expect(res.body.code).toBe('VALIDATION_FAILED');
+      }
+      expect(await entriesFor(walletAccount(u.id))).toBe(0);
+      const usd = await t.db.query(
+        `SELECT count(*)::int AS n FROM ledger_accounts WHERE currency <> 'PHP'`,
+      );
+      expect(usd).toEqual([{ n: 0 }]);
+      await adjust({ ...body, currency: 'PHP' }).expect(201);
+      expect((await ledger.balance(walletAccount(u.id))).posted).toBe(700);
+    });
+
     it('should audit-log an adjustment, refuse unknown accounts, and reverse an entry once', async () => {
       const u = await registerUser(t.url);
       const res = await adjust({

@@ -14,7 +14,7 @@ const PRODUCTION = {
   PAYMONGO_WEBHOOK_SECRET: 'whsk_Zr8Kp2QmXv5Tn9Lb3Hc7Wd1F',
   METRICS_TOKEN,
 };
-const UNSET = ['XENDIT_API_KEY', 'XENDIT_WEBHOOK_TOKEN', 'DOCS_ENABLED'];
+const UNSET = ['XENDIT_API_KEY', 'XENDIT_WEBHOOK_TOKEN', 'API_DOCS_ENABLED'];
 
 describe('Production exposure (e2e)', () => {
   let migrated: TestApp;

@@ -231,4 +231,33 @@ describe('Rate limits (e2e)', () => {
       await g.close();
     }
   });
+
+  it('should count job payments in the payment budget shared with deposits', async () => {
+    const j = await createTestApp({ env: LIMITED });
+    try {
+      const u = await registerUser(j.url, 'CLIENT');
+      const job = '00000000-0000-4000-8000-000000000001';
+      const pay = (step: string) =>
+        request(j.url)
+          .post(`/api/jobs/${job}/${step}`)
+          .set(bearer(u))
+          .set('Idempotency-Key', `k-${step}-${Math.random()}`)
+          .send({ method: 'WALLET' });
+      const first = await pay('downpayment');
+      expect(first.status).toBe(404);
+      expect(first.headers['x-ratelimit-limit']).toBe('5');
+      for (let i = 0; i < 3; i++) expect((await pay('approve-completion')).status).toBe(404);
+      await request(j.url)
+        .post('/api/wallet/deposit')
+        .set(bearer(u))
+        .set('Idempotency-Key', 'k-deposit-1')
+        .send({ amount: 0 })
+        .expect(400); // the 5th payment-category request of this user
+      const over = await pay('downpayment');
+      expect(over.status).toBe(429);
+      expect(over.body.code).toBe('RATE_LIMITED');
+    } finally {
+      await j.close();
+    }
+  });
 });

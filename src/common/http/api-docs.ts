@@ -95,7 +95,7 @@ export function buildApiDocument(app: INestApplication, version: string): OpenAP
 /** The realtime events' AsyncAPI document, kept at the repository root next to openapi.json. */
 export const ASYNCAPI_FILE = join(__dirname, '..', '..', '..', 'asyncapi.yaml');
 
-/** `/docs` and `/docs-json`, unless turned off (production default; `DOCS_ENABLED`). */
+/** `/docs` and `/docs-json`, unless turned off (production default; `API_DOCS_ENABLED`). */
 export function setupApiDocs(app: NestExpressApplication, cfg: AppConfig): void {
   if (!cfg.exposure.docsEnabled) return;
   // Next to the OpenAPI UI, outside production: where a frontend developer looks for the events.

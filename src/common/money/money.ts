@@ -4,6 +4,9 @@
  * decimal is built from / parsed into its digits.
  */
 
+/** Currencies the platform holds money in; anything else has no wallet, fee or gateway behind it. */
+export const PLATFORM_CURRENCIES = ['PHP'] as const;
+
 /** The contract's ceiling for any money field: 10^11 centavos (₱1,000,000,000.00). */
 export const MAX_AMOUNT_CENTAVOS = 100_000_000_000;
 

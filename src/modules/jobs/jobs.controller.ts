@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
 import { Idempotent } from '../../common/idempotency/idempotent.decorator';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { CancelJobDto, CreateJobDto, ListJobsQueryDto, PayJobDto } from './dto/jobs.dto';
 import { JobPaymentResult, JobPaymentsService } from './job-payments.service';
 import type { TimelineEvent } from './job-events';
@@ -40,6 +41,7 @@ export class JobsController {
   @Post(':id/downpayment')
   @HttpCode(200)
   @Idempotent()
+  @RateLimit('payment')
   @ApiOperation({
     summary: 'Client pays downpayment + fee into escrow (WALLET now, GCASH via checkout)',
   })
@@ -54,6 +56,7 @@ export class JobsController {
   @Post(':id/approve-completion')
   @HttpCode(200)
   @Idempotent()
+  @RateLimit('payment')
   @ApiOperation({
     summary:
       'Client approves the work and pays the remaining half; escrow becomes pending earnings',

@@ -10,7 +10,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { MAX_AMOUNT_CENTAVOS } from '../../../common/money/money';
+import { MAX_AMOUNT_CENTAVOS, PLATFORM_CURRENCIES } from '../../../common/money/money';
 
 export class AdjustmentDto {
   @ApiProperty({ example: 'wallet:6f1c…:available', description: 'Ledger account code' })
@@ -31,9 +31,9 @@ export class AdjustmentDto {
   @Max(MAX_AMOUNT_CENTAVOS)
   amount: number;
 
-  @ApiPropertyOptional({ example: 'PHP' })
+  @ApiPropertyOptional({ enum: PLATFORM_CURRENCIES, example: 'PHP', default: 'PHP' })
   @IsOptional()
-  @Matches(/^[A-Z]{3}$/)
+  @IsIn(PLATFORM_CURRENCIES)
   currency?: string;
 
   @ApiProperty({ example: 'Support ticket #123: duplicate fee refunded' })
