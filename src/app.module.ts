@@ -15,7 +15,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { buildLoggerOptions, LOG_DESTINATION } from './common/logging/logger.options';
 import { MetricsModule } from './common/metrics/metrics.module';
 import { CategoryThrottlerGuard } from './common/rate-limit/category-throttler.guard';
-import { RATE_LIMIT_WINDOW_MS, RATE_LIMITS } from './common/rate-limit/rate-limit.limits';
+import { RATE_LIMIT_WINDOW_MS, rateLimitsFor } from './common/rate-limit/rate-limit.limits';
 import { ResilientThrottlerStorage } from './common/rate-limit/resilient-throttler.storage';
 import { REDIS_CLIENT, RedisClient, RedisModule } from './common/redis/redis.module';
 import type { AppConfig } from './config/app-config';
@@ -66,7 +66,7 @@ import { VerificationModule } from './modules/verification/verification.module';
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG, REDIS_CLIENT],
       useFactory: (cfg: AppConfig, redis: RedisClient) => ({
-        throttlers: Object.entries(RATE_LIMITS).map(([name, limit]) => ({
+        throttlers: Object.entries(rateLimitsFor(cfg.app.localMode)).map(([name, limit]) => ({
           name,
           limit,
           ttl: RATE_LIMIT_WINDOW_MS,

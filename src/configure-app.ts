@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/config.token';
+import { BootQuietLogger } from './common/logging/boot-quiet.logger';
 import { httpMetricsMiddleware } from './common/metrics/http-metrics.middleware';
 import { setupApiDocs } from './common/http/api-docs';
 import { allowedOrigins } from './common/http/allowed-origins';
@@ -21,7 +22,7 @@ import { ShutdownState } from './common/shutdown/shutdown-state';
 /** Everything main.ts and the e2e tests both need, so tests run the app exactly as production does. */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   const cfg = app.get<AppConfig>(APP_CONFIG);
-  app.useLogger(app.get(Logger));
+  app.useLogger(new BootQuietLogger(app.get(Logger)));
   app.set('trust proxy', cfg.app.trustedProxies.length > 0 ? cfg.app.trustedProxies : false);
   app.disable('x-powered-by');
   // Request id, drain tracking, metrics, security headers, cookies and the checks before parsing run

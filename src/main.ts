@@ -5,6 +5,7 @@ import { AppModule } from './app.module';
 import { ConfigError, loadConfig } from './config/app-config';
 import { ensureLocalJwtSecret } from './config/local-jwt-secret';
 import { configureApp, installGracefulShutdown } from './configure-app';
+import { startupBanner } from './common/logging/startup-banner';
 import { startEmbeddedDatabaseIfNeeded } from './database/embedded-database';
 import { installDatabaseSafetyNet } from './common/database/process-safety-net';
 
@@ -22,6 +23,10 @@ async function bootstrap(): Promise<void> {
     throw err;
   }
   installDatabaseSafetyNet();
+  const embedded =
+    !process.env.DATABASE_URL && process.env.NODE_ENV !== 'production'
+      ? `embedded PostgreSQL in ${process.env.EMBEDDED_DB_DIR ?? '.localdb'} (127.0.0.1:${process.env.EMBEDDED_DB_PORT ?? 54329}); set DATABASE_URL for your own`
+      : null;
   const stopEmbeddedDb = await startEmbeddedDatabaseIfNeeded();
   const cfg = loadConfig(process.env);
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
@@ -33,7 +38,7 @@ async function bootstrap(): Promise<void> {
   installGracefulShutdown(app, stopEmbeddedDb);
   await app.listen(cfg.app.port);
   app.getHttpServer().keepAliveTimeout = 65_000;
-  console.log(`iAyos Payments listening on http://localhost:${cfg.app.port} (docs at /docs)`);
+  console.log(startupBanner(cfg, embedded));
 }
 
 bootstrap().catch((err: unknown) => {

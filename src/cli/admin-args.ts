@@ -9,8 +9,8 @@ export interface AdminArgs {
 }
 
 export const ADMIN_CREATE_USAGE =
-  'Usage: npm run admin:create -- --email E --password P [--name N]\n' +
-  '       (or set ADMIN_PASSWORD instead of --password to keep it out of shell history)';
+  'Usage: npm run admin:create -- --email E [--name N]   (asks for the password on a terminal)\n' +
+  '       scripts: ADMIN_PASSWORD=… in the environment, or --password P (npm echoes its command line)';
 
 /**
  * Parses and checks the admin:create arguments. Returns every problem at once; messages never
@@ -19,6 +19,8 @@ export const ADMIN_CREATE_USAGE =
 export function parseAdminArgs(
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
+  /** On a terminal a missing password is asked for afterwards (see `checkAdminPassword`). */
+  canPrompt = false,
 ): { ok: true; args: AdminArgs } | { ok: false; problems: string[] } {
   let values: { email?: string; password?: string; name?: string };
   try {
@@ -42,12 +44,20 @@ export function parseAdminArgs(
   if (!email) problems.push('--email is required');
   else if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
     problems.push(`--email "${email}" is not a valid email address`);
-  if (!password) problems.push('--password is required');
-  else if (password.length < ADMIN_PASSWORD_MIN_LENGTH)
-    problems.push(`--password must be at least ${ADMIN_PASSWORD_MIN_LENGTH} characters`);
-  else if (password.length > 200) problems.push('--password must be at most 200 characters');
+  if (!password) {
+    if (!canPrompt)
+      problems.push('--password (or ADMIN_PASSWORD) is required when not run on a terminal');
+  } else problems.push(...checkAdminPassword(password));
   if (!name || name.length > 120) problems.push('--name must be 1 to 120 characters');
   return problems.length > 0
     ? { ok: false, problems }
     : { ok: true, args: { email, password, name } };
+}
+
+/** Length rules for an admin password; the messages never contain it. */
+export function checkAdminPassword(password: string): string[] {
+  if (password.length < ADMIN_PASSWORD_MIN_LENGTH)
+    return [`--password must be at least ${ADMIN_PASSWORD_MIN_LENGTH} characters`];
+  if (password.length > 200) return ['--password must be at most 200 characters'];
+  return [];
 }

@@ -7,17 +7,29 @@ import { buildTypeOrmOptions } from '../database/typeorm-options';
 import { RefreshToken } from '../modules/auth/refresh-token.entity';
 import { User } from '../modules/users/user.entity';
 import { UsersService } from '../modules/users/users.service';
-import { ADMIN_CREATE_USAGE, parseAdminArgs } from './admin-args';
+import { ADMIN_CREATE_USAGE, checkAdminPassword, parseAdminArgs } from './admin-args';
+import { promptHidden } from './password-prompt';
 
 /**
  * `npm run admin:create -- --email E --password P [--name N]`: the only way to create an ADMIN.
  * Uses the same config, options builder and password hashing as the app. Never prints the password.
  */
 async function main(): Promise<number> {
-  const parsed = parseAdminArgs(process.argv.slice(2));
+  const parsed = parseAdminArgs(process.argv.slice(2), process.env, Boolean(process.stdin.isTTY));
   if (!parsed.ok) {
     console.error(`admin:create: ${parsed.problems.join('; ')}\n${ADMIN_CREATE_USAGE}`);
     return 2;
+  }
+  if (!parsed.args.password) {
+    const password = await promptHidden(`Password for ${parsed.args.email}: `);
+    const problems = checkAdminPassword(password);
+    if (problems.length === 0 && (await promptHidden('Repeat the password: ')) !== password)
+      problems.push('the two passwords differ');
+    if (problems.length > 0) {
+      console.error(`admin:create: ${problems.join('; ')}`);
+      return 2;
+    }
+    parsed.args.password = password;
   }
   loadConfig(process.env); // fail fast on a bad environment before touching any database
   const stopEmbedded = await startEmbeddedDatabaseIfNeeded();

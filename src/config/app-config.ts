@@ -169,6 +169,8 @@ const PLACEHOLDER =
   /^(changeme|change-me|secret|password|dev|test|example|placeholder|dev-only.*|local-.*|xxx+)$/i;
 /** Fill-me-in markers used by .env.example and the k8s Secret example, anywhere in the value. */
 const PLACEHOLDER_MARKER = /replace[_-]?me|change[_-]?me/i;
+/** A frontend dev server on any port of this machine (Vite 5173, Next 3001, …), http only. */
+export const LOCAL_CORS_ORIGINS = [/^http:\/\/localhost(:\d+)?$/, /^http:\/\/127\.0\.0\.1(:\d+)?$/];
 export const SANDBOX_PAYMONGO_SECRET_KEY = 'sk_test_sandbox';
 export const SANDBOX_PAYMONGO_WEBHOOK_SECRET = 'whsk_sandbox_local';
 export const SANDBOX_XENDIT_API_KEY = 'xnd_development_sandbox';
@@ -183,7 +185,12 @@ export interface AppConfig {
     isProduction: boolean;
     publicBaseUrl: string;
     frontendUrl: string;
-    corsOrigins: string[];
+    /** No FRONTEND_URL: checkout return links land on the service's own small result page. */
+    builtInReturnPage: boolean;
+    /** Allowed browser origins; outside production with none configured, any localhost port. */
+    corsOrigins: Array<string | RegExp>;
+    /** Not production and ENVIRONMENT=local (the default): a developer's machine. */
+    localMode: boolean;
     trustedProxies: string[];
     bodyLimit: string;
     shutdownGraceMs: number;
@@ -513,7 +520,12 @@ export function loadConfig(
       isProduction,
       publicBaseUrl,
       frontendUrl: env.FRONTEND_URL ?? publicBaseUrl,
-      corsOrigins: split(env.CORS_ORIGINS),
+      builtInReturnPage: env.FRONTEND_URL === undefined,
+      corsOrigins:
+        env.CORS_ORIGINS === undefined && !isProduction
+          ? LOCAL_CORS_ORIGINS
+          : split(env.CORS_ORIGINS),
+      localMode: !isProduction && env.ENVIRONMENT === 'local',
       trustedProxies: split(env.TRUSTED_PROXIES),
       bodyLimit: env.BODY_LIMIT,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,

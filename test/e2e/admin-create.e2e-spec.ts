@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import request from 'supertest';
 import { bareEnv, distFile, runNode } from '../support/processes';
 import { createTestApp, createTestDatabase, TestApp } from '../support/test-app';
@@ -75,7 +76,9 @@ describe('admin:create (e2e)', () => {
 
     const missing = await runCli([]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('--email is required; --password is required');
+    expect(missing.stderr).toContain(
+      '--email is required; --password (or ADMIN_PASSWORD) is required when not run on a terminal',
+    );
 
     const rows = await t.db.query(`SELECT id FROM users WHERE email = 'new@example.com'`);
     expect(rows).toHaveLength(0);
@@ -92,5 +95,59 @@ describe('admin:create (e2e)', () => {
       .post('/api/auth/login')
       .send({ email: 'second@example.com', password })
       .expect(200);
+  });
+
+  it('should ask for the password on a terminal without echoing it, and refuse a mismatch', async () => {
+    // `script` gives the CLI a real pseudo-terminal; we type only once each prompt is shown (raw mode on).
+    const typeAt = async (email: string, answers: string[]) => {
+      const child = spawn(
+        'script',
+        [
+          '-qec',
+          `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} --email ${email}`,
+          '/dev/null',
+        ],
+        { env: bareEnv({ NODE_ENV: 'test', DATABASE_URL: databaseUrl }) },
+      );
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      const prompts = [`Password for ${email}: `, 'Repeat the password: '];
+      for (const [i, answer] of answers.entries()) {
+        const deadline = Date.now() + 20_000;
+        while (!out.includes(prompts[i]) && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 100));
+        child.stdin.write(`${answer}\r`);
+      }
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return { code, out };
+    };
+
+    const ok = await typeAt('typed@example.com', [password, password]);
+    expect(ok.out).toContain('created ADMIN typed@example.com');
+    expect(ok.out).not.toContain(password);
+    expect(ok.code).toBe(0);
+    await request(t.url)
+      .post('/api/auth/login')
+      .send({ email: 'typed@example.com', password })
+      .expect(200);
+
+    const mismatch = await typeAt('other@example.com', [password, 'something-else-entirely']);
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.out).toContain('the two passwords differ');
+    expect(mismatch.out).not.toContain(password);
+    const rows = await t.db.query(`SELECT 1 FROM users WHERE email = 'other@example.com'`);
+    expect(rows).toHaveLength(0);
+  });
+
+  it('should refuse a missing password when not on a terminal, without touching the database', async () => {
+    const res = await runCli(['--email', 'piped@example.com']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(
+      '--password (or ADMIN_PASSWORD) is required when not run on a terminal',
+    );
   });
 });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -19,6 +21,19 @@ describe('API docs (e2e)', () => {
     doc = (await request(t.url).get('/docs-json').expect(200)).body as OpenApiDoc;
   });
   afterAll(() => t.close());
+
+  it('should serve exactly the committed openapi.json at /docs-json', () => {
+    const committed = JSON.parse(
+      readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8'),
+    ) as OpenApiDoc;
+    expect(doc).toEqual(committed);
+  });
+
+  it('should serve the realtime events (AsyncAPI) next to the docs outside production', async () => {
+    const res = await request(t.url).get('/docs/asyncapi.yaml').expect(200);
+    expect(res.headers['content-type']).toMatch(/application\/yaml/);
+    expect(res.text).toBe(readFileSync(join(__dirname, '..', '..', 'asyncapi.yaml'), 'utf8'));
+  });
 
   it('should serve the UI at /docs', async () => {
     const res = await request(t.url).get('/docs').expect(200);
@@ -80,8 +95,9 @@ describe('API docs (e2e)', () => {
           });
     }
     expect(
-      doc.paths['/health/status'].get.responses['200'].content?.['application/json'].schema,
+      doc.paths['/health/status'].get.responses['200'].content?.['application/json'],
     ).toMatchObject({
+      schema: { type: 'object' },
       example: { status: 'healthy', checks: { cache_stats: { hit_rate: 0.8 } } },
     });
   });

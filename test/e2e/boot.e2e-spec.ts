@@ -197,6 +197,52 @@ describe('Boot: local mode with no environment (e2e)', () => {
     expect(readFileSync(secretFile, 'utf8').trim()).toMatch(/^[A-Za-z0-9_-]{64}$/);
     expect(statSync(secretFile).mode & 0o777).toBe(0o600);
 
+    // Local mode for frontend work: a dev server on another localhost port may call the API…
+    const preflight = await fetch(`${url}/api/auth/login`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(preflight.headers.get('access-control-allow-credentials')).toBe('true');
+    const foreign = await fetch(`${url}/health/live`, {
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    // …sign-in is not locked out after five tries…
+    const logins = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        fetch(`${url}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'local@example.com', password: 'wrong password!' }),
+        }),
+      ),
+    );
+    expect(logins.map((r) => r.status)).toEqual(Array(8).fill(401));
+    expect(logins[0].headers.get('x-ratelimit-limit')).toBe('60');
+    // …and checkout return links land on a page of the service itself.
+    const back = await fetch(`${url}/payments/deposit/abc-123?status=success`);
+    expect(back.status).toBe(200);
+    expect(await back.text()).toContain('data-status="success"');
+
+    // The banner says where to go; route mapping stays at debug; no colour codes in a pipe.
+    const deadline = Date.now() + 30_000;
+    while (!proc.output().stdout.includes('Create admin') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
+    const out = proc.output().stdout + proc.output().stderr;
+    expect(out).toContain(`listening on http://localhost:`);
+    expect(out).toContain('/docs');
+    expect(out).toContain('npm run admin:create -- --email you@example.com');
+    expect(out).toContain('built-in gateway sandbox');
+    expect(out).not.toContain('Mapped {');
+    expect(out).not.toContain('dependencies initialized');
+    expect(out).not.toContain('\u001b[');
+
     const exit = await stop(proc);
     expect(exit).toEqual({ code: 0, signal: null });
     expect(existsSync(pidFile())).toBe(false);

@@ -9,6 +9,7 @@ import { createAdmin } from '../support/admin-helpers';
 import { createJob } from '../support/job-helpers';
 import { fundWallet } from '../support/ledger-helpers';
 import { walletOf } from '../support/payment-helpers';
+import { trustedPayoutAccount } from '../support/payout-helpers';
 import { bareEnv, distFile, startNode, Started, waitForStatus } from '../support/processes';
 import { sandboxAct } from '../support/sandbox-helpers';
 import { createTestApp, freePort, TestApp } from '../support/test-app';
@@ -179,16 +180,11 @@ describe('Crash safety: keyed money requests survive a crash at every point (e2e
     expect(again).toEqual({ ...retried, replayed: true });
   }
 
-  /** A worker with 50,000 in the wallet and a verified payout account; the body withdraws 30,000. */
+  /** A worker with 50,000 in the wallet and a trusted payout account; the body withdraws 30,000. */
   async function withdrawalRequest() {
     const u = await registerUser(t.url, 'WORKER');
     await fundWallet(t, u, 50_000);
-    const pm = await request(t.url)
-      .post('/api/payment-methods')
-      .set(bearer(u))
-      .send({ type: 'MAYA', accountName: 'Juan Cruz', accountNumber: '09171234567' })
-      .expect(201);
-    const paymentMethodId = (pm.body as { paymentMethod: { id: string } }).paymentMethod.id;
+    const paymentMethodId = await trustedPayoutAccount(t, u);
     return { u, body: { amount: 30_000, paymentMethodId } };
   }
 

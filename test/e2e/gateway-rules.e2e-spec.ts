@@ -88,7 +88,10 @@ describe.each<Provider>(['paymongo', 'xendit'])(
       await sandboxControls(t.url, { duplicates: 10 });
       await sandboxAct(t.url, checkoutId, 'pay');
       const methods = await request(t.url).get('/api/payment-methods').set(bearer(u)).expect(200);
-      expect(methods.body).toEqual([expect.objectContaining({ isVerified: true })]);
+      expect(methods.body).toEqual({
+        data: [expect.objectContaining({ isVerified: true })],
+        nextCursor: null,
+      });
       expect((await walletOf(t.url, u)).balance).toBe(gcashMinimum);
       const entries = await t.db.query<Array<{ n: string }>>(
         `SELECT count(*) AS n FROM ledger_entries WHERE entry_id LIKE 'verification:%'
@@ -403,7 +406,8 @@ describe.each<Provider>(['paymongo', 'xendit'])(
         .get('/api/payment-methods/banks')
         .set(bearer(u))
         .expect(200);
-      expect(banks.body).toContainEqual({ code: 'BDO', name: 'BDO Unibank' });
+      expect(banks.body.nextCursor).toBeNull();
+      expect(banks.body.data).toContainEqual({ code: 'BDO', name: 'BDO Unibank' });
     });
 
     if (provider === 'xendit')

@@ -86,7 +86,7 @@ describe('Gateway adapters against the sandbox over HTTP (e2e)', () => {
       .send({
         data: {
           attributes: {
-            line_items: [{ name: 'x', amount: 1000, currency: 'PHP', quantity: 1 }],
+            line_items: [{ name: 'x', amount: 2000, currency: 'PHP', quantity: 1 }],
             payment_method_types: ['gcash'],
             metadata: { n: 1 },
           },
@@ -231,6 +231,7 @@ describe('Gateway adapters against the sandbox over HTTP (e2e)', () => {
       .get('/api/admin/circuit-breakers')
       .set(bearer(admin))
       .expect(200);
+    expect(list.body).toMatchObject({ nextCursor: null });
     const listed = (list.body as { data: Array<{ name: string }> }).data;
     expect(listed.find((b) => b.name === 'xendit')).toMatchObject({
       state: 'open',

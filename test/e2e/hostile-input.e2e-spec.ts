@@ -81,14 +81,12 @@ describe('Hostile input and CSRF (e2e)', () => {
 
     it('should refuse NUL characters in body fields, query params and path ids with 400 VALIDATION_FAILED', async () => {
       const before = await t.db.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM users`);
-      const reg = await request(t.url)
-        .post('/api/auth/register')
-        .send({
-          email: 'nul@example.com',
-          password: 'long enough pw',
-          name: 'a\0b',
-          role: 'CLIENT',
-        });
+      const reg = await request(t.url).post('/api/auth/register').send({
+        email: 'nul@example.com',
+        password: 'long enough pw',
+        name: 'a\0b',
+        role: 'CLIENT',
+      });
       expectError(reg, 400, 'VALIDATION_FAILED');
       expect(reg.body.details).toEqual(['body.name contains a NUL character or invalid Unicode']);
       expect(await t.db.query(`SELECT count(*) AS n FROM users`)).toEqual(before);

@@ -395,7 +395,9 @@ describe('Idempotency-Key and admin ledger routes (e2e)', () => {
         .get('/api/admin/scheduled-jobs')
         .set(bearer(admin))
         .expect(200);
-      const names = (list.body as { name: string; schedule: string }[]).map((j) => j.name);
+      const names = (list.body as { data: { name: string; schedule: string }[] }).data.map(
+        (j) => j.name,
+      );
       expect(names).toEqual(
         expect.arrayContaining([
           'ledger-audit',
@@ -409,6 +411,10 @@ describe('Idempotency-Key and admin ledger routes (e2e)', () => {
         .set(bearer(admin))
         .expect(200);
       expect(audit.body).toMatchObject({ outcome: 'succeeded', counts: { checks: 9, failed: 0 } });
+      // What the ledger-audit alert reads.
+      const metrics = (await request(t.url).get('/metrics').expect(200)).text;
+      expect(metrics).toMatch(/^ledger_audit_failed_checks 0$/m);
+      expect(metrics).toMatch(/^ledger_audit_last_run_timestamp_seconds \d{10}$/m);
       for (const name of ['ledger-expire-holds', 'ledger-seal-chain', 'idempotency-purge']) {
         const r = await request(t.url)
           .post(`/api/admin/scheduled-jobs/${name}/run`)

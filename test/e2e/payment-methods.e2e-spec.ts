@@ -32,9 +32,11 @@ describe('Payment methods and GCash verification (e2e)', () => {
   const add = async (u: TestUser, body: Record<string, unknown>, status = 201) =>
     (await request(t.url).post('/api/payment-methods').set(bearer(u)).send(body).expect(status))
       .body as AddBody;
-  const list = async (u: TestUser) =>
-    (await request(t.url).get('/api/payment-methods').set(bearer(u)).expect(200))
-      .body as AddBody['paymentMethod'][];
+  const list = async (u: TestUser) => {
+    const res = await request(t.url).get('/api/payment-methods').set(bearer(u)).expect(200);
+    expect(res.body).toMatchObject({ nextCursor: null });
+    return (res.body as { data: AddBody['paymentMethod'][] }).data;
+  };
   const gcash = { type: 'GCASH', accountName: 'Juan Dela Cruz', accountNumber: '+63 917 123 4567' };
   const methodRows = async (u: TestUser) =>
     t.db.query<Array<{ id: string; is_verified: boolean }>>(

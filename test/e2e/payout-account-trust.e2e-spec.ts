@@ -53,8 +53,11 @@ describe('Payout account trust (e2e)', () => {
         .expect(201)
     ).body as WithdrawBody;
   const queue = async () =>
-    (await request(t.url).get('/api/admin/withdrawals').set(bearer(admin)).expect(200))
-      .body as Array<{ id: string; payoutState: string | null; providerReference: string | null }>;
+    (
+      (await request(t.url).get('/api/admin/withdrawals').set(bearer(admin)).expect(200)).body as {
+        data: Array<{ id: string; payoutState: string | null; providerReference: string | null }>;
+      }
+    ).data;
   const age = (id: string, hours: number) =>
     t.db.query(
       `UPDATE payment_methods SET created_at = now() - make_interval(hours => $2) WHERE id = $1`,
@@ -84,7 +87,10 @@ describe('Payout account trust (e2e)', () => {
     expect(JSON.stringify(raw.body.request)).toContain('"paymaya"');
     expect(JSON.stringify(raw.body.request)).not.toContain('"gcash"');
     // Unverified: not listed, not usable for a withdrawal.
-    expect((await request(t.url).get('/api/payment-methods').set(bearer(u))).body).toEqual([]);
+    expect((await request(t.url).get('/api/payment-methods').set(bearer(u))).body).toEqual({
+      data: [],
+      nextCursor: null,
+    });
     await fundWallet(t, u, 50_000);
     const refused = await request(t.url)
       .post('/api/wallet/withdraw')

@@ -71,8 +71,11 @@ describe('Scheduled jobs and audit log (e2e)', () => {
       .set(bearer(admin))
       .expect(200);
     const job = (
-      list.body as Array<{ name: string; schedule: string; lastRun: { id: string } | null }>
-    ).find((j) => j.name === 'count-things');
+      list.body as {
+        data: Array<{ name: string; schedule: string; lastRun: { id: string } | null }>;
+        nextCursor: null;
+      }
+    ).data.find((j) => j.name === 'count-things');
     expect(job).toMatchObject({
       name: 'count-things',
       schedule: '0 * * * *',

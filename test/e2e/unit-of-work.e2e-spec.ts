@@ -8,6 +8,7 @@ import {
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
 import { fundWallet } from '../support/ledger-helpers';
 import { startDeposit, walletOf } from '../support/payment-helpers';
+import { trustedPayoutAccount } from '../support/payout-helpers';
 import { sandboxAct, sandboxControls } from '../support/sandbox-helpers';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -131,16 +132,7 @@ describe('Unit of work and failure handling of money routes (e2e)', () => {
   });
 
   describe('Idempotency-Key after a server error', () => {
-    const account = async (u: TestUser) =>
-      (
-        (
-          await request(t.url)
-            .post('/api/payment-methods')
-            .set(bearer(u))
-            .send({ type: 'MAYA', accountName: 'Juan Cruz', accountNumber: '09171234567' })
-            .expect(201)
-        ).body as { paymentMethod: { id: string } }
-      ).paymentMethod.id;
+    const account = (u: TestUser) => trustedPayoutAccount(t, u);
     const withdraw = (u: TestUser, body: object, key: string) =>
       request(t.url)
         .post('/api/wallet/withdraw')

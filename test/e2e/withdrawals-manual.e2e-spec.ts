@@ -53,7 +53,7 @@ describe('Manual payouts: PayMongo with PAYMONGO_PAYOUTS_ENABLED=false (e2e)', (
     ).body as WithdrawBody;
   const queued = async (id: string) => {
     const res = await request(t.url).get('/api/admin/withdrawals').set(bearer(admin)).expect(200);
-    return (res.body as QueueRow[]).find((w) => w.id === id);
+    return (res.body as { data: QueueRow[] }).data.find((w) => w.id === id);
   };
   const txn = async (u: TestUser, id: string) =>
     (await request(t.url).get(`/api/wallet/transactions/${id}`).set(bearer(u)).expect(200))
@@ -160,7 +160,7 @@ describe('Manual payouts: PayMongo with PAYMONGO_PAYOUTS_ENABLED=false (e2e)', (
       .get('/api/admin/withdrawals?status=COMPLETED')
       .set(bearer(admin))
       .expect(200);
-    expect(done.body).toEqual(
+    expect((done.body as { data: unknown[] }).data).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
           id: body.transaction.id,
@@ -251,5 +251,25 @@ describe('Manual payouts: PayMongo with PAYMONGO_PAYOUTS_ENABLED=false (e2e)', (
       .set(bearer(admin))
       .expect(200);
     expect(audit.body.data).toHaveLength(1);
+  });
+
+  it('should page the admin queue oldest first with {data, nextCursor}', async () => {
+    const u = await registerUser(t.url, 'WORKER');
+    await fundWallet(t, u, 90_000);
+    const pm = await account(u);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await withdraw(u, 20_000, pm)).transaction.id);
+    const page = async (query: string) =>
+      (await request(t.url).get(`/api/admin/withdrawals?${query}`).set(bearer(admin)).expect(200))
+        .body as { data: QueueRow[]; nextCursor: string | null };
+    const first = await page('status=PENDING&limit=2');
+    expect(first.data.map((w) => w.id)).toEqual(ids.slice(0, 2));
+    expect(first.nextCursor).toBe(ids[1]);
+    const second = await page(`status=PENDING&limit=2&cursor=${first.nextCursor}`);
+    expect(second).toEqual({ data: [expect.objectContaining({ id: ids[2] })], nextCursor: null });
+    await request(t.url)
+      .get('/api/admin/withdrawals?cursor=not-an-id')
+      .set(bearer(admin))
+      .expect(400);
   });
 });

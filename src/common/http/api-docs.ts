@@ -1,7 +1,12 @@
+import type { INestApplication } from '@nestjs/common';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ApiProperty, ApiPropertyOptional, DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { AppConfig } from '../../config/app-config';
+import { applyOperationDocs } from './openapi/apply-operations';
 
 /** The contract's error body, for the API docs. */
 export class ErrorResponseDto {
@@ -64,26 +69,44 @@ export function addCommonErrorResponses(doc: OpenAPIObject): OpenAPIObject {
   return doc;
 }
 
-/** `/docs` and `/docs-json`, unless turned off (production default; `DOCS_ENABLED`). */
-export function setupApiDocs(app: NestExpressApplication, cfg: AppConfig): void {
-  if (!cfg.exposure.docsEnabled) return;
+/** The document's `info.version`: the API's version, not the build's, so the committed file stays stable. */
+export const API_DOCUMENT_VERSION = '1.0.0';
+
+/** The OpenAPI document of the app (also what `npm run openapi:generate` commits as openapi.json). */
+export function buildApiDocument(app: INestApplication, version: string): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('iAyos Payments')
     .setDescription(
       'Wallets on a double-entry ledger, gateway deposits and webhooks, escrow and payouts. ' +
-        'Money is integer centavos. Errors: `{statusCode, code, message, requestId, details?}`.',
+        'Money is integer centavos. Errors: `{statusCode, code, message, requestId, details?}`. ' +
+        'Every list answers `{data: [...], nextCursor}`. Realtime events: `/docs/asyncapi.yaml`.',
     )
-    .setVersion(cfg.app.version)
+    .setVersion(version)
     .addBearerAuth()
     .addCookieAuth('access')
     .build();
-  SwaggerModule.setup(
-    'docs',
-    app,
-    () =>
-      addCommonErrorResponses(
-        SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponseDto] }),
-      ),
-    { jsonDocumentUrl: 'docs-json' },
+  return addCommonErrorResponses(
+    applyOperationDocs(
+      SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponseDto] }),
+    ),
   );
+}
+
+/** The realtime events' AsyncAPI document, kept at the repository root next to openapi.json. */
+export const ASYNCAPI_FILE = join(__dirname, '..', '..', '..', 'asyncapi.yaml');
+
+/** `/docs` and `/docs-json`, unless turned off (production default; `DOCS_ENABLED`). */
+export function setupApiDocs(app: NestExpressApplication, cfg: AppConfig): void {
+  if (!cfg.exposure.docsEnabled) return;
+  // Next to the OpenAPI UI, outside production: where a frontend developer looks for the events.
+  if (!cfg.app.isProduction && existsSync(ASYNCAPI_FILE)) {
+    const asyncapi = readFileSync(ASYNCAPI_FILE, 'utf8');
+    app.use('/docs/asyncapi.yaml', (req: Request, res: Response, next: NextFunction) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+      res.type('application/yaml').send(asyncapi);
+    });
+  }
+  SwaggerModule.setup('docs', app, () => buildApiDocument(app, API_DOCUMENT_VERSION), {
+    jsonDocumentUrl: 'docs-json',
+  });
 }

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { AppError } from '../errors/app-error';
-import { requestOrigin } from './allowed-origins';
+import { type OriginMatcher, requestOrigin } from './allowed-origins';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 // The auth cookies (src/modules/auth/auth-cookies.ts): common/ must not import a feature module.
@@ -11,7 +11,7 @@ const AUTH_COOKIES = ['access', 'refresh'];
  * our cookies (it carries one and no Authorization header) must come from an allowed origin. A
  * Bearer token cannot be attached cross-site without a CORS preflight, so those requests pass.
  */
-export function cookieOriginCheck(allowed: ReadonlySet<string>) {
+export function cookieOriginCheck(allowed: OriginMatcher) {
   return (req: Request, _res: unknown, next: (err?: unknown) => void): void => {
     if (SAFE_METHODS.has(req.method)) return next();
     if (req.headers.authorization !== undefined) return next();

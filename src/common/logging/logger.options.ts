@@ -88,7 +88,13 @@ export function buildLoggerOptions(cfg: AppConfig, destination?: DestinationStre
     },
     ...(cfg.log.json || destination
       ? {}
-      : { transport: { target: 'pino-pretty', options: { singleLine: true, colorize: true } } }),
+      : {
+          // Colours only on a terminal: redirected to a file, lines stay free of ANSI codes.
+          transport: {
+            target: 'pino-pretty',
+            options: { singleLine: true, colorize: Boolean(process.stdout.isTTY) },
+          },
+        }),
   };
   return {
     pinoHttp: destination ? [options, destination] : options,

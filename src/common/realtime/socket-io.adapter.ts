@@ -8,7 +8,7 @@ export interface SocketIoAdapterOptions {
   redisUrl: string | undefined;
   /** Prefix of the Redis pub/sub channels, so separate deployments (or test runs) never cross. */
   keyPrefix: string;
-  corsOrigins: string[];
+  corsOrigins: Array<string | RegExp>;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
 } from '../../common/decorators/current-user.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
 import { AppError } from '../../common/errors/app-error';
+import { wholeList } from '../../common/http/page';
 import { requestIdOf } from '../../common/http/request-id';
 import { AuditLogService } from '../audit/audit-log.service';
 
@@ -24,7 +25,7 @@ export class CircuitBreakersController {
   @Get()
   @ApiOperation({ summary: 'Every circuit breaker with its state and failure counts' })
   list() {
-    return { data: this.breakers.list().map((b) => b.status()) };
+    return wholeList(this.breakers.list().map((b) => b.status()));
   }
 
   @Post(':name/reset')

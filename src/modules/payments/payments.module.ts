@@ -7,6 +7,7 @@ import { WalletModule } from '../wallet/wallet.module';
 import { CheckoutService } from './checkouts/checkout.service';
 import { CircuitBreakersController } from './circuit-breakers.controller';
 import { DepositController } from './deposits/deposit.controller';
+import { ReturnPageController } from './deposits/return-page.controller';
 import { DepositService } from './deposits/deposit.service';
 import {
   paymentProviderFactory,
@@ -37,6 +38,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
   controllers: [
     CircuitBreakersController,
     DepositController,
+    ReturnPageController,
     WebhooksController,
     WebhookAdminController,
     WebhookRejectionsController,

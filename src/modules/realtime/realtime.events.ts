@@ -1,16 +1,37 @@
-/** Every server → client event and its payload (money in centavos). The contract's Realtime section. */
-export interface RealtimeEvents {
-  'wallet.updated': {
-    balance: number;
-    reserved: number;
-    available: number;
-    pendingEarnings: number;
-  };
-  'transaction.updated': { id: string; type: string; status: string; amount: number };
-  'payment-method.updated': { id: string; isVerified: boolean };
+import { z } from 'zod';
+
+/**
+ * Every server → client event and its payload (money in centavos): the contract's Realtime section.
+ * The schemas are the single source: the TypeScript types below derive from them, and a test checks
+ * `asyncapi.yaml` (served at /docs/asyncapi.yaml outside production) against them.
+ */
+const centavos = z.number().int();
+export const REALTIME_EVENT_SCHEMAS = {
+  'wallet.updated': z.object({
+    balance: centavos,
+    reserved: centavos,
+    available: centavos,
+    pendingEarnings: centavos,
+  }),
+  'transaction.updated': z.object({
+    id: z.string(),
+    type: z.string(),
+    status: z.string(),
+    amount: centavos,
+  }),
+  'payment-method.updated': z.object({ id: z.string(), isVerified: z.boolean() }),
   /** A payout account was added (on any session): lets the owner notice a takeover at once. */
-  'payment-method.added': { id: string; type: string; accountNumber: string; isVerified: boolean };
-}
+  'payment-method.added': z.object({
+    id: z.string(),
+    type: z.string(),
+    accountNumber: z.string(),
+    isVerified: z.boolean(),
+  }),
+};
+
+export type RealtimeEvents = {
+  [E in keyof typeof REALTIME_EVENT_SCHEMAS]: z.infer<(typeof REALTIME_EVENT_SCHEMAS)[E]>;
+};
 
 export type RealtimeEventName = keyof RealtimeEvents;
 

@@ -1,7 +1,7 @@
 import { Inject, Logger } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
-import { allowedOrigins } from '../../common/http/allowed-origins';
+import { allowedOrigins, type OriginMatcher } from '../../common/http/allowed-origins';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
 import { ACCESS_COOKIE } from '../auth/auth-cookies';
@@ -67,7 +67,7 @@ export function handshakeCredential(
 @WebSocketGateway({ path: '/socket.io', serveClient: false })
 export class RealtimeGateway implements OnGatewayInit<AppServer>, OnGatewayConnection<AppSocket> {
   private readonly log = new Logger('Realtime');
-  private readonly origins: ReadonlySet<string>;
+  private readonly origins: OriginMatcher;
 
   constructor(
     private readonly tokens: TokenService,

@@ -9,6 +9,7 @@ import { SandboxRefundsService } from './sandbox-refunds.service';
 import { SandboxStore } from './sandbox.store';
 import { DEFAULT_CONTROLS, SandboxControls } from './sandbox.types';
 import { SandboxWebhookDispatcher } from './sandbox-webhook.dispatcher';
+import { wholeList } from '../../common/http/page';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -139,9 +140,9 @@ export class SandboxControlController {
   @Get('deliveries')
   deliveries(@Query('eventType') eventType: string | undefined, @Res() res: Response): void {
     if (!this.gw.enabled) return sendDisabled(res);
-    res.json({
-      data: this.store.deliveries.filter((d) => !eventType || d.eventType === eventType),
-    });
+    res.json(
+      wholeList(this.store.deliveries.filter((d) => !eventType || d.eventType === eventType)),
+    );
   }
 
   /** Sends held webhooks: `{order: "fifo" | "reverse"}`. */

@@ -6,6 +6,7 @@ import {
   CurrentUser,
 } from '../../common/decorators/current-user.decorator';
 import { Roles } from '../../common/decorators/roles.decorator';
+import { wholeList } from '../../common/http/page';
 import { requestIdOf } from '../../common/http/request-id';
 import { AuditLogService } from '../audit/audit-log.service';
 import { ScheduledJobsService } from './scheduled-jobs.service';
@@ -22,8 +23,8 @@ export class ScheduledJobsController {
 
   @Get()
   @ApiOperation({ summary: 'Scheduled jobs with their schedule and last run' })
-  list() {
-    return this.jobs.list();
+  async list() {
+    return wholeList(await this.jobs.list());
   }
 
   @Post(':name/run')

@@ -5,6 +5,7 @@ import {
   AuthUser,
   CurrentUser,
 } from '../../common/decorators/current-user.decorator';
+import { Page, wholeList } from '../../common/http/page';
 import { requestIdOf } from '../../common/http/request-id';
 import { Idempotent } from '../../common/idempotency/idempotent.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
@@ -21,8 +22,8 @@ export class PaymentMethodsController {
 
   @Get()
   @ApiOperation({ summary: 'Your verified payout accounts, primary first' })
-  list(@CurrentUser() user: AuthUser): Promise<PaymentMethodResponse[]> {
-    return this.verification.list(user.id);
+  async list(@CurrentUser() user: AuthUser): Promise<Page<PaymentMethodResponse>> {
+    return wholeList(await this.verification.list(user.id));
   }
 
   @Get('banks')
@@ -30,8 +31,8 @@ export class PaymentMethodsController {
     summary:
       'The bank directory: our bankCode for BANK accounts, mapped to each gateway identifier',
   })
-  banks(): Array<{ code: string; name: string }> {
-    return BANK_DIRECTORY.map((b) => ({ code: b.code, name: b.name }));
+  banks(): Page<{ code: string; name: string }> {
+    return wholeList(BANK_DIRECTORY.map((b) => ({ code: b.code, name: b.name })));
   }
 
   @Post()

@@ -60,4 +60,9 @@ export class ListWithdrawalsQuery {
   @Min(1)
   @Max(100)
   limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsUUID()
+  cursor?: string;
 }

@@ -44,7 +44,7 @@ export class AdminWithdrawalsController {
   @Get()
   @ApiOperation({ summary: 'Withdrawals queue (PENDING by default), oldest first' })
   list(@Query() q: ListWithdrawalsQuery) {
-    return this.withdrawals.list(q.status ?? 'PENDING', q.limit ?? 50);
+    return this.withdrawals.list(q.status ?? 'PENDING', q.limit ?? 50, q.cursor);
   }
 
   @Post(':id/approve')

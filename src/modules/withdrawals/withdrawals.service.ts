@@ -5,6 +5,7 @@ import { CircuitBreakerRegistry } from '../../common/circuit-breaker/circuit-bre
 import { crashPoint } from '../../common/crash/crash-points';
 import { UnitOfWork } from '../../common/database/unit-of-work';
 import { AppError } from '../../common/errors/app-error';
+import { pageOf } from '../../common/http/page';
 import { formatPesos } from '../../common/money/money';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
@@ -249,8 +250,8 @@ export class WithdrawalsService implements OnModuleInit {
     return counts;
   }
 
-  /** Admin queue: withdrawals by status, oldest first (FIFO settlement). */
-  async list(status: 'PENDING' | 'COMPLETED' | 'FAILED', limit: number) {
+  /** Admin queue: withdrawals by status, oldest first (FIFO settlement); `cursor` is the last id seen. */
+  async list(status: 'PENDING' | 'COMPLETED' | 'FAILED', limit: number, cursor?: string) {
     const rows = await this.ds.query<
       Array<{
         id: string;
@@ -267,26 +268,33 @@ export class WithdrawalsService implements OnModuleInit {
       }>
     >(
       `SELECT t.*, u.email FROM transactions t JOIN users u ON u.id = t.user_id
-       WHERE t.type = 'WITHDRAWAL' AND t.status = $1 ORDER BY t.created_at, t.id LIMIT $2`,
-      [status, limit],
+       WHERE t.type = 'WITHDRAWAL' AND t.status = $1
+         AND ($3::uuid IS NULL OR (t.created_at, t.id) > (SELECT created_at, id FROM transactions WHERE id = $3))
+       ORDER BY t.created_at, t.id LIMIT $2`,
+      [status, limit + 1, cursor ?? null],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      userId: r.user_id,
-      userEmail: r.email,
-      amount: Number(r.amount),
-      currency: 'PHP',
-      status: r.status,
-      provider: r.provider,
-      providerReference: r.provider_reference,
-      paymentMethodId: r.payment_method_id,
-      destination: r.metadata.destination ?? null,
-      payoutState: r.metadata.payoutState ?? null,
-      rail: r.metadata.rail ?? null,
-      adminReference: r.metadata.adminReference ?? null,
-      createdAt: r.created_at.toISOString(),
-      completedAt: r.completed_at ? r.completed_at.toISOString() : null,
-    }));
+    return pageOf(
+      rows,
+      limit,
+      (r) => ({
+        id: r.id,
+        userId: r.user_id,
+        userEmail: r.email,
+        amount: Number(r.amount),
+        currency: 'PHP',
+        status: r.status,
+        provider: r.provider,
+        providerReference: r.provider_reference,
+        paymentMethodId: r.payment_method_id,
+        destination: r.metadata.destination ?? null,
+        payoutState: r.metadata.payoutState ?? null,
+        rail: r.metadata.rail ?? null,
+        adminReference: r.metadata.adminReference ?? null,
+        createdAt: r.created_at.toISOString(),
+        completedAt: r.completed_at ? r.completed_at.toISOString() : null,
+      }),
+      (r) => r.id,
+    );
   }
 
   /**

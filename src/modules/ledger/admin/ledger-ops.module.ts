@@ -8,6 +8,7 @@ import { LedgerChainService } from '../ledger-chain.service';
 import { LedgerModule } from '../ledger.module';
 import { LedgerService } from '../ledger.service';
 import { LedgerAdminController } from './ledger-admin.controller';
+import { ledgerAuditFailedChecks, ledgerAuditLastRun } from './ledger-audit.metrics';
 import { LedgerAdminService } from './ledger-admin.service';
 
 /** Admin routes and the ledger's scheduled jobs (audit, hold expiry, hash-chain sealing). */
@@ -34,6 +35,8 @@ export class LedgerOpsModule implements OnModuleInit {
       handler: async () => {
         const report = await this.audit.run();
         const failed = report.checks.filter((c) => !c.pass);
+        ledgerAuditFailedChecks.set(failed.length);
+        ledgerAuditLastRun.set(Math.floor(Date.now() / 1000));
         if (failed.length > 0) {
           this.logger.error({ failed }, 'Ledger audit failed');
           Sentry.captureMessage('Ledger audit failed', {

@@ -359,7 +359,7 @@ export function toSettlement(e: NormalisedWebhookEvent): SettlementEvent | null 
 /**
  * The dedupe key of a Xendit callback, from what the re-fetch confirmed rather than from what the
  * callback claims (its token is static, so a callback may be forged): `invoice:<id>:PAID|EXPIRED|FAILED`
- * or `payout.succeeded|payout.failed:<id>`. A callback Xendit did not confirm is kept under its claimed
+ * or `payout.succeeded|payout.failed|payout.reversed:<id>`. A callback Xendit did not confirm is kept under its claimed
  * id plus `:unconfirmed`, so it is recorded once but never makes the genuine event a duplicate.
  */
 export function xenditDedupeId(
@@ -368,8 +368,15 @@ export function xenditDedupeId(
   unconfirmed: string | null,
 ): string {
   if (unconfirmed || !confirmed) return unconfirmed ? `${claimedId}:unconfirmed` : claimedId;
-  if (confirmed.payoutId)
-    return `${confirmed.type === 'payout_succeeded' ? 'payout.succeeded' : 'payout.failed'}:${confirmed.payoutId}`;
+  if (confirmed.payoutId) {
+    const outcome =
+      confirmed.type === 'payout_succeeded'
+        ? 'payout.succeeded'
+        : confirmed.type === 'payout_reversed'
+          ? 'payout.reversed'
+          : 'payout.failed';
+    return `${outcome}:${confirmed.payoutId}`;
+  }
   if (confirmed.checkoutId)
     return `invoice:${confirmed.checkoutId}:${confirmed.type.toUpperCase()}`;
   return claimedId;

@@ -30,6 +30,10 @@ describe('xenditDedupeId', () => {
     expect(
       xenditDedupeId('payout.reversed:po1', { ...payout, type: 'payout_succeeded' }, null),
     ).toBe('payout.succeeded:po1');
+    // A reversal after success is its own event: it must not collide with the success or a failure.
+    expect(
+      xenditDedupeId('payout.reversed:po1', { ...payout, type: 'payout_reversed' }, null),
+    ).toBe('payout.reversed:po1');
   });
 
   it('should keep an unconfirmed callback apart from the genuine event id', () => {

@@ -1,0 +1,29 @@
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../../../common/decorators/public.decorator';
+import { AppError } from '../../../common/errors/app-error';
+import type { AppConfig } from '../../../config/app-config';
+import { APP_CONFIG } from '../../../config/config.token';
+import { returnPage } from './return-page';
+
+/** The checkout return links' target when no FRONTEND_URL is set (see checkout-urls.ts). */
+@ApiExcludeController()
+@Public()
+@Controller('payments')
+export class ReturnPageController {
+  constructor(@Inject(APP_CONFIG) private readonly cfg: AppConfig) {}
+
+  @Get(':kind/:id')
+  show(
+    @Param('kind') kind: string,
+    @Param('id') id: string,
+    @Query('status') status: string | undefined,
+    @Res() res: Response,
+  ): void {
+    if (!this.cfg.app.builtInReturnPage)
+      throw AppError.notFound('NOT_FOUND', 'Cannot GET /payments/' + kind);
+    res.type('html').setHeader('Cache-Control', 'no-store').status(200);
+    res.send(returnPage(kind, id, status));
+  }
+}
