@@ -43,6 +43,13 @@ const STATUS_SHAPE = {
       { name: 'paymongo', state: 'closed', failure_count: 0 },
       { name: 'xendit', state: 'closed', failure_count: 0 },
     ],
+    // Where new checkouts go (ADR 0086): the primary, failover off by default.
+    gateway_routing: {
+      primary: 'paymongo',
+      failover_enabled: false,
+      current: 'paymongo',
+      failed_over: false,
+    },
   },
   version: expect.any(String),
   uptime_s: expect.any(Number),
