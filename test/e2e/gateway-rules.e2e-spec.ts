@@ -301,12 +301,17 @@ describe.each<Provider>(['paymongo', 'xendit'])(
   'Payouts under the gateway rules via %s (e2e)',
   (provider) => {
     let t: TestApp;
+    let admin: { accessToken: string; id: string };
     beforeAll(async () => {
-      t = await createTestApp({ env: { PAYMENT_PROVIDER: provider } });
+      t = await createTestApp({
+        env: { PAYMENT_PROVIDER: provider, PAYOUT_ACCOUNT_COOLDOWN_HOURS: '0' },
+      });
+      admin = await createAdmin(t);
     });
     afterAll(async () => {
       await t.close();
       delete process.env.PAYMENT_PROVIDER;
+      delete process.env.PAYOUT_ACCOUNT_COOLDOWN_HOURS;
     });
     beforeEach(async () => {
       await request(t.url).post('/sandbox/_control/reset').expect(200);
@@ -323,8 +328,22 @@ describe.each<Provider>(['paymongo', 'xendit'])(
       await sandboxAct(t.url, r.body.verification.checkoutId as string, 'pay');
       return r.body.paymentMethod.id as string;
     };
-    const withdraw = (u: TestUser, amount: number, paymentMethodId: string) =>
-      request(t.url).post('/api/wallet/withdraw').set(bearer(u)).send({ amount, paymentMethodId });
+    /** Withdraws; a first bank payout is held for an admin, who releases it to the gateway. */
+    const withdraw = async (u: TestUser, amount: number, paymentMethodId: string) => {
+      const r = await request(t.url)
+        .post('/api/wallet/withdraw')
+        .set(bearer(u))
+        .send({ amount, paymentMethodId })
+        .expect(201);
+      const id = r.body.transaction.id as string;
+      if (r.body.payout === 'review')
+        await request(t.url)
+          .post(`/api/admin/withdrawals/${id}/approve`)
+          .set(bearer(admin))
+          .send({ reference: 'first bank payout checked' })
+          .expect(200);
+      return id;
+    };
     const settled = async (u: TestUser, id: string) => {
       let status = 'PENDING';
       await eventually(
@@ -352,8 +371,8 @@ describe.each<Provider>(['paymongo', 'xendit'])(
       await fundWallet(t, u, 100_000);
       const gcash = await addGcash(u);
       const bank = await addBank(u);
-      const a = (await withdraw(u, 20_000, gcash).expect(201)).body.transaction.id as string;
-      const b = (await withdraw(u, 30_000, bank).expect(201)).body.transaction.id as string;
+      const a = await withdraw(u, 20_000, gcash);
+      const b = await withdraw(u, 30_000, bank);
       expect(await settled(u, a)).toBe('COMPLETED');
       expect(await settled(u, b)).toBe('COMPLETED');
       const pa = await sandboxPayout(a);
@@ -379,7 +398,7 @@ describe.each<Provider>(['paymongo', 'xendit'])(
       const u = await registerUser(t.url, 'WORKER');
       await fundWallet(t, u, 6_000_000);
       const bank = await addBank(u, 'BPI');
-      const id = (await withdraw(u, 5_000_001, bank).expect(201)).body.transaction.id as string;
+      const id = await withdraw(u, 5_000_001, bank);
       expect(await settled(u, id)).toBe('COMPLETED');
       const p = await sandboxPayout(id);
       expect(p.rail).toBe('pesonet');
@@ -415,7 +434,7 @@ describe.each<Provider>(['paymongo', 'xendit'])(
         const u = await registerUser(t.url, 'WORKER');
         await fundWallet(t, u, 50_000);
         const bank = await addBank(u);
-        const id = (await withdraw(u, 20_000, bank).expect(201)).body.transaction.id as string;
+        const id = await withdraw(u, 20_000, bank);
         expect(await settled(u, id)).toBe('COMPLETED');
         expect((await walletOf(t.url, u)).balance).toBe(30_000);
         const [row] = await t.db.query<Array<{ provider_reference: string }>>(
