@@ -193,8 +193,8 @@ describe('Gateway failover of new checkouts, PayMongo primary (e2e)', () => {
     await sandboxAct(t.url, body.verification.checkoutId, 'pay');
     // The list holds verified accounts only.
     const list = (await request(t.url).get('/api/payment-methods').set(bearer(u)).expect(200))
-      .body as Array<{ id: string }>;
-    expect(list.map((m) => m.id)).toEqual([body.paymentMethod.id]);
+      .body as { data: Array<{ id: string }> };
+    expect(list.data.map((m) => m.id)).toEqual([body.paymentMethod.id]);
   });
 
   it('should fail a GCash downpayment over to Xendit and fund escrow when it is paid', async () => {
