@@ -5,6 +5,15 @@ import {
   isReleasedRunnerError,
 } from './connection-errors';
 
+interface ClientLike {
+  on(event: 'error', listener: (err: unknown) => void): unknown;
+}
+/** The pg pool's surface used here (`_clients` holds the connections opened before we listened). */
+export interface PoolLike {
+  on(event: 'connect', listener: (client: ClientLike) => void): unknown;
+  _clients?: ClientLike[];
+}
+
 /** Seconds a client is asked to wait (Retry-After) while the database is unreachable. */
 export const DATABASE_RETRY_AFTER_S = 5;
 const PROBE_EVERY_MS = 1_000;
@@ -84,6 +93,21 @@ export class DatabaseOutage implements OnApplicationShutdown {
       `PostgreSQL ${what} an idle pooled connection (${databaseErrorCode(err)}); ${this.idleDropped} dropped since the last note, replaced on next use`,
     );
     this.idleDropped = 0;
+  }
+
+  /**
+   * Listens on every pooled connection, idle or checked out. A restart errors the connection a
+   * transaction holds; TypeORM then releases its runner, so that transaction's next statement (or its
+   * COMMIT) fails with a released-runner error instead of the connection error. Noting the loss here,
+   * before TypeORM's own listener runs, lets that error be recognised as the outage (503, not 500).
+   */
+  watchPool(pool: PoolLike): void {
+    const watch = (client: ClientLike) =>
+      client.on('error', (err: unknown) => {
+        if (isDatabaseUnavailable(err)) this.lastLoss = Date.now();
+      });
+    for (const client of pool._clients ?? []) watch(client);
+    pool.on('connect', watch);
   }
 
   onApplicationShutdown(): void {

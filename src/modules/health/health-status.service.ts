@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../../config/config.token';
 import { REDIS_CLIENT, RedisClient } from '../../common/redis/redis.module';
 import { ShutdownState } from '../../common/shutdown/shutdown-state';
 import { HealthRegistry } from '../../common/health/health-registry';
-import { DatabaseOutage } from '../../common/database/database-outage';
+import { DatabaseOutage, type PoolLike } from '../../common/database/database-outage';
 
 const startedAt = Date.now();
 
@@ -50,6 +50,7 @@ export class HealthStatusService implements OnModuleInit {
   onModuleInit(): void {
     // While an outage is on, DatabaseOutage probes with this until the database answers again.
     this.outage.setProbe(() => this.ds.query('SELECT 1'));
+    this.outage.watchPool((this.ds.driver as unknown as { master: PoolLike }).master);
   }
 
   /** Readiness: the database answers (money requests can be served). */
