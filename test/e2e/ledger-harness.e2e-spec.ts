@@ -3,6 +3,7 @@ import { LedgerAuditService } from '../../src/modules/ledger/ledger-audit.servic
 import { LedgerChainService } from '../../src/modules/ledger/ledger-chain.service';
 import {
   createNamedDatabase,
+  dropNamedDatabase,
   httpJson,
   JsonResponse,
   manySocketsAgent,
@@ -405,8 +406,12 @@ describe('Ledger test harness guard rails (e2e)', () => {
 
   it('should refuse to start with LEDGER_TEST_API=1 on a database not named test*/scratch*', async () => {
     const url = await createNamedDatabase('ledger_prodlike');
-    await expect(
-      createTestApp({ databaseUrl: url, env: { LEDGER_TEST_API: '1' } }),
-    ).rejects.toThrow(/scratch database/);
+    try {
+      await expect(
+        createTestApp({ databaseUrl: url, env: { LEDGER_TEST_API: '1' } }),
+      ).rejects.toThrow(/scratch database/);
+    } finally {
+      await dropNamedDatabase(url);
+    }
   });
 });

@@ -93,3 +93,16 @@ export async function createNamedDatabase(prefix: string): Promise<string> {
   url.pathname = `/${name}`;
   return url.toString();
 }
+
+/** Drops a database made by `createNamedDatabase` (its name is outside the run's teardown pattern). */
+export async function dropNamedDatabase(url: string): Promise<void> {
+  const admin = process.env.TEST_DATABASE_ADMIN_URL;
+  if (!admin) throw new Error('TEST_DATABASE_ADMIN_URL is not set');
+  const client = new Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
