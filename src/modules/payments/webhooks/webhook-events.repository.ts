@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppError } from '../../../common/errors/app-error';
 import type { PaymentProviderName } from '../providers/payment-provider';
+import { newestFirstPage, UUID } from './newest-first-page';
 
 export type WebhookEventStatus =
   'PROCESSED' | 'NO_OP' | 'IGNORED' | 'FLAGGED' | 'UNCONFIRMED' | 'ERROR';
@@ -76,8 +76,6 @@ export interface StoredWebhookEvent extends WebhookEventView {
   normalised: unknown;
   payload: unknown;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** SQL for `webhook_events`; the (provider, event_id) unique constraint is the dedupe. */
 @Injectable()
@@ -174,33 +172,12 @@ export class WebhookEventsRepository {
     limit: number;
     cursor?: string;
   }): Promise<{ data: WebhookEventView[]; nextCursor: string | null }> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, v: unknown) => {
-      params.push(v);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (q.provider) add('provider = ?', q.provider);
-    if (q.status) add('status = ?', q.status);
-    if (q.transactionId) add('transaction_id = ?', q.transactionId);
-    if (q.cursor) {
-      if (!UUID.test(q.cursor)) throw AppError.badRequest('INVALID_CURSOR', 'cursor is not valid');
-      params.push(q.cursor);
-      where.push(
-        `(received_at, id) < (SELECT received_at, id FROM webhook_events WHERE id = $${params.length})`,
-      );
-    }
-    params.push(q.limit + 1);
-    const rows = await this.ds.query<Row[]>(
-      `SELECT * FROM webhook_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY received_at DESC, id DESC LIMIT $${params.length}`,
-      params,
-    );
-    const page = rows.slice(0, q.limit);
-    return {
-      data: page.map(toView),
-      nextCursor: rows.length > q.limit ? page[page.length - 1].id : null,
-    };
+    const filters: Array<[string, unknown]> = [];
+    if (q.provider) filters.push(['provider', q.provider]);
+    if (q.status) filters.push(['status', q.status]);
+    if (q.transactionId) filters.push(['transaction_id', q.transactionId]);
+    const { rows, nextCursor } = await newestFirstPage<Row>(this.ds, 'webhook_events', filters, q);
+    return { data: rows.map(toView), nextCursor };
   }
 }
 

@@ -1,10 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AppError } from '../../../common/errors/app-error';
 import type { PaymentProviderName } from '../providers/payment-provider';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { newestFirstPage } from './newest-first-page';
 
 export interface WebhookRejectionView {
   id: string;
@@ -67,28 +65,14 @@ export class WebhookRejectionsRepository {
     limit: number;
     cursor?: string;
   }): Promise<{ data: WebhookRejectionView[]; nextCursor: string | null }> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (q.provider) {
-      params.push(q.provider);
-      where.push(`provider = $${params.length}`);
-    }
-    if (q.cursor) {
-      if (!UUID.test(q.cursor)) throw AppError.badRequest('INVALID_CURSOR', 'cursor is not valid');
-      params.push(q.cursor);
-      where.push(
-        `(received_at, id) < (SELECT received_at, id FROM webhook_rejections WHERE id = $${params.length})`,
-      );
-    }
-    params.push(q.limit + 1);
-    const rows = await this.ds.query<Row[]>(
-      `SELECT * FROM webhook_rejections ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY received_at DESC, id DESC LIMIT $${params.length}`,
-      params,
+    const { rows, nextCursor } = await newestFirstPage<Row>(
+      this.ds,
+      'webhook_rejections',
+      q.provider ? [['provider', q.provider]] : [],
+      q,
     );
-    const page = rows.slice(0, q.limit);
     return {
-      data: page.map((r) => ({
+      data: rows.map((r) => ({
         id: r.id,
         provider: r.provider,
         receivedAt: r.received_at.toISOString(),
@@ -97,7 +81,7 @@ export class WebhookRejectionsRepository {
         bodySha256: r.body_sha256,
         bodyBytes: r.body_bytes,
       })),
-      nextCursor: rows.length > q.limit ? page[page.length - 1].id : null,
+      nextCursor,
     };
   }
 }

@@ -1,0 +1,37 @@
+import type { DataSource } from 'typeorm';
+import { AppError } from '../../../common/errors/app-error';
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * One page of a webhook table, newest first by (received_at, id); the cursor is the id of the last
+ * row of the previous page. `filters` are `column = value` equalities (columns are ours, never input).
+ */
+export async function newestFirstPage<R extends { id: string }>(
+  ds: DataSource,
+  table: 'webhook_events' | 'webhook_rejections',
+  filters: Array<[column: string, value: unknown]>,
+  q: { limit: number; cursor?: string },
+): Promise<{ rows: R[]; nextCursor: string | null }> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  for (const [column, value] of filters) {
+    params.push(value);
+    where.push(`${column} = $${params.length}`);
+  }
+  if (q.cursor) {
+    if (!UUID.test(q.cursor)) throw AppError.badRequest('INVALID_CURSOR', 'cursor is not valid');
+    params.push(q.cursor);
+    where.push(
+      `(received_at, id) < (SELECT received_at, id FROM ${table} WHERE id = $${params.length})`,
+    );
+  }
+  params.push(q.limit + 1);
+  const rows = await ds.query<R[]>(
+    `SELECT * FROM ${table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY received_at DESC, id DESC LIMIT $${params.length}`,
+    params,
+  );
+  const page = rows.slice(0, q.limit);
+  return { rows: page, nextCursor: rows.length > q.limit ? page[page.length - 1].id : null };
+}
