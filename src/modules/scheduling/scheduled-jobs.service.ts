@@ -9,6 +9,7 @@ import { APP_CONFIG } from '../../config/config.token';
 import { AppError } from '../../common/errors/app-error';
 import { withAdvisoryLock } from '../../common/locks/advisory-lock';
 import { isDatabaseUnavailable } from '../../common/database/connection-errors';
+import { JobPartialFailure } from './job-partial-failure';
 import { jobRunDuration, jobRunsTotal } from './scheduled-job.metrics';
 import type {
   JobCounts,
@@ -121,7 +122,11 @@ export class ScheduledJobsService {
     } catch (err) {
       outcome = 'failed';
       error = err instanceof Error ? err.message : String(err);
-      if (isDatabaseUnavailable(err)) {
+      if (err instanceof JobPartialFailure) {
+        // Part of the work was done: keep its counts on the failed run.
+        counts = err.counts;
+        this.logger.error(`Job ${def.name} failed: ${error} (${JSON.stringify(counts)})`);
+      } else if (isDatabaseUnavailable(err)) {
         this.logger.warn(`Job ${def.name} failed: the database is unreachable (${error})`);
       } else {
         this.logger.error(`Job ${def.name} failed: ${error}`);

@@ -6,6 +6,7 @@ import { ScheduledJobsService } from '../scheduling/scheduled-jobs.service';
 import { SchedulingModule } from '../scheduling/scheduling.module';
 import { WalletModule } from '../wallet/wallet.module';
 import { AdminWithdrawalsController, WithdrawalsController } from './withdrawals.controller';
+import { payoutPollOutcome } from './payout-poll-outcome';
 import { WithdrawalQueue } from './withdrawal-queue';
 import { WithdrawalsService } from './withdrawals.service';
 
@@ -28,7 +29,8 @@ export class WithdrawalsModule implements OnModuleInit {
       name: 'withdrawal-payouts-poll',
       schedule: '*/2 * * * *',
       description: 'Ask the gateway about pending payouts and settle or return them (each once)',
-      handler: async () => ({ ...(await this.withdrawals.pollPayouts()) }),
+      // A lookup that errored fails the run (with its counts): it is not a success.
+      handler: async () => ({ ...payoutPollOutcome(await this.withdrawals.pollPayouts()) }),
     });
     this.scheduled.register({
       name: 'withdrawals-awaiting-admin',
