@@ -9,7 +9,7 @@ import { startDeposit, transactionOf, walletOf } from '../support/payment-helper
 import { createAdmin, sandboxAct, sandboxControls } from '../support/sandbox-helpers';
 import { createTestApp, TestApp } from '../support/test-app';
 import { signPaymongoWebhook } from '../../src/modules/payments/providers/webhook-signatures';
-import { SandboxStore } from '../../src/modules/sandbox/sandbox.store';
+import { SandboxRecords } from '../../src/modules/sandbox/sandbox-records';
 
 type Provider = 'paymongo' | 'xendit';
 
@@ -103,8 +103,8 @@ describe.each<Provider>(['paymongo', 'xendit'])(
 
     it('should refuse a deposit below the minimum with 400 naming it, with no gateway call and no PENDING left', async () => {
       const u = await registerUser(t.url, 'CLIENT');
-      const store = t.app.get(SandboxStore);
-      const before = store.checkouts.size;
+      const store = t.app.get(SandboxRecords);
+      const before = await store.countCheckouts();
       const r = await request(t.url)
         .post('/api/wallet/deposit')
         .set(bearer(u))
@@ -113,7 +113,7 @@ describe.each<Provider>(['paymongo', 'xendit'])(
       // Cards (₱20.00) are offered on both accounts, so ₱20.00 is the floor of the checkout.
       expect(r.body.code).toBe('AMOUNT_BELOW_MINIMUM');
       expect(r.body.message).toContain('2000 centavos (₱20.00)');
-      expect(store.checkouts.size).toBe(before);
+      expect(await store.countCheckouts()).toBe(before);
       const txns = await request(t.url).get('/api/wallet/transactions').set(bearer(u)).expect(200);
       expect(txns.body.data).toEqual([]);
     });

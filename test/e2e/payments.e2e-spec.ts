@@ -4,7 +4,7 @@ import { DepositBody, startDeposit, transactionOf, walletOf } from '../support/p
 import { createAdmin, sandboxAct, sandboxControls } from '../support/sandbox-helpers';
 import { connectSocket, nextEvent } from '../support/socket-helpers';
 import { createTestApp, TestApp } from '../support/test-app';
-import { SandboxStore } from '../../src/modules/sandbox/sandbox.store';
+import { SandboxRecords } from '../../src/modules/sandbox/sandbox-records';
 import { signPaymongoWebhook } from '../../src/modules/payments/providers/webhook-signatures';
 
 type Provider = 'paymongo' | 'xendit';
@@ -330,8 +330,8 @@ describe.each<Provider>(['paymongo', 'xendit'])(
 
     it('should refuse a deposit below the gateway minimum with 400 naming it, before any gateway call', async () => {
       const u = await newUser();
-      const store = t.app.get(SandboxStore);
-      const before = store.checkouts.size;
+      const store = t.app.get(SandboxRecords);
+      const before = await store.countCheckouts();
       const r = await request(t.url)
         .post('/api/wallet/deposit')
         .set(bearer(u))
@@ -344,7 +344,7 @@ describe.each<Provider>(['paymongo', 'xendit'])(
       const txns = await request(t.url).get('/api/wallet/transactions').set(bearer(u)).expect(200);
       expect(txns.body.data).toEqual([]);
       // The gateway was never asked.
-      expect(store.checkouts.size).toBe(before);
+      expect(await store.countCheckouts()).toBe(before);
     });
 
     it('should reject bad deposit input with 400', async () => {

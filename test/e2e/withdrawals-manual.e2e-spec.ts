@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { LedgerService } from '../../src/modules/ledger/ledger.service';
-import { SandboxStore } from '../../src/modules/sandbox/sandbox.store';
+import { SandboxRecords } from '../../src/modules/sandbox/sandbox-records';
 import { createAdmin } from '../support/admin-helpers';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
 import { trustedPayoutAccount } from '../support/payout-helpers';
@@ -24,7 +24,7 @@ interface QueueRow {
 describe('Manual payouts: PayMongo with PAYMONGO_PAYOUTS_ENABLED=false (e2e)', () => {
   let t: TestApp;
   let ledger: LedgerService;
-  let store: SandboxStore;
+  let store: SandboxRecords;
   let admin: TestUser;
 
   beforeAll(async () => {
@@ -32,7 +32,7 @@ describe('Manual payouts: PayMongo with PAYMONGO_PAYOUTS_ENABLED=false (e2e)', (
       env: { PAYMENT_PROVIDER: 'paymongo', PAYMONGO_PAYOUTS_ENABLED: 'false' },
     });
     ledger = t.app.get(LedgerService);
-    store = t.app.get(SandboxStore);
+    store = t.app.get(SandboxRecords);
     admin = await createAdmin(t);
   });
   afterAll(async () => {
@@ -113,7 +113,7 @@ describe('Manual payouts: PayMongo with PAYMONGO_PAYOUTS_ENABLED=false (e2e)', (
       expect.objectContaining({ balance: 50_000, reserved: 20_000, available: 30_000 }),
     );
     // The sandbox gateway never saw a payout request.
-    expect(store.payouts.size).toBe(0);
+    expect(await store.countPayouts()).toBe(0);
     expect(await queued(body.transaction.id)).toMatchObject({
       status: 'PENDING',
       payoutState: 'manual',
@@ -123,7 +123,7 @@ describe('Manual payouts: PayMongo with PAYMONGO_PAYOUTS_ENABLED=false (e2e)', (
     await runPoll();
     await runPoll();
     expect(await txn(u, body.transaction.id)).toMatchObject({ status: 'PENDING' });
-    expect(store.payouts.size).toBe(0);
+    expect(await store.countPayouts()).toBe(0);
     expect(await walletOf(t.url, u)).toMatchObject({
       balance: 50_000,
       reserved: 20_000,
@@ -155,7 +155,7 @@ describe('Manual payouts: PayMongo with PAYMONGO_PAYOUTS_ENABLED=false (e2e)', (
       available: 30_000,
     });
     expect((await ledger.balance('payouts:in_transit')).posted).toBe(inTransitBefore + 20_000);
-    expect(store.payouts.size).toBe(0);
+    expect(await store.countPayouts()).toBe(0);
     const done = await request(t.url)
       .get('/api/admin/withdrawals?status=COMPLETED')
       .set(bearer(admin))
@@ -207,7 +207,7 @@ describe('Manual payouts: PayMongo with PAYMONGO_PAYOUTS_ENABLED=false (e2e)', (
     expect(refunds.body.data).toEqual([
       expect.objectContaining({ type: 'REFUND', amount: 15_000, status: 'COMPLETED' }),
     ]);
-    expect(store.payouts.size).toBe(0);
+    expect(await store.countPayouts()).toBe(0);
   });
 
   it('should let exactly one of concurrent admin approves and rejects win', async () => {

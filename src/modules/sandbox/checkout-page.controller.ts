@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { Public } from '../../common/decorators/public.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { checkoutPage, notFoundPage, resultPage } from './checkout-page';
+import { SandboxCheckoutsService } from './sandbox-checkouts.service';
 import { SandboxGatewayService } from './sandbox-gateway.service';
 import { sendDisabled } from './sandbox-http';
 import type { DeliveryRecord } from './sandbox.types';
@@ -17,12 +18,15 @@ const WAIT_FOR_WEBHOOK_MS = 15_000;
 @RateLimit('none')
 @Controller('sandbox/checkout')
 export class CheckoutPageController {
-  constructor(private readonly gw: SandboxGatewayService) {}
+  constructor(
+    private readonly gw: SandboxGatewayService,
+    private readonly checkouts: SandboxCheckoutsService,
+  ) {}
 
   @Get(':id')
-  show(@Param('id') id: string, @Res() res: Response): void {
+  async show(@Param('id') id: string, @Res() res: Response): Promise<void> {
     if (!this.gw.enabled) return sendDisabled(res);
-    const c = this.gw.findCheckout(id);
+    const c = await this.checkouts.findCheckout(id);
     res.type('html').setHeader('Cache-Control', 'no-store');
     if (!c) {
       res.status(404).send(notFoundPage());
@@ -38,7 +42,7 @@ export class CheckoutPageController {
     @Res() res: Response,
   ): Promise<void> {
     if (!this.gw.enabled) return sendDisabled(res);
-    const c = this.gw.findCheckout(id);
+    const c = await this.checkouts.findCheckout(id);
     res.type('html').setHeader('Cache-Control', 'no-store');
     if (!c || !['pay', 'fail', 'expire'].includes(action)) {
       res.status(404).send(notFoundPage());
@@ -46,17 +50,19 @@ export class CheckoutPageController {
     }
     const run =
       action === 'pay'
-        ? this.gw.pay(id)
+        ? this.checkouts.pay(id)
         : action === 'fail'
-          ? this.gw.fail(id)
-          : this.gw.expire(id);
+          ? this.checkouts.fail(id)
+          : this.checkouts.expire(id);
     // Answer once the service acknowledged the webhook, so "Payment successful" means "credited".
     const deliveries = await Promise.race<DeliveryRecord[] | null>([
       run,
       new Promise((r) => setTimeout(() => r(null), WAIT_FOR_WEBHOOK_MS).unref()),
     ]);
+    // The checkout as it is now (this action, or another instance's, may have moved it).
+    const now = (await this.checkouts.findCheckout(id)) ?? c;
     res
       .status(200)
-      .send(c.state === 'open' ? checkoutPage(c, deliveries) : resultPage(c, deliveries));
+      .send(now.state === 'open' ? checkoutPage(now, deliveries) : resultPage(now, deliveries));
   }
 }

@@ -3,7 +3,10 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../../common/decorators/public.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
-import { GatewayReply, SandboxGatewayService } from './sandbox-gateway.service';
+import { SandboxCheckoutsService } from './sandbox-checkouts.service';
+import { SandboxGatewayService } from './sandbox-gateway.service';
+import { SandboxPayoutsService } from './sandbox-payouts.service';
+import type { GatewayReply } from './sandbox-replies';
 import { headerOf, sendDisabled, sendReply } from './sandbox-http';
 import { SandboxRefundsService } from './sandbox-refunds.service';
 
@@ -17,41 +20,49 @@ type Headers = Record<string, string | string[] | undefined>;
 export class PaymongoSandboxController {
   constructor(
     private readonly gw: SandboxGatewayService,
+    private readonly checkouts: SandboxCheckoutsService,
+    private readonly payouts: SandboxPayoutsService,
     private readonly refunds: SandboxRefundsService,
   ) {}
 
-  private handle(res: Response, headers: Headers, op: () => GatewayReply): void {
+  private async handle(
+    res: Response,
+    headers: Headers,
+    op: () => GatewayReply | Promise<GatewayReply>,
+  ): Promise<void> {
     if (!this.gw.enabled) return sendDisabled(res);
     if (!this.gw.authorised('paymongo', headerOf(headers, 'authorization')))
       return sendReply(res, this.gw.unauthorised('paymongo'));
-    sendReply(res, this.gw.injectedFailure('paymongo') ?? op());
+    sendReply(res, this.gw.injectedFailure('paymongo') ?? (await op()));
   }
 
   @Post(['v1/checkout_sessions', 'v2/checkout_sessions'])
-  create(@Body() body: unknown, @Headers() h: Headers, @Res() res: Response): void {
-    this.handle(res, h, () => this.gw.paymongoCreate(body, headerOf(h, 'idempotency-key')));
+  create(@Body() body: unknown, @Headers() h: Headers, @Res() res: Response): Promise<void> {
+    return this.handle(res, h, () =>
+      this.checkouts.paymongoCreate(body, headerOf(h, 'idempotency-key')),
+    );
   }
 
   @Get(['v1/checkout_sessions/:id', 'v2/checkout_sessions/:id'])
-  get(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): void {
-    this.handle(res, h, () => this.gw.paymongoGet(id));
+  get(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): Promise<void> {
+    return this.handle(res, h, () => this.checkouts.paymongoGet(id));
   }
 
   @Post(['v1/checkout_sessions/:id/expire', 'v2/checkout_sessions/:id/expire'])
-  expire(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): void {
-    this.handle(res, h, () => this.gw.paymongoExpire(id));
+  expire(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): Promise<void> {
+    return this.handle(res, h, () => this.checkouts.paymongoExpire(id));
   }
 
   @Post('v2/batch_transfers')
-  transfers(@Body() body: unknown, @Headers() h: Headers, @Res() res: Response): void {
-    this.handle(res, h, () =>
-      this.gw.paymongoCreateTransfers(body, headerOf(h, 'idempotency-key')),
+  transfers(@Body() body: unknown, @Headers() h: Headers, @Res() res: Response): Promise<void> {
+    return this.handle(res, h, () =>
+      this.payouts.paymongoCreateTransfers(body, headerOf(h, 'idempotency-key')),
     );
   }
 
   @Get('v2/wallets')
-  wallets(@Headers() h: Headers, @Res() res: Response): void {
-    this.handle(res, h, () => this.gw.paymongoWallets());
+  wallets(@Headers() h: Headers, @Res() res: Response): Promise<void> {
+    return this.handle(res, h, () => this.payouts.paymongoWallets());
   }
 
   @Get('v2/transfers/receiving_institutions')
@@ -59,27 +70,29 @@ export class PaymongoSandboxController {
     @Query('provider') provider: string | undefined,
     @Headers() h: Headers,
     @Res() res: Response,
-  ): void {
-    this.handle(res, h, () => this.gw.paymongoInstitutions(provider));
+  ): Promise<void> {
+    return this.handle(res, h, () => this.payouts.paymongoInstitutions(provider));
   }
 
   @Get('v2/transfers/:id')
-  transfer(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): void {
-    this.handle(res, h, () => this.gw.paymongoGetTransfer(id));
+  transfer(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): Promise<void> {
+    return this.handle(res, h, () => this.payouts.paymongoGetTransfer(id));
   }
 
   @Post('v1/refunds')
-  createRefund(@Body() body: unknown, @Headers() h: Headers, @Res() res: Response): void {
-    this.handle(res, h, () => this.refunds.paymongoCreate(body, headerOf(h, 'idempotency-key')));
+  createRefund(@Body() body: unknown, @Headers() h: Headers, @Res() res: Response): Promise<void> {
+    return this.handle(res, h, () =>
+      this.refunds.paymongoCreate(body, headerOf(h, 'idempotency-key')),
+    );
   }
 
   @Get('v1/refunds/:id')
-  refund(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): void {
-    this.handle(res, h, () => this.refunds.paymongoGet(id));
+  refund(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): Promise<void> {
+    return this.handle(res, h, () => this.refunds.paymongoGet(id));
   }
 
   @Get('v1/payments/:id')
-  payment(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): void {
-    this.handle(res, h, () => this.refunds.paymongoGetPayment(id));
+  payment(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): Promise<void> {
+    return this.handle(res, h, () => this.refunds.paymongoGetPayment(id));
   }
 }

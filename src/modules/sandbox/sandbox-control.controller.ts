@@ -3,7 +3,10 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../../common/decorators/public.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
+import { SandboxCheckoutsService } from './sandbox-checkouts.service';
 import { SandboxGatewayService } from './sandbox-gateway.service';
+import { SandboxPayoutsService } from './sandbox-payouts.service';
+import { SandboxRecords } from './sandbox-records';
 import { sendDisabled } from './sandbox-http';
 import { SandboxRefundsService } from './sandbox-refunds.service';
 import { SandboxStore } from './sandbox.store';
@@ -26,6 +29,9 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 export class SandboxControlController {
   constructor(
     private readonly gw: SandboxGatewayService,
+    private readonly checkoutsService: SandboxCheckoutsService,
+    private readonly payoutsService: SandboxPayoutsService,
+    private readonly records: SandboxRecords,
     private readonly store: SandboxStore,
     private readonly webhooks: SandboxWebhookDispatcher,
     private readonly refundsService: SandboxRefundsService,
@@ -73,8 +79,9 @@ export class SandboxControlController {
 
   @Post('reset')
   @HttpCode(200)
-  reset(@Res() res: Response): void {
+  async reset(@Res() res: Response): Promise<void> {
     if (!this.gw.enabled) return sendDisabled(res);
+    await this.records.deleteAll();
     this.store.reset();
     this.webhooks.clearHeld();
     res.json({ reset: true });
@@ -82,10 +89,10 @@ export class SandboxControlController {
 
   /** Every checkout the sandbox gateways hold, oldest first (to count what reached each gateway). */
   @Get('checkouts')
-  checkouts(@Res() res: Response): void {
+  async checkouts(@Res() res: Response): Promise<void> {
     if (!this.gw.enabled) return sendDisabled(res);
     res.json({
-      data: [...this.store.checkouts.values()].map((c) => ({
+      data: (await this.checkoutsService.list()).map((c) => ({
         provider: c.provider,
         id: c.id,
         amount: c.amount,
@@ -96,9 +103,9 @@ export class SandboxControlController {
   }
 
   @Get('checkouts/:id')
-  checkout(@Param('id') id: string, @Res() res: Response): void {
+  async checkout(@Param('id') id: string, @Res() res: Response): Promise<void> {
     if (!this.gw.enabled) return sendDisabled(res);
-    const c = this.gw.findCheckout(id);
+    const c = await this.checkoutsService.findCheckout(id);
     if (!c) {
       res.status(404).json({ error: 'checkout not found' });
       return;
@@ -123,9 +130,9 @@ export class SandboxControlController {
         ? b.amount
         : undefined;
     let deliveries;
-    if (action === 'pay') deliveries = await this.gw.pay(id, { amount, force });
-    else if (action === 'fail') deliveries = await this.gw.fail(id, { force });
-    else if (action === 'expire') deliveries = await this.gw.expire(id, { force });
+    if (action === 'pay') deliveries = await this.checkoutsService.pay(id, { amount, force });
+    else if (action === 'fail') deliveries = await this.checkoutsService.fail(id, { force });
+    else if (action === 'expire') deliveries = await this.checkoutsService.expire(id, { force });
     else {
       res.status(404).json({ error: 'unknown action' });
       return;
@@ -157,9 +164,9 @@ export class SandboxControlController {
 
   /** Every refund the sandbox gateways hold (to count what reached the gateway). */
   @Get('refunds')
-  refunds(@Res() res: Response): void {
+  async refunds(@Res() res: Response): Promise<void> {
     if (!this.gw.enabled) return sendDisabled(res);
-    res.json({ data: this.refundsService.list() });
+    res.json({ data: await this.refundsService.list() });
   }
 
   /** The channel sends a succeeded Xendit payout back (`payout.reversed`); answers after delivery. */
@@ -167,7 +174,7 @@ export class SandboxControlController {
   @HttpCode(200)
   async reverse(@Param('id') id: string, @Res() res: Response): Promise<void> {
     if (!this.gw.enabled) return sendDisabled(res);
-    const deliveries = await this.gw.reversePayout(id);
+    const deliveries = await this.payoutsService.reversePayout(id);
     if (deliveries === null) {
       res.status(409).json({ error: 'payout not found, not Xendit, or not succeeded' });
       return;
@@ -176,9 +183,9 @@ export class SandboxControlController {
   }
 
   @Get('payouts/:id')
-  payout(@Param('id') id: string, @Res() res: Response): void {
+  async payout(@Param('id') id: string, @Res() res: Response): Promise<void> {
     if (!this.gw.enabled) return sendDisabled(res);
-    const p = this.store.payouts.get(id);
+    const p = await this.payoutsService.payout(id);
     if (!p) {
       res.status(404).json({ error: 'payout not found' });
       return;

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { GatewayReply } from './sandbox-gateway.service';
+import type { GatewayReply } from './sandbox-replies';
 
 export function sendReply(res: Response, reply: GatewayReply): void {
   res.status(reply.status).json(reply.body);

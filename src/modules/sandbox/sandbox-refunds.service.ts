@@ -1,16 +1,20 @@
-import { Injectable } from '@nestjs/common';
-import { pesosToCentavos } from '../../common/money/money';
-import { GatewayReply, pmError, SandboxGatewayService, xnError } from './sandbox-gateway.service';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { SandboxGatewayService } from './sandbox-gateway.service';
+import { Queryable, SandboxRecords, SandboxTx } from './sandbox-records';
+import {
+  GatewayReply,
+  isObj,
+  isPosInt,
+  pmError,
+  stringValues,
+  xenditAmount,
+  xnError,
+} from './sandbox-replies';
 import { paymongoId, xenditRefundId } from './sandbox.ids';
 import { paymongoEvent, paymongoPayment, paymongoRefund, xenditRefund } from './sandbox-resources';
 import { SandboxStore } from './sandbox.store';
 import { SandboxWebhookDispatcher } from './sandbox-webhook.dispatcher';
-import type { SandboxCheckout, SandboxProvider, SandboxRefund } from './sandbox.types';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isPosInt = (v: unknown): v is number =>
-  typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
+import type { SandboxCheckout, SandboxRefund } from './sandbox.types';
 
 const PAYMONGO_REASONS = new Set(['duplicate', 'fraudulent', 'requested_by_customer', 'others']);
 const XENDIT_REASONS = new Set([
@@ -25,21 +29,34 @@ const PAYMONGO_MIN_REFUND = 100;
 
 /**
  * Strict refunds for both gateways: only paid payments, never more than was paid in total (pending
- * and succeeded refunds count), the documented statuses (pending → succeeded | failed) and errors,
- * and refund webhooks signed like every other delivery.
+ * and succeeded refunds count, summed under the payment's row lock), the documented statuses
+ * (pending → succeeded | failed) and errors, and refund webhooks signed like every other delivery.
+ * Settling works like payouts: a timer, re-armed at startup, or a read that finds the refund due.
  */
 @Injectable()
-export class SandboxRefundsService {
+export class SandboxRefundsService implements OnApplicationBootstrap {
+  private readonly log = new Logger('SandboxRefunds');
+
   constructor(
     private readonly gw: SandboxGatewayService,
+    private readonly records: SandboxRecords,
     private readonly store: SandboxStore,
     private readonly webhooks: SandboxWebhookDispatcher,
   ) {}
 
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.gw.enabled) return;
+    try {
+      for (const r of await this.records.pending('sandbox_refunds')) this.arm(r.id, r.inMs);
+    } catch (err) {
+      this.log.warn(`Could not re-arm pending sandbox refunds: ${String(err)}`);
+    }
+  }
+
   // ---- PayMongo `/v1/refunds`, `/v1/payments/:id` -----------------------------------------------
 
-  paymongoCreate(body: unknown, idempotencyKey: string | undefined): GatewayReply {
-    return this.gw.idempotent('paymongo', idempotencyKey, body, () => {
+  paymongoCreate(body: unknown, idempotencyKey: string | undefined): Promise<GatewayReply> {
+    return this.gw.create('paymongo', idempotencyKey, body, async (tx) => {
       const a =
         isObj(body) && isObj(body.data) && isObj(body.data.attributes)
           ? body.data.attributes
@@ -77,7 +94,7 @@ export class SandboxRefundsService {
           'metadata values must be strings.',
           'metadata',
         );
-      const c = this.paidPayment('paymongo', (x) => x.paymentId === a.payment_id);
+      const c = await this.records.checkoutFor('paymongo', { paymentId: a.payment_id }, tx.q, true);
       if (!c) return pmError(404, 'resource_not_found', `Payment ${a.payment_id} not found.`);
       if (c.state !== 'paid')
         return pmError(
@@ -86,7 +103,7 @@ export class SandboxRefundsService {
           'Only paid payments can be refunded.',
           'payment_id',
         );
-      const remaining = this.remaining(c);
+      const remaining = await this.remaining(tx.q, c);
       if (a.amount > remaining)
         return pmError(
           400,
@@ -94,7 +111,7 @@ export class SandboxRefundsService {
           `The amount cannot be greater than the remaining refundable amount of ${remaining}.`,
           'amount',
         );
-      const r = this.newRefund(c, paymongoId('ref'), {
+      const r = await this.newRefund(tx, c, paymongoId('ref'), {
         amount: a.amount,
         reason: a.reason,
         notes: typeof a.notes === 'string' ? a.notes : null,
@@ -105,55 +122,49 @@ export class SandboxRefundsService {
     });
   }
 
-  paymongoGet(id: string): GatewayReply {
-    const r = this.store.refunds.get(id);
+  async paymongoGet(id: string): Promise<GatewayReply> {
+    const r = await this.refund(id);
     if (!r || r.provider !== 'paymongo')
       return pmError(404, 'resource_not_found', `Refund ${id} not found.`);
     return { status: 200, body: { data: paymongoRefund(r) } };
   }
 
-  paymongoGetPayment(id: string): GatewayReply {
-    const c = this.paidPayment('paymongo', (x) => x.paymentId === id);
+  async paymongoGetPayment(id: string): Promise<GatewayReply> {
+    const c = await this.records.checkoutFor('paymongo', { paymentId: id });
     if (!c || c.state !== 'paid')
       return pmError(404, 'resource_not_found', `Payment ${id} not found.`);
-    return {
-      status: 200,
-      body: { data: paymongoPayment(c, 'paid', this.refundsOf(c).map(paymongoRefund)) },
-    };
+    const refunds = await this.refundsOf(c);
+    return { status: 200, body: { data: paymongoPayment(c, 'paid', refunds.map(paymongoRefund)) } };
   }
 
   // ---- Xendit `/refunds` -------------------------------------------------------------------------
 
-  xenditCreate(body: unknown, idempotencyKey: string | undefined): GatewayReply {
-    return this.gw.idempotent('xendit', idempotencyKey, body, () => {
+  xenditCreate(body: unknown, idempotencyKey: string | undefined): Promise<GatewayReply> {
+    return this.gw.create('xendit', idempotencyKey, body, async (tx) => {
       if (!isObj(body))
         return xnError(400, 'API_VALIDATION_ERROR', 'Request body must be an object');
       if (typeof body.invoice_id !== 'string' || body.invoice_id === '')
         return xnError(400, 'API_VALIDATION_ERROR', 'invoice_id or payment_request_id is required');
-      const amount = pesosToCentavos(body.amount);
-      if (typeof body.amount !== 'number' || amount === null || amount <= 0)
-        return xnError(
-          400,
-          'API_VALIDATION_ERROR',
-          'amount must be a positive number with at most 2 decimals',
-        );
-      if (body.currency !== undefined && body.currency !== 'PHP')
-        return xnError(400, 'API_VALIDATION_ERROR', 'currency must match the payment (PHP)');
+      const amount = xenditAmount(
+        body,
+        xnError(400, 'API_VALIDATION_ERROR', 'currency must match the payment (PHP)'),
+      );
+      if (typeof amount !== 'number') return amount;
       if (typeof body.reason !== 'string' || !XENDIT_REASONS.has(body.reason))
         return xnError(400, 'API_VALIDATION_ERROR', 'reason is invalid');
       const metadata = stringValues(body.metadata);
       if (metadata === null) return xnError(400, 'API_VALIDATION_ERROR', 'metadata is invalid');
-      const c = this.paidPayment('xendit', (x) => x.id === body.invoice_id);
+      const c = await this.records.checkoutFor('xendit', { id: body.invoice_id }, tx.q, true);
       if (!c) return xnError(404, 'DATA_NOT_FOUND', 'Invoice not found');
       if (c.state !== 'paid')
         return xnError(403, 'INELIGIBLE_TRANSACTION', 'Only paid invoices can be refunded');
-      if (amount > this.remaining(c))
+      if (amount > (await this.remaining(tx.q, c)))
         return xnError(
           400,
           'MAXIMUM_REFUND_AMOUNT_REACHED',
           'Refund amount exceeds the remaining amount of the payment',
         );
-      const r = this.newRefund(c, xenditRefundId(), {
+      const r = await this.newRefund(tx, c, xenditRefundId(), {
         amount,
         reason: body.reason,
         notes: null,
@@ -164,51 +175,56 @@ export class SandboxRefundsService {
     });
   }
 
-  xenditGet(id: string): GatewayReply {
-    const r = this.store.refunds.get(id);
+  async xenditGet(id: string): Promise<GatewayReply> {
+    const r = await this.refund(id);
     if (!r || r.provider !== 'xendit') return xnError(404, 'DATA_NOT_FOUND', 'Refund not found');
     return { status: 200, body: xenditRefund(r) };
   }
 
-  xenditList(invoiceId: string | undefined): GatewayReply {
-    const data = [...this.store.refunds.values()]
-      .filter((r) => r.provider === 'xendit' && (!invoiceId || r.checkoutId === invoiceId))
-      .map(xenditRefund);
+  async xenditList(invoiceId: string | undefined): Promise<GatewayReply> {
+    const data = (await this.settledRefunds({ provider: 'xendit', checkoutId: invoiceId })).map(
+      xenditRefund,
+    );
     return { status: 200, body: { data, has_more: false } };
   }
 
-  list(): SandboxRefund[] {
-    return [...this.store.refunds.values()];
+  list(): Promise<SandboxRefund[]> {
+    return this.settledRefunds();
   }
 
   // ---- shared ----------------------------------------------------------------------------------
 
-  private paidPayment(
-    provider: SandboxProvider,
-    match: (c: SandboxCheckout) => boolean,
-  ): SandboxCheckout | undefined {
-    for (const c of this.store.checkouts.values())
-      if (c.provider === provider && match(c)) return c;
-    return undefined;
+  /** A refund as the gateway reports it now: settled first if it is due (its timer may be lost). */
+  private async refund(id: string): Promise<SandboxRefund | null> {
+    await this.settleIfDue(id);
+    return this.records.refund(id);
   }
 
-  private refundsOf(c: SandboxCheckout): SandboxRefund[] {
-    return [...this.store.refunds.values()].filter((r) => r.checkoutId === c.id);
+  private async settledRefunds(
+    filter: { provider?: 'xendit'; checkoutId?: string } = {},
+  ): Promise<SandboxRefund[]> {
+    const all = await this.records.refunds(filter);
+    const due = all.filter((r) => r.state === 'pending');
+    if (due.length === 0) return all;
+    for (const r of due) await this.settleIfDue(r.id);
+    return this.records.refunds(filter);
+  }
+
+  private refundsOf(c: SandboxCheckout): Promise<SandboxRefund[]> {
+    return this.settledRefunds({ checkoutId: c.id });
   }
 
   /** What can still be refunded: paid minus every refund that has not failed. */
-  private remaining(c: SandboxCheckout): number {
-    const taken = this.refundsOf(c)
-      .filter((r) => r.state !== 'failed')
-      .reduce((sum, r) => sum + r.amount, 0);
-    return (c.paidAmount ?? c.amount) - taken;
+  private async remaining(q: Queryable, c: SandboxCheckout): Promise<number> {
+    return (c.paidAmount ?? c.amount) - (await this.records.refunded(q, c.id));
   }
 
-  private newRefund(
+  private async newRefund(
+    tx: SandboxTx,
     c: SandboxCheckout,
     id: string,
     f: Pick<SandboxRefund, 'amount' | 'reason' | 'notes' | 'reference' | 'metadata'>,
-  ): SandboxRefund {
+  ): Promise<SandboxRefund> {
     const now = Date.now();
     const r: SandboxRefund = {
       provider: c.provider,
@@ -222,17 +238,31 @@ export class SandboxRefundsService {
       updatedAt: now,
       ...f,
     };
-    this.store.refunds.set(id, r);
-    const fail = this.store.take('failNextRefunds');
-    setTimeout(() => void this.settle(r, c, fail), this.store.controls.refundDelayMs).unref();
+    const fails = this.store.take('failNextRefunds');
+    const delay = this.store.controls.refundDelayMs;
+    await this.records.insertRefund(tx.q, r, new Date(now + delay), fails);
+    tx.after.push(() => this.arm(id, delay));
     return r;
   }
 
-  private async settle(r: SandboxRefund, c: SandboxCheckout, fail: boolean): Promise<void> {
-    if (this.store.refunds.get(r.id) !== r || r.state !== 'pending') return;
-    r.state = fail ? 'failed' : 'succeeded';
-    r.failureCode = fail ? 'REFUND_FAILED' : null;
-    r.updatedAt = Date.now();
+  private async settleIfDue(id: string): Promise<void> {
+    const r = await this.records.settle<SandboxRefund>('sandbox_refunds', id, true);
+    if (r) void this.announce(r);
+  }
+
+  private arm(id: string, inMs: number): void {
+    setTimeout(() => {
+      this.records
+        .settle<SandboxRefund>('sandbox_refunds', id, false)
+        .then((r) => (r ? this.announce(r) : undefined))
+        .catch((err: unknown) =>
+          this.log.warn(`Settling sandbox refund ${id} failed: ${String(err)}`),
+        );
+    }, inMs).unref();
+  }
+
+  private async announce(r: SandboxRefund): Promise<void> {
+    const fail = r.state === 'failed';
     if (r.provider === 'xendit') {
       const event = fail ? 'refund.failed' : 'refund.succeeded';
       await this.webhooks.send('xendit', `${event}:${r.id}`, event, {
@@ -244,27 +274,20 @@ export class SandboxRefundsService {
       return;
     }
     const events = [paymongoEvent('payment.refund.updated', paymongoRefund(r))];
-    if (!fail)
+    const c = fail ? null : await this.records.checkout(r.checkoutId);
+    if (c)
       events.push(
         paymongoEvent(
           'payment.refunded',
-          paymongoPayment(c, 'paid', this.refundsOf(c).map(paymongoRefund)),
+          paymongoPayment(
+            c,
+            'paid',
+            (await this.records.refunds({ checkoutId: c.id })).map(paymongoRefund),
+          ),
         ),
       );
     await Promise.all(
       events.map((ev) => this.webhooks.send('paymongo', ev.data.id, ev.data.attributes.type, ev)),
     );
   }
-}
-
-/** A flat string map, `{}` when absent; null when a value is not a string. */
-function stringValues(v: unknown): Record<string, string> | null {
-  if (v === undefined || v === null) return {};
-  if (!isObj(v)) return null;
-  const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(v)) {
-    if (typeof val !== 'string') return null;
-    out[k] = val;
-  }
-  return out;
 }

@@ -1,26 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import {
-  DEFAULT_CONTROLS,
-  DeliveryRecord,
-  SandboxCheckout,
-  SandboxControls,
-  SandboxPayout,
-  SandboxRefund,
-} from './sandbox.types';
+import { DEFAULT_CONTROLS, DeliveryRecord, SandboxControls } from './sandbox.types';
 
-interface IdempotentReply {
-  fingerprint: string;
-  status: number;
-  body: unknown;
-}
-
-/** The sandbox's whole state, in memory (it is a development and test tool; a restart forgets it). */
+/**
+ * The sandbox's per-process test settings: the control knobs and the delivery log. They stay in
+ * memory on purpose (ADR 0095): a test turns a knob on the instance it talks to, and a restart puts
+ * them back to their defaults. The gateway's records (checkouts, payouts, refunds, idempotency
+ * replies) are in the database, see `SandboxRecords`.
+ */
 @Injectable()
 export class SandboxStore {
-  readonly checkouts = new Map<string, SandboxCheckout>();
-  readonly payouts = new Map<string, SandboxPayout>();
-  readonly refunds = new Map<string, SandboxRefund>();
-  readonly idempotency = new Map<string, IdempotentReply>();
   readonly deliveries: DeliveryRecord[] = [];
   controls: SandboxControls = structuredClone(DEFAULT_CONTROLS);
   private nextDeliveryId = 1;
@@ -49,10 +37,6 @@ export class SandboxStore {
   }
 
   reset(): void {
-    this.checkouts.clear();
-    this.payouts.clear();
-    this.refunds.clear();
-    this.idempotency.clear();
     this.deliveries.length = 0;
     this.controls = structuredClone(DEFAULT_CONTROLS);
   }

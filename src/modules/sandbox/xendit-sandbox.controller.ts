@@ -3,7 +3,10 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../../common/decorators/public.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
-import { GatewayReply, SandboxGatewayService } from './sandbox-gateway.service';
+import { SandboxCheckoutsService } from './sandbox-checkouts.service';
+import { SandboxGatewayService } from './sandbox-gateway.service';
+import { SandboxPayoutsService } from './sandbox-payouts.service';
+import type { GatewayReply } from './sandbox-replies';
 import { headerOf, sendDisabled, sendReply } from './sandbox-http';
 import { SandboxRefundsService } from './sandbox-refunds.service';
 
@@ -17,46 +20,60 @@ type Headers = Record<string, string | string[] | undefined>;
 export class XenditSandboxController {
   constructor(
     private readonly gw: SandboxGatewayService,
+    private readonly checkouts: SandboxCheckoutsService,
+    private readonly payouts: SandboxPayoutsService,
     private readonly refunds: SandboxRefundsService,
   ) {}
 
-  private handle(res: Response, headers: Headers, op: () => GatewayReply): void {
+  private async handle(
+    res: Response,
+    headers: Headers,
+    op: () => GatewayReply | Promise<GatewayReply>,
+  ): Promise<void> {
     if (!this.gw.enabled) return sendDisabled(res);
     if (!this.gw.authorised('xendit', headerOf(headers, 'authorization')))
       return sendReply(res, this.gw.unauthorised('xendit'));
-    sendReply(res, this.gw.injectedFailure('xendit') ?? op());
+    sendReply(res, this.gw.injectedFailure('xendit') ?? (await op()));
   }
 
   @Post('v2/invoices')
-  createInvoice(@Body() body: unknown, @Headers() h: Headers, @Res() res: Response): void {
-    this.handle(res, h, () => this.gw.xenditCreateInvoice(body));
+  createInvoice(@Body() body: unknown, @Headers() h: Headers, @Res() res: Response): Promise<void> {
+    return this.handle(res, h, () => this.checkouts.xenditCreateInvoice(body));
   }
 
   @Get('v2/invoices/:id')
-  getInvoice(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): void {
-    this.handle(res, h, () => this.gw.xenditGetInvoice(id));
+  getInvoice(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): Promise<void> {
+    return this.handle(res, h, () => this.checkouts.xenditGetInvoice(id));
   }
 
   // The real path ends in a literal "!" and has no version prefix.
   @Post('invoices/:id/expire\\!')
-  expireInvoice(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): void {
-    this.handle(res, h, () => this.gw.xenditExpireInvoice(id));
+  expireInvoice(
+    @Param('id') id: string,
+    @Headers() h: Headers,
+    @Res() res: Response,
+  ): Promise<void> {
+    return this.handle(res, h, () => this.checkouts.xenditExpireInvoice(id));
   }
 
   @Post('v2/payouts')
-  createPayout(@Body() body: unknown, @Headers() h: Headers, @Res() res: Response): void {
-    this.handle(res, h, () => this.gw.xenditCreatePayout(body, headerOf(h, 'idempotency-key')));
+  createPayout(@Body() body: unknown, @Headers() h: Headers, @Res() res: Response): Promise<void> {
+    return this.handle(res, h, () =>
+      this.payouts.xenditCreatePayout(body, headerOf(h, 'idempotency-key')),
+    );
   }
 
   @Get('v2/payouts/:id')
-  getPayout(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): void {
-    this.handle(res, h, () => this.gw.xenditGetPayout(id));
+  getPayout(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): Promise<void> {
+    return this.handle(res, h, () => this.payouts.xenditGetPayout(id));
   }
 
   // Refund API: no version prefix.
   @Post('refunds')
-  createRefund(@Body() body: unknown, @Headers() h: Headers, @Res() res: Response): void {
-    this.handle(res, h, () => this.refunds.xenditCreate(body, headerOf(h, 'idempotency-key')));
+  createRefund(@Body() body: unknown, @Headers() h: Headers, @Res() res: Response): Promise<void> {
+    return this.handle(res, h, () =>
+      this.refunds.xenditCreate(body, headerOf(h, 'idempotency-key')),
+    );
   }
 
   @Get('refunds')
@@ -64,12 +81,12 @@ export class XenditSandboxController {
     @Query('invoice_id') invoiceId: string | undefined,
     @Headers() h: Headers,
     @Res() res: Response,
-  ): void {
-    this.handle(res, h, () => this.refunds.xenditList(invoiceId));
+  ): Promise<void> {
+    return this.handle(res, h, () => this.refunds.xenditList(invoiceId));
   }
 
   @Get('refunds/:id')
-  refund(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): void {
-    this.handle(res, h, () => this.refunds.xenditGet(id));
+  refund(@Param('id') id: string, @Headers() h: Headers, @Res() res: Response): Promise<void> {
+    return this.handle(res, h, () => this.refunds.xenditGet(id));
   }
 }
