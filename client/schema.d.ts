@@ -1529,6 +1529,25 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   AuthController_login: {
@@ -1648,6 +1667,25 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
            *       "requestId": "req-123"
            *     }
            */
@@ -1779,6 +1817,25 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   AuthController_logout: {
@@ -1889,6 +1946,25 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   AuthController_me: {
@@ -1963,6 +2039,25 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
            *       "requestId": "req-123"
            *     }
            */
@@ -2080,6 +2175,25 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
            *       "requestId": "req-123"
            *     }
            */
@@ -2236,6 +2350,25 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
            *       "requestId": "req-123"
            *     }
            */
@@ -2430,9 +2563,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description PROVIDER_UNAVAILABLE */
+      /** @description PROVIDER_UNAVAILABLE, SERVICE_UNAVAILABLE */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2542,9 +2677,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description WEBHOOK_NOT_RECORDED */
+      /** @description WEBHOOK_NOT_RECORDED, SERVICE_UNAVAILABLE */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2654,9 +2791,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description WEBHOOK_NOT_RECORDED */
+      /** @description WEBHOOK_NOT_RECORDED, SERVICE_UNAVAILABLE */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2831,6 +2970,25 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   WebhookAdminController_replay: {
@@ -2999,6 +3157,25 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   WebhookRejectionsController_list: {
@@ -3130,6 +3307,25 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
            *       "requestId": "req-123"
            *     }
            */
@@ -3307,6 +3503,25 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   ScheduledJobsController_list: {
@@ -3412,6 +3627,25 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
            *       "requestId": "req-123"
            *     }
            */
@@ -3578,6 +3812,25 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   WalletController_getWallet: {
@@ -3653,6 +3906,25 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
            *       "requestId": "req-123"
            *     }
            */
@@ -3783,6 +4055,25 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   WalletController_one: {
@@ -3890,6 +4181,25 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   WalletController_pendingEarnings: {
@@ -3971,6 +4281,25 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
            *       "requestId": "req-123"
            *     }
            */
@@ -4087,6 +4416,25 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
            *       "requestId": "req-123"
            *     }
            */
@@ -4284,6 +4632,25 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   LedgerAdminController_reverse: {
@@ -4473,6 +4840,25 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   PaymentMethodsController_list: {
@@ -4568,6 +4954,25 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
            *       "requestId": "req-123"
            *     }
            */
@@ -4758,9 +5163,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description PROVIDER_UNAVAILABLE */
+      /** @description PROVIDER_UNAVAILABLE, SERVICE_UNAVAILABLE */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -4857,6 +5264,25 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
            *       "requestId": "req-123"
            *     }
            */
@@ -4962,6 +5388,25 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
            *       "requestId": "req-123"
            *     }
            */
@@ -5117,6 +5562,25 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   PlatformSettingsController_get: {
@@ -5225,6 +5689,25 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
            *       "requestId": "req-123"
            *     }
            */
@@ -5377,6 +5860,25 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
            *       "requestId": "req-123"
            *     }
            */
@@ -5538,6 +6040,25 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
            *       "requestId": "req-123"
            *     }
            */
@@ -5746,6 +6267,25 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   JobsController_get: {
@@ -5895,6 +6435,25 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
            *       "requestId": "req-123"
            *     }
            */
@@ -6158,9 +6717,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description PROVIDER_UNAVAILABLE */
+      /** @description PROVIDER_UNAVAILABLE, SERVICE_UNAVAILABLE */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -6435,9 +6996,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description PROVIDER_UNAVAILABLE */
+      /** @description PROVIDER_UNAVAILABLE, SERVICE_UNAVAILABLE */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -6657,6 +7220,25 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   JobsController_cancel: {
@@ -6863,6 +7445,25 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   JobsController_timeline: {
@@ -6975,6 +7576,25 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
            *       "requestId": "req-123"
            *     }
            */
@@ -7198,6 +7818,25 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
            *       "requestId": "req-123"
            *     }
            */
@@ -7435,6 +8074,25 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   AdminTransactionsController_search: {
@@ -7611,6 +8269,25 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   AdminTransactionsController_get: {
@@ -7753,6 +8430,25 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
            *       "requestId": "req-123"
            *     }
            */
@@ -7982,6 +8678,25 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   AdminRefundsController_list: {
@@ -8135,6 +8850,25 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
            *       "requestId": "req-123"
            *     }
            */
@@ -8342,9 +9076,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description PROVIDER_UNAVAILABLE */
+      /** @description PROVIDER_UNAVAILABLE, SERVICE_UNAVAILABLE */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -8516,6 +9252,25 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
            *       "requestId": "req-123"
            *     }
            */
@@ -8737,6 +9492,25 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   AdminWithdrawalsController_reject: {
@@ -8945,6 +9719,25 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (every 503 carries it) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "The service is temporarily unavailable; retry later",
            *       "requestId": "req-123"
            *     }
            */

@@ -1,12 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
+import { NEVER_DATABASE_UNAVAILABLE } from '../../src/common/http/openapi/unavailable-responses';
 import { createTestApp, TestApp } from '../support/test-app';
 
 interface Operation {
   summary?: string;
   security?: unknown[];
-  responses: Record<string, { content?: Record<string, { example?: unknown; schema?: unknown }> }>;
+  responses: Record<
+    string,
+    {
+      description?: string;
+      headers?: Record<string, unknown>;
+      content?: Record<string, { example?: unknown; schema?: unknown }>;
+    }
+  >;
 }
 interface OpenApiDoc {
   paths: Record<string, Record<string, Operation>>;
@@ -67,8 +75,52 @@ describe('API docs (e2e)', () => {
         const success = Object.keys(op.responses).filter((s) => /^2\d\d$/.test(s));
         expect({ where, success: success.length > 0 }).toEqual({ where, success: true });
         expect({ where, has500: !!op.responses['500']?.content }).toEqual({ where, has500: true });
+        // Every operation that can meet a database outage says so: 503 SERVICE_UNAVAILABLE in the
+        // error shape, with Retry-After (the three health routes answer an outage their own way).
+        const unavailable = op.responses['503'];
+        const codes = (unavailable?.description ?? '').split(', ');
+        const documented = {
+          where,
+          has503: !!unavailable,
+          serviceUnavailable: codes.includes('SERVICE_UNAVAILABLE'),
+          retryAfter: !!unavailable?.headers?.['Retry-After'],
+          errorShape: unavailable?.content?.['application/json']?.schema,
+        };
+        if (where in NEVER_DATABASE_UNAVAILABLE) expect(documented.serviceUnavailable).toBe(false);
+        else
+          expect(documented).toEqual({
+            where,
+            has503: true,
+            serviceUnavailable: true,
+            retryAfter: true,
+            errorShape: { $ref: '#/components/schemas/ErrorResponseDto' },
+          });
       }
     }
+    expect(Object.keys(NEVER_DATABASE_UNAVAILABLE).sort()).toEqual([
+      'GET /health/live',
+      'GET /health/ready',
+      'GET /health/status',
+    ]);
+    // Gateway routes list the gateway's outage next to the database's.
+    for (const [method, path] of [
+      ['post', '/api/wallet/deposit'],
+      ['post', '/api/wallet/withdraw'],
+      ['post', '/api/payment-methods'],
+      ['post', '/api/jobs/{id}/downpayment'],
+      ['post', '/api/jobs/{id}/approve-completion'],
+    ])
+      expect(doc.paths[path][method].responses['503'].description).toBe(
+        'PROVIDER_UNAVAILABLE, SERVICE_UNAVAILABLE',
+      );
+    expect(
+      doc.paths['/api/wallet'].get.responses['503'].content?.['application/json'].example,
+    ).toEqual({
+      statusCode: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'The service is temporarily unavailable; retry later',
+      requestId: 'req-123',
+    });
     expect(
       doc.paths['/api/auth/me'].get.responses['401'].content?.['application/json'].example,
     ).toEqual(expect.objectContaining({ code: 'UNAUTHORIZED', statusCode: 401 }));

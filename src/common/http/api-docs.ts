@@ -7,6 +7,7 @@ import { ApiProperty, ApiPropertyOptional, DocumentBuilder, SwaggerModule } from
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { AppConfig } from '../../config/app-config';
 import { applyOperationDocs } from './openapi/apply-operations';
+import { addUnavailableResponses } from './openapi/unavailable-responses';
 
 /** The contract's error body, for the API docs. */
 export class ErrorResponseDto {
@@ -85,9 +86,11 @@ export function buildApiDocument(app: INestApplication, version: string): OpenAP
     .addBearerAuth()
     .addCookieAuth('access')
     .build();
-  return addCommonErrorResponses(
-    applyOperationDocs(
-      SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponseDto] }),
+  return addUnavailableResponses(
+    addCommonErrorResponses(
+      applyOperationDocs(
+        SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponseDto] }),
+      ),
     ),
   );
 }
