@@ -2,10 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { API_DOCUMENT_VERSION } from '../common/http/api-docs';
+import { NEVER_DATABASE_UNAVAILABLE } from '../common/http/openapi/unavailable-responses';
 import { generateApiDocument, serializeApiDocument } from './api-document';
 
 type Media = { schema?: { $ref?: string; type?: string }; example?: unknown };
-type Response = { description?: string; content?: Record<string, Media> };
+type Response = {
+  description?: string;
+  headers?: Record<string, unknown>;
+  content?: Record<string, Media>;
+};
 type Op = { summary?: string; responses: Record<string, Response> };
 
 const COMMITTED = join(__dirname, '..', '..', 'openapi.json');
@@ -58,6 +63,36 @@ describe('The API document', () => {
     expect(problems).toEqual([]);
   });
 
+  it('should document the database outage (503 SERVICE_UNAVAILABLE, Retry-After) on every operation that can meet it', () => {
+    const problems: string[] = [];
+    for (const { where, op } of operations()) {
+      const r = op.responses['503'];
+      const codes = (r?.description ?? '').split(', ');
+      if (where in NEVER_DATABASE_UNAVAILABLE) {
+        if (codes.includes('SERVICE_UNAVAILABLE')) problems.push(`${where}: exempt but listed`);
+        continue;
+      }
+      if (!r) problems.push(`${where}: no 503`);
+      else if (!codes.includes('SERVICE_UNAVAILABLE'))
+        problems.push(`${where}: 503 without SERVICE_UNAVAILABLE`);
+      else if (!r.headers?.['Retry-After']) problems.push(`${where}: 503 without Retry-After`);
+    }
+    expect(problems).toEqual([]);
+    const responses = (where: string) => {
+      const [method, path] = where.split(' ');
+      return (doc.paths[path] as Record<string, Op>)[method.toLowerCase()].responses;
+    };
+    expect(responses('POST /api/wallet/withdraw')['503'].description).toBe(
+      'PROVIDER_UNAVAILABLE, SERVICE_UNAVAILABLE',
+    );
+    expect(responses('GET /api/wallet')['503'].content?.['application/json'].example).toEqual({
+      statusCode: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'The service is temporarily unavailable; retry later',
+      requestId: 'req-123',
+    });
+  });
+
   it('should list the statuses routes are known to answer', () => {
     const statuses = (where: string) => {
       const [method, path] = where.split(' ');
@@ -69,7 +104,7 @@ describe('The API document', () => {
       ['201', '400', '401', '409', '413', '422', '429', '500', '503'].sort(),
     );
     expect(statuses('GET /api/admin/withdrawals')).toEqual(
-      ['200', '400', '401', '403', '429', '500'].sort(),
+      ['200', '400', '401', '403', '429', '500', '503'].sort(),
     );
     expect(statuses('POST /api/jobs/{id}/downpayment')).toEqual(
       expect.arrayContaining(['403', '404', '409', '422', '503']),
