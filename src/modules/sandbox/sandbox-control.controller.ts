@@ -7,15 +7,13 @@ import { SandboxCheckoutsService } from './sandbox-checkouts.service';
 import { SandboxGatewayService } from './sandbox-gateway.service';
 import { SandboxPayoutsService } from './sandbox-payouts.service';
 import { SandboxRecords } from './sandbox-records';
+import { isObj, Obj } from './sandbox-replies';
 import { sendDisabled } from './sandbox-http';
 import { SandboxRefundsService } from './sandbox-refunds.service';
 import { SandboxStore } from './sandbox.store';
 import { DEFAULT_CONTROLS, SandboxControls } from './sandbox.types';
 import { SandboxWebhookDispatcher } from './sandbox-webhook.dispatcher';
 import { wholeList } from '../../common/http/page';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Test and demo controls (ours, not part of either gateway): act as the customer, turn failure knobs,

@@ -172,7 +172,12 @@ export class SandboxRecords {
 
   // ---- payouts and refunds -------------------------------------------------------------------------
 
-  async insertPayout(q: Queryable, p: SandboxPayout, settleAt: Date, fails: boolean) {
+  async insertPayout(
+    q: Queryable,
+    p: SandboxPayout,
+    settleAt: Date,
+    fails: boolean,
+  ): Promise<void> {
     await q.query(
       `INSERT INTO sandbox_payouts (id, provider, state, settle_at, settle_fails, data)
        VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
@@ -208,7 +213,12 @@ export class SandboxRecords {
     );
   }
 
-  async insertRefund(q: Queryable, r: SandboxRefund, settleAt: Date, fails: boolean) {
+  async insertRefund(
+    q: Queryable,
+    r: SandboxRefund,
+    settleAt: Date,
+    fails: boolean,
+  ): Promise<void> {
     await q.query(
       `INSERT INTO sandbox_refunds (id, provider, checkout_id, amount, state, settle_at, settle_fails, data)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)`,
