@@ -6,6 +6,7 @@ import { eventually } from '../support/eventually';
 import { fundWallet } from '../support/ledger-helpers';
 import { DepositBody, walletOf } from '../support/payment-helpers';
 import { trustedPayoutAccount } from '../support/payout-helpers';
+import { SANDBOX_XENDIT_API_KEY } from '../../src/config/app-config';
 import { bareEnv, distFile, startNode, Started, waitForStatus } from '../support/processes';
 import { createTestApp, freePort, TestApp } from '../support/test-app';
 
@@ -25,8 +26,9 @@ describe('Sandbox state survives a restart of the app (e2e)', () => {
   let port: number;
   let url: string;
   let app: Started | undefined;
+  let second: Started | undefined;
 
-  const env = () =>
+  const env = (port: number, url: string) =>
     bareEnv({
       NODE_ENV: 'test',
       ENVIRONMENT: 'test',
@@ -44,9 +46,14 @@ describe('Sandbox state survives a restart of the app (e2e)', () => {
       JWT_SECRET: process.env.JWT_SECRET ?? '',
     });
 
+  async function boot(port: number, url: string): Promise<Started> {
+    const proc = startNode(MAIN, [], env(port, url));
+    await waitForStatus(`${url}/health/ready`, 200, proc, 60_000);
+    return proc;
+  }
+
   async function start(): Promise<void> {
-    app = startNode(MAIN, [], env());
-    await waitForStatus(`${url}/health/ready`, 200, app, 60_000);
+    app = await boot(port, url);
   }
 
   beforeAll(async () => {
@@ -57,9 +64,10 @@ describe('Sandbox state survives a restart of the app (e2e)', () => {
   });
 
   afterAll(async () => {
-    if (app) {
-      app.child.kill('SIGKILL');
-      await app.exited;
+    for (const p of [app, second]) {
+      if (!p) continue;
+      p.child.kill('SIGKILL');
+      await p.exited;
     }
     await t.close();
   });
@@ -163,5 +171,67 @@ describe('Sandbox state survives a restart of the app (e2e)', () => {
       [u.id],
     );
     expect(deposits).toEqual([{ status: 'COMPLETED' }]);
+  });
+
+  it('should pay a checkout once and make an idempotent create once when two instances race on one database', async () => {
+    const portB = await freePort();
+    const urlB = `http://127.0.0.1:${portB}`;
+    second = await boot(portB, urlB);
+    const u: TestUser = await registerUser(url, 'CLIENT');
+    const deposit = (
+      await request(url)
+        .post('/api/wallet/deposit')
+        .set(bearer(u))
+        .send({ amount: 25_000 })
+        .expect(201)
+    ).body as DepositBody;
+
+    // Three customers' clicks on each instance at once: one pays, five are told it is not open.
+    const pays = await Promise.all(
+      [url, urlB, url, urlB, url, urlB].map(
+        async (base) =>
+          (
+            await request(base)
+              .post(`/sandbox/_control/checkouts/${deposit.checkoutId}/pay`)
+              .send({})
+          ).status,
+      ),
+    );
+    expect(pays.sort()).toEqual([200, 409, 409, 409, 409, 409]);
+    const wallet = await walletOf(url, u);
+    expect({ balance: wallet.balance, available: wallet.available }).toEqual({
+      balance: 25_000,
+      available: 25_000,
+    });
+
+    // The same payout create, same key, on both instances at once: one payout, one reply.
+    const key = randomUUID();
+    const payout = {
+      reference_id: `race-${key}`,
+      channel_code: 'PH_BDO',
+      channel_properties: { account_number: '001234567891', account_holder_name: 'Juan Cruz' },
+      amount: 150.25,
+      currency: 'PHP',
+      description: 'race',
+    };
+    const auth = `Basic ${Buffer.from(`${SANDBOX_XENDIT_API_KEY}:`).toString('base64')}`;
+    const replies = await Promise.all(
+      [url, urlB, url, urlB].map(async (base) => {
+        const res = await request(base)
+          .post('/sandbox/xendit/v2/payouts')
+          .set('Authorization', auth)
+          .set('Idempotency-key', key)
+          .send(payout);
+        return { status: res.status, id: (res.body as { id?: string }).id };
+      }),
+    );
+    expect(new Set(replies.map((r) => r.status))).toEqual(new Set([200]));
+    expect(new Set(replies.map((r) => r.id)).size).toBe(1);
+    const rows = await t.db.query<Array<{ n: string; amount: string }>>(
+      `SELECT count(*) AS n, max((data->>'amount')::bigint) AS amount FROM sandbox_payouts
+       WHERE data->>'reference' = $1`,
+      [payout.reference_id],
+    );
+    expect(rows).toEqual([{ n: '1', amount: '15025' }]);
   });
 });
