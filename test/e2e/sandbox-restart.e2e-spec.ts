@@ -234,4 +234,50 @@ describe('Sandbox state survives a restart of the app (e2e)', () => {
     );
     expect(rows).toEqual([{ n: '1', amount: '15025' }]);
   });
+
+  it('should record the payout poll as failed, with its counts, while the gateway cannot be asked', async () => {
+    const admin = await createAdmin(t);
+    const u: TestUser = await registerUser(url, 'WORKER');
+    await fundWallet(t, u, 50_000);
+    const paymentMethodId = await trustedPayoutAccount(t, u);
+    await request(url)
+      .post('/sandbox/_control/controls')
+      .send({ payoutDelayMs: 600_000 })
+      .expect(200);
+    const withdrawal = (
+      await request(url)
+        .post('/api/wallet/withdraw')
+        .set(bearer(u))
+        .set('Idempotency-Key', randomUUID())
+        .send({ amount: 30_000, paymentMethodId })
+        .expect(201)
+    ).body as { transaction: { id: string }; payout: string };
+    expect(withdrawal.payout).toBe('pending');
+    const poll = async () =>
+      (
+        await request(url)
+          .post('/api/admin/scheduled-jobs/withdrawal-payouts-poll/run')
+          .set(bearer(admin))
+          .expect(200)
+      ).body as { outcome: string; counts: Record<string, number>; error: string | null };
+
+    // The gateway answers the lookup (and the adapter's one retry of a read) with a 5xx.
+    await request(url).post('/sandbox/_control/controls').send({ failNextCalls: 2 }).expect(200);
+    expect(await poll()).toMatchObject({
+      outcome: 'failed',
+      counts: { succeeded: 0, failed: 0, pending: 0, errors: 1 },
+      error: '1 of 1 pending payouts could not be checked with the gateway',
+    });
+    // Asked again, the gateway answers: still pending there, and the run succeeded.
+    expect(await poll()).toMatchObject({
+      outcome: 'succeeded',
+      counts: { succeeded: 0, failed: 0, pending: 1, errors: 0 },
+      error: null,
+    });
+    const wallet = await walletOf(url, u);
+    expect({ balance: wallet.balance, reserved: wallet.reserved }).toEqual({
+      balance: 50_000,
+      reserved: 30_000,
+    });
+  });
 });
