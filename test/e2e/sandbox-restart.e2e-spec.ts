@@ -17,7 +17,7 @@ const MAIN = distFile('main.js');
 /**
  * The sandbox keeps its checkouts and payouts in the database (ADR 0095): a real `node dist/main.js`
  * in sandbox mode (no gateway keys) takes a deposit and a withdrawal, is killed (SIGKILL) and started
- * again on the same database and port. The old checkout page still renders and pays (crediting once,
+ * again on the same database. The old checkout page still renders and pays (crediting once,
  * through its webhook), and the payout poll finds the pending payout and completes the withdrawal.
  * The in-process app only owns the test database.
  */
@@ -52,14 +52,19 @@ describe('Sandbox state survives a restart of the app (e2e)', () => {
     return proc;
   }
 
+  /**
+   * The app on a fresh port each time: re-listening on the old one would race other test files'
+   * free-port picks (it is free between the kill and the restart). Nothing the sandbox stores names
+   * the port: pages, webhooks and links are built from the running app's base URL.
+   */
   async function start(): Promise<void> {
+    port = await freePort();
+    url = `http://127.0.0.1:${port}`;
     app = await boot(port, url);
   }
 
   beforeAll(async () => {
     t = await createTestApp();
-    port = await freePort();
-    url = `http://127.0.0.1:${port}`;
     await start();
   });
 
