@@ -1236,6 +1236,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   HealthController_ready: {
@@ -1301,7 +1318,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description NOT_READY (details name the dependency) or SHUTTING_DOWN */
+      /** @description SERVICE_UNAVAILABLE */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1407,6 +1424,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   AuthController_register: {
@@ -1444,7 +1478,7 @@ export interface operations {
           'application/json': components['schemas']['AuthResultDto'];
         };
       };
-      /** @description VALIDATION_FAILED */
+      /** @description VALIDATION_FAILED, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1495,6 +1529,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description RATE_LIMITED */
       429: {
         headers: {
@@ -1523,6 +1574,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -1566,7 +1634,7 @@ export interface operations {
           'application/json': components['schemas']['AuthResultDto'];
         };
       };
-      /** @description VALIDATION_FAILED */
+      /** @description INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1575,18 +1643,15 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "VALIDATION_FAILED",
-           *       "message": "Request validation failed",
-           *       "details": [
-           *         "property isAdmin should not exist"
-           *       ],
+           *       "code": "INVALID_JSON",
+           *       "message": "invalid json",
            *       "requestId": "req-123"
            *     }
            */
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description INVALID_CREDENTIALS */
+      /** @description INVALID_CREDENTIALS, ACCOUNT_DISABLED */
       401: {
         headers: {
           [name: string]: unknown;
@@ -1614,6 +1679,23 @@ export interface operations {
            *       "statusCode": 413,
            *       "code": "PAYLOAD_TOO_LARGE",
            *       "message": "payload too large",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
            *       "requestId": "req-123"
            *     }
            */
@@ -1648,6 +1730,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -1691,7 +1790,7 @@ export interface operations {
           'application/json': components['schemas']['AuthResultDto'];
         };
       };
-      /** @description VALIDATION_FAILED */
+      /** @description INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1700,11 +1799,8 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "VALIDATION_FAILED",
-           *       "message": "Request validation failed",
-           *       "details": [
-           *         "property isAdmin should not exist"
-           *       ],
+           *       "code": "INVALID_JSON",
+           *       "message": "invalid json",
            *       "requestId": "req-123"
            *     }
            */
@@ -1745,6 +1841,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description RATE_LIMITED */
       429: {
         headers: {
@@ -1773,6 +1886,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -1801,7 +1931,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description VALIDATION_FAILED */
+      /** @description INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1810,11 +1940,8 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "VALIDATION_FAILED",
-           *       "message": "Request validation failed",
-           *       "details": [
-           *         "property isAdmin should not exist"
-           *       ],
+           *       "code": "INVALID_JSON",
+           *       "message": "invalid json",
            *       "requestId": "req-123"
            *     }
            */
@@ -1838,6 +1965,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description ORIGIN_NOT_ALLOWED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "code": "ORIGIN_NOT_ALLOWED",
+           *       "message": "origin not allowed",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
         headers: {
@@ -1849,6 +1993,23 @@ export interface operations {
            *       "statusCode": 413,
            *       "code": "PAYLOAD_TOO_LARGE",
            *       "message": "payload too large",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
            *       "requestId": "req-123"
            *     }
            */
@@ -1883,6 +2044,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -1963,6 +2141,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -2086,6 +2281,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   CircuitBreakersController_reset: {
@@ -2137,7 +2349,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED */
+      /** @description INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2146,11 +2358,8 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "VALIDATION_FAILED",
-           *       "message": "Request validation failed",
-           *       "details": [
-           *         "property isAdmin should not exist"
-           *       ],
+           *       "code": "INVALID_PATH",
+           *       "message": "invalid path",
            *       "requestId": "req-123"
            *     }
            */
@@ -2174,7 +2383,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description FORBIDDEN */
+      /** @description FORBIDDEN, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2236,6 +2445,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -2311,7 +2537,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID */
+      /** @description VALIDATION_FAILED, AMOUNT_ABOVE_MAXIMUM, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, IDEMPOTENCY_KEY_INVALID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2339,6 +2565,23 @@ export interface operations {
            *       "statusCode": 401,
            *       "code": "UNAUTHORIZED",
            *       "message": "unauthorized",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description ORIGIN_NOT_ALLOWED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "code": "ORIGIN_NOT_ALLOWED",
+           *       "message": "origin not allowed",
            *       "requestId": "req-123"
            *     }
            */
@@ -2379,7 +2622,24 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description IDEMPOTENCY_KEY_REUSED */
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description IDEMPOTENCY_KEY_REUSED, PAYMENT_METHOD_NOT_ACTIVATED */
       422: {
         headers: {
           [name: string]: unknown;
@@ -2430,7 +2690,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description PROVIDER_UNAVAILABLE */
+      /** @description PROVIDER_UNAVAILABLE, SERVICE_UNAVAILABLE */
       503: {
         headers: {
           [name: string]: unknown;
@@ -2542,7 +2802,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description WEBHOOK_NOT_RECORDED */
+      /** @description WEBHOOK_NOT_RECORDED, WEBHOOK_NOT_APPLIED, SERVICE_UNAVAILABLE */
       503: {
         headers: {
           [name: string]: unknown;
@@ -2654,7 +2914,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description WEBHOOK_NOT_RECORDED */
+      /** @description WEBHOOK_NOT_RECORDED, WEBHOOK_NOT_APPLIED, SERVICE_UNAVAILABLE */
       503: {
         headers: {
           [name: string]: unknown;
@@ -2831,6 +3091,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   WebhookAdminController_replay: {
@@ -2894,7 +3171,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED */
+      /** @description INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2903,11 +3180,8 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "VALIDATION_FAILED",
-           *       "message": "Request validation failed",
-           *       "details": [
-           *         "property isAdmin should not exist"
-           *       ],
+           *       "code": "INVALID_PATH",
+           *       "message": "invalid path",
            *       "requestId": "req-123"
            *     }
            */
@@ -2931,7 +3205,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description FORBIDDEN */
+      /** @description FORBIDDEN, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2993,6 +3267,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -3130,6 +3421,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -3307,6 +3615,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   ScheduledJobsController_list: {
@@ -3418,6 +3743,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   ScheduledJobsController_run: {
@@ -3473,7 +3815,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED */
+      /** @description INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3482,11 +3824,8 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "VALIDATION_FAILED",
-           *       "message": "Request validation failed",
-           *       "details": [
-           *         "property isAdmin should not exist"
-           *       ],
+           *       "code": "INVALID_PATH",
+           *       "message": "invalid path",
            *       "requestId": "req-123"
            *     }
            */
@@ -3510,7 +3849,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description FORBIDDEN */
+      /** @description FORBIDDEN, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3572,6 +3911,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -3653,6 +4009,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -3783,6 +4156,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   WalletController_one: {
@@ -3820,6 +4210,23 @@ export interface operations {
            *     }
            */
           'application/json': components['schemas']['TransactionDto'];
+        };
+      };
+      /** @description INVALID_PATH */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "code": "INVALID_PATH",
+           *       "message": "invalid path",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
       /** @description UNAUTHORIZED */
@@ -3884,6 +4291,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -3971,6 +4395,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -4093,6 +4534,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   LedgerAdminController_adjust: {
@@ -4131,7 +4589,7 @@ export interface operations {
           'application/json': components['schemas']['AdjustmentResultDto'];
         };
       };
-      /** @description VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID */
+      /** @description VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID, INVALID_ACCOUNT, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4165,7 +4623,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description FORBIDDEN */
+      /** @description FORBIDDEN, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4233,6 +4691,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description IDEMPOTENCY_KEY_REUSED */
       422: {
         headers: {
@@ -4284,6 +4759,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   LedgerAdminController_reverse: {
@@ -4320,7 +4812,7 @@ export interface operations {
           'application/json': components['schemas']['ReversalResultDto'];
         };
       };
-      /** @description IDEMPOTENCY_KEY_INVALID */
+      /** @description INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH, IDEMPOTENCY_KEY_INVALID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4329,8 +4821,8 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "IDEMPOTENCY_KEY_INVALID",
-           *       "message": "idempotency key invalid",
+           *       "code": "INVALID_JSON",
+           *       "message": "invalid json",
            *       "requestId": "req-123"
            *     }
            */
@@ -4354,7 +4846,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description FORBIDDEN */
+      /** @description FORBIDDEN, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4422,6 +4914,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description IDEMPOTENCY_KEY_REUSED */
       422: {
         headers: {
@@ -4467,6 +4976,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -4574,6 +5100,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   PaymentMethodsController_add: {
@@ -4639,7 +5182,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED, INVALID_ACCOUNT_NUMBER, IDEMPOTENCY_KEY_INVALID */
+      /** @description VALIDATION_FAILED, INVALID_ACCOUNT_NUMBER, UNKNOWN_BANK_CODE, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, IDEMPOTENCY_KEY_INVALID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4673,7 +5216,24 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description PAYMENT_METHOD_EXISTS, IDEMPOTENCY_REQUEST_IN_PROGRESS */
+      /** @description ORIGIN_NOT_ALLOWED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "code": "ORIGIN_NOT_ALLOWED",
+           *       "message": "origin not allowed",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description PAYMENT_METHOD_EXISTS, VERIFICATION_CLOSED, IDEMPOTENCY_REQUEST_IN_PROGRESS */
       409: {
         headers: {
           [name: string]: unknown;
@@ -4707,7 +5267,24 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description PROVIDER_REJECTED, IDEMPOTENCY_KEY_REUSED */
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description PROVIDER_REJECTED, AMOUNT_BELOW_MINIMUM, AMOUNT_ABOVE_MAXIMUM, PAYMENT_METHOD_NOT_ACTIVATED, IDEMPOTENCY_KEY_REUSED */
       422: {
         headers: {
           [name: string]: unknown;
@@ -4758,7 +5335,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description PROVIDER_UNAVAILABLE */
+      /** @description PROVIDER_UNAVAILABLE, SERVICE_UNAVAILABLE */
       503: {
         headers: {
           [name: string]: unknown;
@@ -4863,6 +5440,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   PaymentMethodsController_remove: {
@@ -4883,6 +5477,23 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description INVALID_PATH */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "code": "INVALID_PATH",
+           *       "message": "invalid path",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description UNAUTHORIZED */
       401: {
         headers: {
@@ -4894,6 +5505,23 @@ export interface operations {
            *       "statusCode": 401,
            *       "code": "UNAUTHORIZED",
            *       "message": "Authentication required",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description ORIGIN_NOT_ALLOWED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "code": "ORIGIN_NOT_ALLOWED",
+           *       "message": "origin not allowed",
            *       "requestId": "req-123"
            *     }
            */
@@ -4968,6 +5596,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   PaymentMethodsController_primary: {
@@ -5012,7 +5657,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED */
+      /** @description INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5021,11 +5666,8 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "VALIDATION_FAILED",
-           *       "message": "Request validation failed",
-           *       "details": [
-           *         "property isAdmin should not exist"
-           *       ],
+           *       "code": "INVALID_PATH",
+           *       "message": "invalid path",
            *       "requestId": "req-123"
            *     }
            */
@@ -5043,6 +5685,23 @@ export interface operations {
            *       "statusCode": 401,
            *       "code": "UNAUTHORIZED",
            *       "message": "Authentication required",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description ORIGIN_NOT_ALLOWED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "code": "ORIGIN_NOT_ALLOWED",
+           *       "message": "origin not allowed",
            *       "requestId": "req-123"
            *     }
            */
@@ -5111,6 +5770,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -5231,6 +5907,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   PlatformSettingsController_update: {
@@ -5281,7 +5974,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED, INVALID_SETTINGS */
+      /** @description VALIDATION_FAILED, INVALID_SETTINGS, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5315,7 +6008,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description FORBIDDEN */
+      /** @description FORBIDDEN, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5343,6 +6036,23 @@ export interface operations {
            *       "statusCode": 413,
            *       "code": "PAYLOAD_TOO_LARGE",
            *       "message": "payload too large",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
            *       "requestId": "req-123"
            *     }
            */
@@ -5377,6 +6087,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -5544,6 +6271,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   JobsController_create: {
@@ -5627,7 +6371,7 @@ export interface operations {
           };
         };
       };
-      /** @description INVALID_WORKER, VALIDATION_FAILED */
+      /** @description INVALID_WORKER, VALIDATION_FAILED, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5661,7 +6405,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description FORBIDDEN */
+      /** @description FORBIDDEN, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5712,6 +6456,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description RATE_LIMITED */
       429: {
         headers: {
@@ -5740,6 +6501,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -5833,6 +6611,23 @@ export interface operations {
           };
         };
       };
+      /** @description INVALID_PATH */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "code": "INVALID_PATH",
+           *       "message": "invalid path",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description UNAUTHORIZED */
       401: {
         headers: {
@@ -5895,6 +6690,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -6005,7 +6817,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID */
+      /** @description VALIDATION_FAILED, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH, IDEMPOTENCY_KEY_INVALID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6039,7 +6851,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description NOT_JOB_CLIENT */
+      /** @description NOT_JOB_CLIENT, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6107,6 +6919,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description IDEMPOTENCY_KEY_REUSED */
       422: {
         headers: {
@@ -6158,7 +6987,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description PROVIDER_UNAVAILABLE */
+      /** @description PROVIDER_UNAVAILABLE, SERVICE_UNAVAILABLE */
       503: {
         headers: {
           [name: string]: unknown;
@@ -6282,7 +7111,7 @@ export interface operations {
           };
         };
       };
-      /** @description IDEMPOTENCY_KEY_INVALID */
+      /** @description INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH, IDEMPOTENCY_KEY_INVALID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6291,8 +7120,8 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "IDEMPOTENCY_KEY_INVALID",
-           *       "message": "idempotency key invalid",
+           *       "code": "INVALID_JSON",
+           *       "message": "invalid json",
            *       "requestId": "req-123"
            *     }
            */
@@ -6316,7 +7145,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description NOT_JOB_CLIENT */
+      /** @description NOT_JOB_CLIENT, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6384,6 +7213,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description IDEMPOTENCY_KEY_REUSED */
       422: {
         headers: {
@@ -6435,7 +7281,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description PROVIDER_UNAVAILABLE */
+      /** @description PROVIDER_UNAVAILABLE, SERVICE_UNAVAILABLE */
       503: {
         headers: {
           [name: string]: unknown;
@@ -6535,7 +7381,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED */
+      /** @description INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6544,11 +7390,8 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "VALIDATION_FAILED",
-           *       "message": "Request validation failed",
-           *       "details": [
-           *         "property isAdmin should not exist"
-           *       ],
+           *       "code": "INVALID_PATH",
+           *       "message": "invalid path",
            *       "requestId": "req-123"
            *     }
            */
@@ -6572,7 +7415,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description NOT_ASSIGNED_WORKER */
+      /** @description NOT_ASSIGNED_WORKER, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6651,6 +7494,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -6744,7 +7604,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED */
+      /** @description VALIDATION_FAILED, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6778,6 +7638,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description ORIGIN_NOT_ALLOWED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "code": "ORIGIN_NOT_ALLOWED",
+           *       "message": "origin not allowed",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description JOB_NOT_FOUND */
       404: {
         headers: {
@@ -6795,7 +7672,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description INVALID_JOB_TRANSITION */
+      /** @description INVALID_JOB_TRANSITION, JOB_CHANGED */
       409: {
         headers: {
           [name: string]: unknown;
@@ -6823,6 +7700,23 @@ export interface operations {
            *       "statusCode": 413,
            *       "code": "PAYLOAD_TOO_LARGE",
            *       "message": "payload too large",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
            *       "requestId": "req-123"
            *     }
            */
@@ -6857,6 +7751,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -6913,6 +7824,23 @@ export interface operations {
           };
         };
       };
+      /** @description INVALID_PATH */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "code": "INVALID_PATH",
+           *       "message": "invalid path",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description UNAUTHORIZED */
       401: {
         headers: {
@@ -6975,6 +7903,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -7068,7 +8013,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED */
+      /** @description VALIDATION_FAILED, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7102,7 +8047,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description FORBIDDEN */
+      /** @description FORBIDDEN, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7170,6 +8115,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description RATE_LIMITED */
       429: {
         headers: {
@@ -7198,6 +8160,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -7296,7 +8275,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED */
+      /** @description INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7305,11 +8284,8 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "VALIDATION_FAILED",
-           *       "message": "Request validation failed",
-           *       "details": [
-           *         "property isAdmin should not exist"
-           *       ],
+           *       "code": "INVALID_JSON",
+           *       "message": "invalid json",
            *       "requestId": "req-123"
            *     }
            */
@@ -7333,7 +8309,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description FORBIDDEN */
+      /** @description FORBIDDEN, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7401,6 +8377,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description RATE_LIMITED */
       429: {
         headers: {
@@ -7429,6 +8422,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -7611,6 +8621,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   AdminTransactionsController_get: {
@@ -7672,6 +8699,23 @@ export interface operations {
             /** Format: date-time */
             completedAt: string;
           };
+        };
+      };
+      /** @description INVALID_PATH */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "code": "INVALID_PATH",
+           *       "message": "invalid path",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
       /** @description UNAUTHORIZED */
@@ -7753,6 +8797,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -7829,7 +8890,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID */
+      /** @description VALIDATION_FAILED, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH, IDEMPOTENCY_KEY_INVALID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7863,7 +8924,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description FORBIDDEN */
+      /** @description FORBIDDEN, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7897,7 +8958,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description REFUND_EXCEEDS_PAID, JOB_NOT_SETTLED, NOT_REFUNDABLE, IDEMPOTENCY_REQUEST_IN_PROGRESS */
+      /** @description REFUND_EXCEEDS_PAID, JOB_NOT_SETTLED, NOT_REFUNDABLE, NOT_REFUNDABLE_TO_ORIGINAL, IDEMPOTENCY_REQUEST_IN_PROGRESS */
       409: {
         headers: {
           [name: string]: unknown;
@@ -7925,6 +8986,23 @@ export interface operations {
            *       "statusCode": 413,
            *       "code": "PAYLOAD_TOO_LARGE",
            *       "message": "payload too large",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
            *       "requestId": "req-123"
            *     }
            */
@@ -7976,6 +9054,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -8141,6 +9236,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   WithdrawalsController_withdraw: {
@@ -8206,7 +9318,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED, AMOUNT_BELOW_MINIMUM, IDEMPOTENCY_KEY_INVALID */
+      /** @description VALIDATION_FAILED, AMOUNT_BELOW_MINIMUM, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, IDEMPOTENCY_KEY_INVALID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -8234,6 +9346,23 @@ export interface operations {
            *       "statusCode": 401,
            *       "code": "UNAUTHORIZED",
            *       "message": "Authentication required",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description ORIGIN_NOT_ALLOWED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "code": "ORIGIN_NOT_ALLOWED",
+           *       "message": "origin not allowed",
            *       "requestId": "req-123"
            *     }
            */
@@ -8291,7 +9420,24 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description IDEMPOTENCY_KEY_REUSED */
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description PAYOUT_RAIL_UNAVAILABLE, IDEMPOTENCY_KEY_REUSED */
       422: {
         headers: {
           [name: string]: unknown;
@@ -8300,8 +9446,8 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 422,
-           *       "code": "IDEMPOTENCY_KEY_REUSED",
-           *       "message": "idempotency key reused",
+           *       "code": "PAYOUT_RAIL_UNAVAILABLE",
+           *       "message": "payout rail unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -8342,7 +9488,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description PROVIDER_UNAVAILABLE */
+      /** @description PROVIDER_UNAVAILABLE, SERVICE_UNAVAILABLE */
       503: {
         headers: {
           [name: string]: unknown;
@@ -8522,6 +9668,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
     };
   };
   AdminWithdrawalsController_approve: {
@@ -8584,7 +9747,7 @@ export interface operations {
           };
         };
       };
-      /** @description IDEMPOTENCY_KEY_INVALID */
+      /** @description INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH, IDEMPOTENCY_KEY_INVALID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -8593,8 +9756,8 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "IDEMPOTENCY_KEY_INVALID",
-           *       "message": "idempotency key invalid",
+           *       "code": "INVALID_JSON",
+           *       "message": "invalid json",
            *       "requestId": "req-123"
            *     }
            */
@@ -8618,7 +9781,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description FORBIDDEN */
+      /** @description FORBIDDEN, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -8686,6 +9849,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description IDEMPOTENCY_KEY_REUSED */
       422: {
         headers: {
@@ -8731,6 +9911,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -8798,7 +9995,7 @@ export interface operations {
           };
         };
       };
-      /** @description IDEMPOTENCY_KEY_INVALID */
+      /** @description INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH, IDEMPOTENCY_KEY_INVALID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -8807,8 +10004,8 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "IDEMPOTENCY_KEY_INVALID",
-           *       "message": "idempotency key invalid",
+           *       "code": "INVALID_JSON",
+           *       "message": "invalid json",
            *       "requestId": "req-123"
            *     }
            */
@@ -8832,7 +10029,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description FORBIDDEN */
+      /** @description FORBIDDEN, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -8900,6 +10097,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description IDEMPOTENCY_KEY_REUSED */
       422: {
         headers: {
@@ -8945,6 +10159,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "code": "SERVICE_UNAVAILABLE",
+           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */

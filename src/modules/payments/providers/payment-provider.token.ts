@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../../../config/config.token';
 import type { PaymentProvider, PaymentProviderName } from './payment-provider';
 import { PaymongoProvider } from './paymongo.provider';
 import { XenditProvider } from './xendit.provider';
+import { PaymentErrors } from '../payments.errors';
 
 /** The gateway new checkouts and payouts go to, chosen by `PAYMENT_PROVIDER`. */
 export const PAYMENT_PROVIDER = Symbol('PAYMENT_PROVIDER');
@@ -27,7 +28,7 @@ export class PaymentProviderRegistry {
   /** For names read from storage or a URL. */
   byName(name: string): PaymentProvider {
     if (name === 'paymongo' || name === 'xendit') return this.get(name);
-    throw AppError.badRequest('UNKNOWN_PROVIDER', 'Unknown payment provider');
+    throw new AppError(PaymentErrors.UNKNOWN_PROVIDER);
   }
 }
 
