@@ -21,10 +21,10 @@ function isErrorDef(v: unknown): v is ErrorDef {
 }
 
 /** Every entry of every `<module>.errors.ts`, as `STATUS CODE` pairs, with the file declaring it. */
-function catalogued(): Map<string, string> {
+async function catalogued(): Promise<Map<string, string>> {
   const pairs = new Map<string, string>();
   for (const file of catalogueFiles(SRC)) {
-    const exports = require(file) as Record<string, Record<string, unknown>>;
+    const exports = (await import(file)) as Record<string, Record<string, unknown>>;
     for (const catalogue of Object.values(exports))
       for (const entry of Object.values(catalogue)) {
         if (!isErrorDef(entry)) throw new Error(`${file}: not a catalogue entry`);
@@ -77,7 +77,10 @@ const NOT_ON_AN_OPERATION = [
 ];
 
 describe('error catalogues', () => {
-  const entries = catalogued();
+  let entries: Map<string, string>;
+  beforeAll(async () => {
+    entries = await catalogued();
+  });
 
   it('should find the catalogues, each code once per module catalogue', () => {
     expect(entries.size).toBeGreaterThan(50);
