@@ -33,6 +33,8 @@ export interface PayoutRailCapability {
 
 export interface GatewayCapabilities {
   provider: PaymentProviderName;
+  /** How people and stored reasons name the gateway, e.g. `Xendit`. */
+  displayName: string;
   /** Documented per-method limits of one checkout. A method without an entry is not offered by us. */
   checkoutLimits: Readonly<Partial<Record<CheckoutMethod, AmountRange>>>;
   /** Methods activated on the merchant account (configuration); the only ones sent on a checkout. */

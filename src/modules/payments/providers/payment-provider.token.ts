@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '../../../common/errors/app-error';
 import type { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.token';
+import { isPaymentProviderName } from './payment-provider';
 import type { PaymentProvider, PaymentProviderName } from './payment-provider';
 import { PaymongoProvider } from './paymongo.provider';
 import { XenditProvider } from './xendit.provider';
@@ -27,7 +28,7 @@ export class PaymentProviderRegistry {
 
   /** For names read from storage or a URL. */
   byName(name: string): PaymentProvider {
-    if (name === 'paymongo' || name === 'xendit') return this.get(name);
+    if (isPaymentProviderName(name)) return this.get(name);
     throw new AppError(PaymentErrors.UNKNOWN_PROVIDER);
   }
 }
