@@ -13,6 +13,7 @@ import { CreateAuthSessions1764620000000 } from './1764620000000-CreateAuthSessi
 import { CreateWebhookRejections1764640000000 } from './1764640000000-CreateWebhookRejections';
 import { AddReversedWithdrawals1764640000001 } from './1764640000001-AddReversedWithdrawals';
 import { AddRefundIndexes1764650000000 } from './1764650000000-AddRefundIndexes';
+import { ApplyLedgerSql1764730000000 } from './1764730000000-ApplyLedgerSql';
 
 /** Every migration, in order. Append new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   CreateWebhookRejections1764640000000,
   AddReversedWithdrawals1764640000001,
   AddRefundIndexes1764650000000,
+  ApplyLedgerSql1764730000000,
 ];
