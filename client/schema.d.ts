@@ -1236,23 +1236,6 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "statusCode": 503,
-           *       "code": "SERVICE_UNAVAILABLE",
-           *       "message": "service unavailable",
-           *       "requestId": "req-123"
-           *     }
-           */
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
     };
   };
   HealthController_ready: {
@@ -1318,7 +1301,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description SERVICE_UNAVAILABLE */
+      /** @description NOT_READY (details name the dependency) or SHUTTING_DOWN */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1418,23 +1401,6 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
-           *       "requestId": "req-123"
-           *     }
-           */
-          'application/json': components['schemas']['ErrorResponseDto'];
-        };
-      };
-      /** @description SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "statusCode": 503,
-           *       "code": "SERVICE_UNAVAILABLE",
-           *       "message": "service unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -1634,7 +1600,7 @@ export interface operations {
           'application/json': components['schemas']['AuthResultDto'];
         };
       };
-      /** @description INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
+      /** @description VALIDATION_FAILED, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1643,8 +1609,11 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "INVALID_JSON",
-           *       "message": "invalid json",
+           *       "code": "VALIDATION_FAILED",
+           *       "message": "Request validation failed",
+           *       "details": [
+           *         "property isAdmin should not exist"
+           *       ],
            *       "requestId": "req-123"
            *     }
            */
@@ -1790,7 +1759,7 @@ export interface operations {
           'application/json': components['schemas']['AuthResultDto'];
         };
       };
-      /** @description INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
+      /** @description VALIDATION_FAILED, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1799,8 +1768,11 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "INVALID_JSON",
-           *       "message": "invalid json",
+           *       "code": "VALIDATION_FAILED",
+           *       "message": "Request validation failed",
+           *       "details": [
+           *         "property isAdmin should not exist"
+           *       ],
            *       "requestId": "req-123"
            *     }
            */
@@ -1931,7 +1903,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
+      /** @description VALIDATION_FAILED, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1940,8 +1912,11 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "INVALID_JSON",
-           *       "message": "invalid json",
+           *       "code": "VALIDATION_FAILED",
+           *       "message": "Request validation failed",
+           *       "details": [
+           *         "property isAdmin should not exist"
+           *       ],
            *       "requestId": "req-123"
            *     }
            */
@@ -2349,7 +2324,7 @@ export interface operations {
           };
         };
       };
-      /** @description INVALID_PATH */
+      /** @description VALIDATION_FAILED, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2358,8 +2333,11 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "INVALID_PATH",
-           *       "message": "invalid path",
+           *       "code": "VALIDATION_FAILED",
+           *       "message": "Request validation failed",
+           *       "details": [
+           *         "property isAdmin should not exist"
+           *       ],
            *       "requestId": "req-123"
            *     }
            */
@@ -2537,7 +2515,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED, AMOUNT_ABOVE_MAXIMUM, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, IDEMPOTENCY_KEY_INVALID */
+      /** @description VALIDATION_FAILED, AMOUNT_ABOVE_MAXIMUM, IDEMPOTENCY_KEY_INVALID, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2588,7 +2566,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description IDEMPOTENCY_REQUEST_IN_PROGRESS */
+      /** @description TRANSACTION_NOT_PENDING, IDEMPOTENCY_REQUEST_IN_PROGRESS */
       409: {
         headers: {
           [name: string]: unknown;
@@ -2597,8 +2575,8 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 409,
-           *       "code": "IDEMPOTENCY_REQUEST_IN_PROGRESS",
-           *       "message": "idempotency request in progress",
+           *       "code": "TRANSACTION_NOT_PENDING",
+           *       "message": "transaction not pending",
            *       "requestId": "req-123"
            *     }
            */
@@ -2684,6 +2662,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description PROVIDER_MISCONFIGURED */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 502,
+           *       "code": "PROVIDER_MISCONFIGURED",
+           *       "message": "provider misconfigured",
            *       "requestId": "req-123"
            *     }
            */
@@ -3171,7 +3166,7 @@ export interface operations {
           };
         };
       };
-      /** @description INVALID_PATH */
+      /** @description VALIDATION_FAILED, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3180,8 +3175,11 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "INVALID_PATH",
-           *       "message": "invalid path",
+           *       "code": "VALIDATION_FAILED",
+           *       "message": "Request validation failed",
+           *       "details": [
+           *         "property isAdmin should not exist"
+           *       ],
            *       "requestId": "req-123"
            *     }
            */
@@ -3815,7 +3813,7 @@ export interface operations {
           };
         };
       };
-      /** @description INVALID_PATH */
+      /** @description VALIDATION_FAILED, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3824,8 +3822,11 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "INVALID_PATH",
-           *       "message": "invalid path",
+           *       "code": "VALIDATION_FAILED",
+           *       "message": "Request validation failed",
+           *       "details": [
+           *         "property isAdmin should not exist"
+           *       ],
            *       "requestId": "req-123"
            *     }
            */
@@ -4812,7 +4813,7 @@ export interface operations {
           'application/json': components['schemas']['ReversalResultDto'];
         };
       };
-      /** @description INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH, IDEMPOTENCY_KEY_INVALID */
+      /** @description IDEMPOTENCY_KEY_INVALID, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4821,8 +4822,8 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "INVALID_JSON",
-           *       "message": "invalid json",
+           *       "code": "IDEMPOTENCY_KEY_INVALID",
+           *       "message": "idempotency key invalid",
            *       "requestId": "req-123"
            *     }
            */
@@ -5182,7 +5183,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED, INVALID_ACCOUNT_NUMBER, UNKNOWN_BANK_CODE, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, IDEMPOTENCY_KEY_INVALID */
+      /** @description VALIDATION_FAILED, INVALID_ACCOUNT_NUMBER, UNKNOWN_BANK_CODE, IDEMPOTENCY_KEY_INVALID, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5329,6 +5330,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description PROVIDER_MISCONFIGURED */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 502,
+           *       "code": "PROVIDER_MISCONFIGURED",
+           *       "message": "provider misconfigured",
            *       "requestId": "req-123"
            *     }
            */
@@ -5657,7 +5675,7 @@ export interface operations {
           };
         };
       };
-      /** @description INVALID_PATH */
+      /** @description VALIDATION_FAILED, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5666,8 +5684,11 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "INVALID_PATH",
-           *       "message": "invalid path",
+           *       "code": "VALIDATION_FAILED",
+           *       "message": "Request validation failed",
+           *       "details": [
+           *         "property isAdmin should not exist"
+           *       ],
            *       "requestId": "req-123"
            *     }
            */
@@ -6817,7 +6838,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH, IDEMPOTENCY_KEY_INVALID */
+      /** @description VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6987,6 +7008,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description PROVIDER_MISCONFIGURED */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 502,
+           *       "code": "PROVIDER_MISCONFIGURED",
+           *       "message": "provider misconfigured",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description PROVIDER_UNAVAILABLE, SERVICE_UNAVAILABLE */
       503: {
         headers: {
@@ -7111,7 +7149,7 @@ export interface operations {
           };
         };
       };
-      /** @description INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH, IDEMPOTENCY_KEY_INVALID */
+      /** @description IDEMPOTENCY_KEY_INVALID, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7120,8 +7158,8 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "INVALID_JSON",
-           *       "message": "invalid json",
+           *       "code": "IDEMPOTENCY_KEY_INVALID",
+           *       "message": "idempotency key invalid",
            *       "requestId": "req-123"
            *     }
            */
@@ -7381,7 +7419,7 @@ export interface operations {
           };
         };
       };
-      /** @description INVALID_PATH */
+      /** @description VALIDATION_FAILED, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7390,8 +7428,11 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "INVALID_PATH",
-           *       "message": "invalid path",
+           *       "code": "VALIDATION_FAILED",
+           *       "message": "Request validation failed",
+           *       "details": [
+           *         "property isAdmin should not exist"
+           *       ],
            *       "requestId": "req-123"
            *     }
            */
@@ -8275,7 +8316,7 @@ export interface operations {
           };
         };
       };
-      /** @description INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH */
+      /** @description VALIDATION_FAILED, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -8284,8 +8325,11 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "INVALID_JSON",
-           *       "message": "invalid json",
+           *       "code": "VALIDATION_FAILED",
+           *       "message": "Request validation failed",
+           *       "details": [
+           *         "property isAdmin should not exist"
+           *       ],
            *       "requestId": "req-123"
            *     }
            */
@@ -8343,7 +8387,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EARNINGS_ALREADY_RELEASED, EARNINGS_NOT_PENDING, JOB_CANCELLED */
+      /** @description EARNINGS_ALREADY_RELEASED, EARNINGS_NOT_PENDING, JOB_CANCELLED, PAYMENT_REJECTED */
       409: {
         headers: {
           [name: string]: unknown;
@@ -8890,7 +8934,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH, IDEMPOTENCY_KEY_INVALID */
+      /** @description VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -9318,7 +9362,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED, AMOUNT_BELOW_MINIMUM, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, IDEMPOTENCY_KEY_INVALID */
+      /** @description VALIDATION_FAILED, AMOUNT_BELOW_MINIMUM, IDEMPOTENCY_KEY_INVALID, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
       400: {
         headers: {
           [name: string]: unknown;
@@ -9747,7 +9791,7 @@ export interface operations {
           };
         };
       };
-      /** @description INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH, IDEMPOTENCY_KEY_INVALID */
+      /** @description IDEMPOTENCY_KEY_INVALID, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -9756,8 +9800,8 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "INVALID_JSON",
-           *       "message": "invalid json",
+           *       "code": "IDEMPOTENCY_KEY_INVALID",
+           *       "message": "idempotency key invalid",
            *       "requestId": "req-123"
            *     }
            */
@@ -9995,7 +10039,7 @@ export interface operations {
           };
         };
       };
-      /** @description INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH, IDEMPOTENCY_KEY_INVALID */
+      /** @description IDEMPOTENCY_KEY_INVALID, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -10004,8 +10048,8 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 400,
-           *       "code": "INVALID_JSON",
-           *       "message": "invalid json",
+           *       "code": "IDEMPOTENCY_KEY_INVALID",
+           *       "message": "idempotency key invalid",
            *       "requestId": "req-123"
            *     }
            */

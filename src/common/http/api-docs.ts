@@ -6,7 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ApiProperty, ApiPropertyOptional, DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { AppConfig } from '../../config/app-config';
-import { applyOperationDocs } from './openapi/apply-operations';
+import { applyErrorFamilies, applyOperationDocs } from './openapi/apply-operations';
 
 /** The contract's error body, for the API docs. */
 export class ErrorResponseDto {
@@ -85,9 +85,11 @@ export function buildApiDocument(app: INestApplication, version: string): OpenAP
     .addBearerAuth()
     .addCookieAuth('access')
     .build();
-  return addCommonErrorResponses(
-    applyOperationDocs(
-      SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponseDto] }),
+  return applyErrorFamilies(
+    addCommonErrorResponses(
+      applyOperationDocs(
+        SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponseDto] }),
+      ),
     ),
   );
 }

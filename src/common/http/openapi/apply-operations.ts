@@ -31,9 +31,8 @@ function addError(responses: Responses, status: number, codes: string[]): void {
 /**
  * Folds `OPERATIONS` into the generated document: each operation's success status with schema and
  * example (a DTO schema Nest already derived is kept), its own error statuses, and the ones whole
- * families of routes share — 403 on admin routes and on cookie-authenticated writes, 400/413/415 where
- * a body is read, 400 on malformed path parameters, the idempotency outcomes on routes taking
- * `Idempotency-Key`, and 503 on every route.
+ * families of routes share — 403 on admin routes, 413 where a body is read, and the idempotency
+ * outcomes on routes taking `Idempotency-Key`.
  */
 export function applyOperationDocs(doc: OpenAPIObject): OpenAPIObject {
   for (const [path, item] of Object.entries(doc.paths)) {
@@ -77,17 +76,7 @@ export function applyOperationDocs(doc: OpenAPIObject): OpenAPIObject {
         });
       }
       if (path.startsWith('/api/admin')) addError(op.responses, 403, ['FORBIDDEN']);
-      if (op.requestBody) {
-        addError(op.responses, 400, ['INVALID_JSON', 'JSON_TOO_DEEP', 'BAD_REQUEST']);
-        addError(op.responses, 413, ['PAYLOAD_TOO_LARGE']);
-        addError(op.responses, 415, ['UNSUPPORTED_MEDIA_TYPE']);
-      }
-      if (path.includes('{')) addError(op.responses, 400, ['INVALID_PATH']);
-      // Cookie-authenticated writes must come from an allowed origin (CSRF defence).
-      if (method !== 'get' && op.security?.length)
-        addError(op.responses, 403, ['ORIGIN_NOT_ALLOWED']);
-      // Any route answers a database outage this way (contract).
-      addError(op.responses, 503, ['SERVICE_UNAVAILABLE']);
+      if (op.requestBody) addError(op.responses, 413, ['PAYLOAD_TOO_LARGE']);
       const idempotent = (op.parameters ?? []).some(
         (p) => 'name' in p && p.in === 'header' && p.name.toLowerCase() === 'idempotency-key',
       );
@@ -96,6 +85,31 @@ export function applyOperationDocs(doc: OpenAPIObject): OpenAPIObject {
         addError(op.responses, 409, ['IDEMPOTENCY_REQUEST_IN_PROGRESS']);
         addError(op.responses, 422, ['IDEMPOTENCY_KEY_REUSED']);
       }
+    }
+  }
+  return doc;
+}
+
+/**
+ * The codes whole families of routes share, added to the statuses already documented (so the common
+ * examples stay): body parsing where a body is read, a malformed path parameter, the cookie-origin
+ * check on authenticated writes, and a database outage on every `/api/` route.
+ */
+export function applyErrorFamilies(doc: OpenAPIObject): OpenAPIObject {
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const method of METHODS) {
+      const op = item[method];
+      if (!op) continue;
+      if (op.requestBody) {
+        addError(op.responses, 400, ['INVALID_JSON', 'JSON_TOO_DEEP', 'BAD_REQUEST']);
+        addError(op.responses, 415, ['UNSUPPORTED_MEDIA_TYPE']);
+      }
+      if (path.includes('{')) addError(op.responses, 400, ['INVALID_PATH']);
+      // Cookie-authenticated writes must come from an allowed origin (CSRF defence).
+      if (method !== 'get' && op.security?.length)
+        addError(op.responses, 403, ['ORIGIN_NOT_ALLOWED']);
+      // Any API route answers a database outage this way (contract); probes document their own 503.
+      if (path.startsWith('/api/')) addError(op.responses, 503, ['SERVICE_UNAVAILABLE']);
     }
   }
   return doc;

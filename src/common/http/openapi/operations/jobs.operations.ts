@@ -73,7 +73,12 @@ export const JOBS_OPERATIONS: Record<string, OperationDoc> = {
     errors: {
       '403': ['FORBIDDEN'],
       '404': ['JOB_NOT_FOUND'],
-      '409': ['EARNINGS_ALREADY_RELEASED', 'EARNINGS_NOT_PENDING', 'JOB_CANCELLED'],
+      '409': [
+        'EARNINGS_ALREADY_RELEASED',
+        'EARNINGS_NOT_PENDING',
+        'JOB_CANCELLED',
+        'PAYMENT_REJECTED',
+      ],
     },
   },
   'GET /api/jobs': {
@@ -349,6 +354,7 @@ export const JOBS_OPERATIONS: Record<string, OperationDoc> = {
       '409': ['INSUFFICIENT_FUNDS', 'INVALID_JOB_TRANSITION', 'PAYMENT_IN_PROGRESS'],
       '422': ['IDEMPOTENCY_KEY_REUSED'],
       '503': ['PROVIDER_UNAVAILABLE'],
+      '502': ['PROVIDER_MISCONFIGURED'],
     },
   },
   'GET /api/jobs/{id}/payment-timeline': {

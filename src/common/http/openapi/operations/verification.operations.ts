@@ -65,6 +65,7 @@ export const VERIFICATION_OPERATIONS: Record<string, OperationDoc> = {
       ],
       '429': ['VERIFICATION_LIMIT_REACHED'],
       '503': ['PROVIDER_UNAVAILABLE'],
+      '502': ['PROVIDER_MISCONFIGURED'],
     },
   },
   'DELETE /api/payment-methods/{id}': {

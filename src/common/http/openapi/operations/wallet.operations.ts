@@ -43,6 +43,8 @@ export const WALLET_OPERATIONS: Record<string, OperationDoc> = {
       '401': ['UNAUTHORIZED'],
       '422': ['IDEMPOTENCY_KEY_REUSED', 'PAYMENT_METHOD_NOT_ACTIVATED'],
       '503': ['PROVIDER_UNAVAILABLE'],
+      '409': ['TRANSACTION_NOT_PENDING'],
+      '502': ['PROVIDER_MISCONFIGURED'],
     },
   },
   'GET /api/wallet/pending-earnings': {
