@@ -1,6 +1,7 @@
 import { CRASH_POINTS, isCrashPoint } from '../common/crash/crash-points';
 import type { GatewayCapabilities } from '../modules/payments/providers/gateway-capabilities';
 import {
+  DEFAULT_PAYMENT_PROVIDER,
   isPaymentProviderName,
   type PaymentProviderName,
 } from '../modules/payments/providers/payment-provider';
@@ -118,7 +119,7 @@ export function gcashMinimum(provider: PaymentProviderName): number {
 
 /** A gateway name from the environment; anything else is the default (the schema reports it). */
 function providerOrDefault(raw: string | undefined): PaymentProviderName {
-  return isPaymentProviderName(raw) ? raw : 'paymongo';
+  return isPaymentProviderName(raw) ? raw : DEFAULT_PAYMENT_PROVIDER;
 }
 
 /**

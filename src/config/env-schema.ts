@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { PAYMENT_PROVIDER_NAMES } from '../modules/payments/providers/payment-provider';
+import {
+  DEFAULT_PAYMENT_PROVIDER,
+  PAYMENT_PROVIDER_NAMES,
+} from '../modules/payments/providers/payment-provider';
 
 /**
  * Every environment variable of the contract as a zod schema (types, ranges, defaults). Semantic and
@@ -117,7 +120,7 @@ export const EnvSchema = z.object({
   PUBLIC_BASE_URL: url(['http:', 'https:']),
   FRONTEND_URL: url(['http:', 'https:']),
   TRUSTED_PROXIES: optionalString,
-  PAYMENT_PROVIDER: z.enum(PAYMENT_PROVIDER_NAMES).optional().default('paymongo'),
+  PAYMENT_PROVIDER: z.enum(PAYMENT_PROVIDER_NAMES).optional().default(DEFAULT_PAYMENT_PROVIDER),
   PAYMONGO_SECRET_KEY: optionalString,
   PAYMONGO_PUBLIC_KEY: optionalString,
   PAYMONGO_WEBHOOK_SECRET: optionalString,
