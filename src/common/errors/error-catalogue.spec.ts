@@ -68,10 +68,10 @@ const NOT_ON_AN_OPERATION = [
   '400 INVALID_AMOUNT',
   '400 INVALID_STATUS',
   '400 UNKNOWN_PROVIDER',
+  '400 LEDGER_INVALID_ENTRY',
   // No route requires an Idempotency-Key yet (`@Idempotent({required: true})`).
   '400 IDEMPOTENCY_KEY_MISSING',
   // Not yet traced to the operations that can answer them.
-  '400 LEDGER_INVALID_ENTRY',
   '404 PROVIDER_RESOURCE_NOT_FOUND',
 ];
 
@@ -85,6 +85,22 @@ describe('error catalogues', () => {
     expect(entries.size).toBeGreaterThan(50);
     expect(entries.get('409 INSUFFICIENT_FUNDS')).toBe('modules/ledger/ledger.errors.ts');
     expect(entries.get('503 PROVIDER_UNAVAILABLE')).toBe('common/errors/common.errors.ts');
+  });
+
+  it('should hold the codes the API conventions name, with their statuses, all documented', () => {
+    const named = [
+      '400 VALIDATION_FAILED',
+      '404 PAYMENT_METHOD_NOT_FOUND',
+      '409 IDEMPOTENCY_REQUEST_IN_PROGRESS',
+      '409 INSUFFICIENT_FUNDS',
+      '415 UNSUPPORTED_MEDIA_TYPE',
+      '422 IDEMPOTENCY_KEY_REUSED',
+      '429 RATE_LIMITED',
+      '503 PROVIDER_UNAVAILABLE',
+      '503 SERVICE_UNAVAILABLE',
+    ];
+    const shown = documented();
+    expect(named.filter((pair) => !entries.has(pair) || !shown.has(pair))).toEqual([]);
   });
 
   it('should hold every code the API document shows, with the status the document gives it', () => {
