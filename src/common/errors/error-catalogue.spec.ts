@@ -28,7 +28,11 @@ async function catalogued(): Promise<Map<string, string>> {
     for (const catalogue of Object.values(exports))
       for (const entry of Object.values(catalogue)) {
         if (!isErrorDef(entry)) throw new Error(`${file}: not a catalogue entry`);
-        pairs.set(`${entry.status} ${entry.code}`, relative(SRC, file));
+        const pair = `${entry.status} ${entry.code}`;
+        // A code belongs to one catalogue: a second declaration would let the two drift apart.
+        if (pairs.has(pair))
+          throw new Error(`${pair} is declared in ${pairs.get(pair)} and ${file}`);
+        pairs.set(pair, relative(SRC, file));
       }
   }
   return pairs;
@@ -81,7 +85,7 @@ describe('error catalogues', () => {
     entries = await catalogued();
   });
 
-  it('should find the catalogues, each code once per module catalogue', () => {
+  it('should find the catalogues, each code declared once', () => {
     expect(entries.size).toBeGreaterThan(50);
     expect(entries.get('409 INSUFFICIENT_FUNDS')).toBe('modules/ledger/ledger.errors.ts');
     expect(entries.get('503 PROVIDER_UNAVAILABLE')).toBe('common/errors/common.errors.ts');
