@@ -14,7 +14,7 @@ const base: SettlementEvent = {
   currency: 'PHP',
 };
 
-describe('xenditDedupeId', () => {
+describe('confirmedDedupeId (a re-fetched callback, e.g. Xendit)', () => {
   it('should key a confirmed invoice by what Xendit reported, whatever the callback claimed', () => {
     expect(confirmedDedupeId('invoice:inv1:SETTLED', base, null)).toBe('invoice:inv1:PAID');
     expect(confirmedDedupeId('invoice:inv1:PAID', { ...base, type: 'expired' }, null)).toBe(
@@ -24,9 +24,9 @@ describe('xenditDedupeId', () => {
 
   it('should key a confirmed payout by its confirmed outcome', () => {
     const payout = { ...base, checkoutId: null, payoutId: 'po1' };
-    expect(confirmedDedupeId('payout.succeeded:po1', { ...payout, type: 'payout_failed' }, null)).toBe(
-      'payout.failed:po1',
-    );
+    expect(
+      confirmedDedupeId('payout.succeeded:po1', { ...payout, type: 'payout_failed' }, null),
+    ).toBe('payout.failed:po1');
     expect(
       confirmedDedupeId('payout.reversed:po1', { ...payout, type: 'payout_succeeded' }, null),
     ).toBe('payout.succeeded:po1');
