@@ -1444,7 +1444,7 @@ export interface operations {
           'application/json': components['schemas']['AuthResultDto'];
         };
       };
-      /** @description VALIDATION_FAILED */
+      /** @description VALIDATION_FAILED, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1489,6 +1489,23 @@ export interface operations {
            *       "statusCode": 413,
            *       "code": "PAYLOAD_TOO_LARGE",
            *       "message": "payload too large",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
            *       "requestId": "req-123"
            *     }
            */
@@ -1585,7 +1602,7 @@ export interface operations {
           'application/json': components['schemas']['AuthResultDto'];
         };
       };
-      /** @description VALIDATION_FAILED */
+      /** @description VALIDATION_FAILED, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1605,7 +1622,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description INVALID_CREDENTIALS */
+      /** @description INVALID_CREDENTIALS, ACCOUNT_DISABLED */
       401: {
         headers: {
           [name: string]: unknown;
@@ -1633,6 +1650,23 @@ export interface operations {
            *       "statusCode": 413,
            *       "code": "PAYLOAD_TOO_LARGE",
            *       "message": "payload too large",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
            *       "requestId": "req-123"
            *     }
            */
@@ -1729,7 +1763,7 @@ export interface operations {
           'application/json': components['schemas']['AuthResultDto'];
         };
       };
-      /** @description VALIDATION_FAILED */
+      /** @description VALIDATION_FAILED, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1777,6 +1811,23 @@ export interface operations {
            *       "statusCode": 413,
            *       "code": "PAYLOAD_TOO_LARGE",
            *       "message": "payload too large",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
            *       "requestId": "req-123"
            *     }
            */
@@ -1858,7 +1909,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description VALIDATION_FAILED */
+      /** @description VALIDATION_FAILED, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1895,6 +1946,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description ORIGIN_NOT_ALLOWED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "code": "ORIGIN_NOT_ALLOWED",
+           *       "message": "origin not allowed",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
         headers: {
@@ -1906,6 +1974,23 @@ export interface operations {
            *       "statusCode": 413,
            *       "code": "PAYLOAD_TOO_LARGE",
            *       "message": "payload too large",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
            *       "requestId": "req-123"
            *     }
            */
@@ -2251,7 +2336,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED */
+      /** @description VALIDATION_FAILED, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2288,7 +2373,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description FORBIDDEN */
+      /** @description FORBIDDEN, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2444,7 +2529,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID */
+      /** @description VALIDATION_FAILED, AMOUNT_ABOVE_MAXIMUM, IDEMPOTENCY_KEY_INVALID, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2478,7 +2563,24 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description IDEMPOTENCY_REQUEST_IN_PROGRESS */
+      /** @description ORIGIN_NOT_ALLOWED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "code": "ORIGIN_NOT_ALLOWED",
+           *       "message": "origin not allowed",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description TRANSACTION_NOT_PENDING, IDEMPOTENCY_REQUEST_IN_PROGRESS */
       409: {
         headers: {
           [name: string]: unknown;
@@ -2487,8 +2589,8 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 409,
-           *       "code": "IDEMPOTENCY_REQUEST_IN_PROGRESS",
-           *       "message": "idempotency request in progress",
+           *       "code": "TRANSACTION_NOT_PENDING",
+           *       "message": "transaction not pending",
            *       "requestId": "req-123"
            *     }
            */
@@ -2512,7 +2614,24 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description IDEMPOTENCY_KEY_REUSED */
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description IDEMPOTENCY_KEY_REUSED, PAYMENT_METHOD_NOT_ACTIVATED */
       422: {
         headers: {
           [name: string]: unknown;
@@ -2557,6 +2676,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description PROVIDER_MISCONFIGURED */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 502,
+           *       "code": "PROVIDER_MISCONFIGURED",
+           *       "message": "provider misconfigured",
            *       "requestId": "req-123"
            *     }
            */
@@ -2677,7 +2813,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description WEBHOOK_NOT_RECORDED, SERVICE_UNAVAILABLE */
+      /** @description WEBHOOK_NOT_RECORDED, WEBHOOK_NOT_APPLIED, SERVICE_UNAVAILABLE */
       503: {
         headers: {
           /** @description Seconds to wait before retrying (every 503 carries it) */
@@ -2791,7 +2927,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description WEBHOOK_NOT_RECORDED, SERVICE_UNAVAILABLE */
+      /** @description WEBHOOK_NOT_RECORDED, WEBHOOK_NOT_APPLIED, SERVICE_UNAVAILABLE */
       503: {
         headers: {
           /** @description Seconds to wait before retrying (every 503 carries it) */
@@ -3052,7 +3188,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED */
+      /** @description VALIDATION_FAILED, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3089,7 +3225,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description FORBIDDEN */
+      /** @description FORBIDDEN, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3707,7 +3843,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED */
+      /** @description VALIDATION_FAILED, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3744,7 +3880,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description FORBIDDEN */
+      /** @description FORBIDDEN, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4113,6 +4249,23 @@ export interface operations {
           'application/json': components['schemas']['TransactionDto'];
         };
       };
+      /** @description INVALID_PATH */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "code": "INVALID_PATH",
+           *       "message": "invalid path",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description UNAUTHORIZED */
       401: {
         headers: {
@@ -4479,7 +4632,7 @@ export interface operations {
           'application/json': components['schemas']['AdjustmentResultDto'];
         };
       };
-      /** @description VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID */
+      /** @description VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID, INVALID_ACCOUNT, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4513,7 +4666,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description FORBIDDEN */
+      /** @description FORBIDDEN, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4575,6 +4728,23 @@ export interface operations {
            *       "statusCode": 413,
            *       "code": "PAYLOAD_TOO_LARGE",
            *       "message": "payload too large",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
            *       "requestId": "req-123"
            *     }
            */
@@ -4687,7 +4857,7 @@ export interface operations {
           'application/json': components['schemas']['ReversalResultDto'];
         };
       };
-      /** @description IDEMPOTENCY_KEY_INVALID */
+      /** @description IDEMPOTENCY_KEY_INVALID, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4721,7 +4891,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description FORBIDDEN */
+      /** @description FORBIDDEN, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4783,6 +4953,23 @@ export interface operations {
            *       "statusCode": 413,
            *       "code": "PAYLOAD_TOO_LARGE",
            *       "message": "payload too large",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
            *       "requestId": "req-123"
            *     }
            */
@@ -5044,7 +5231,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED, INVALID_ACCOUNT_NUMBER, IDEMPOTENCY_KEY_INVALID */
+      /** @description VALIDATION_FAILED, INVALID_ACCOUNT_NUMBER, UNKNOWN_BANK_CODE, IDEMPOTENCY_KEY_INVALID, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5078,7 +5265,24 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description PAYMENT_METHOD_EXISTS, IDEMPOTENCY_REQUEST_IN_PROGRESS */
+      /** @description ORIGIN_NOT_ALLOWED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "code": "ORIGIN_NOT_ALLOWED",
+           *       "message": "origin not allowed",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description PAYMENT_METHOD_EXISTS, VERIFICATION_CLOSED, IDEMPOTENCY_REQUEST_IN_PROGRESS */
       409: {
         headers: {
           [name: string]: unknown;
@@ -5112,7 +5316,24 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description PROVIDER_REJECTED, IDEMPOTENCY_KEY_REUSED */
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description PROVIDER_REJECTED, AMOUNT_BELOW_MINIMUM, AMOUNT_ABOVE_MAXIMUM, PAYMENT_METHOD_NOT_ACTIVATED, IDEMPOTENCY_KEY_REUSED */
       422: {
         headers: {
           [name: string]: unknown;
@@ -5157,6 +5378,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description PROVIDER_MISCONFIGURED */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 502,
+           *       "code": "PROVIDER_MISCONFIGURED",
+           *       "message": "provider misconfigured",
            *       "requestId": "req-123"
            *     }
            */
@@ -5309,6 +5547,23 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description INVALID_PATH */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "code": "INVALID_PATH",
+           *       "message": "invalid path",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description UNAUTHORIZED */
       401: {
         headers: {
@@ -5320,6 +5575,23 @@ export interface operations {
            *       "statusCode": 401,
            *       "code": "UNAUTHORIZED",
            *       "message": "Authentication required",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description ORIGIN_NOT_ALLOWED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "code": "ORIGIN_NOT_ALLOWED",
+           *       "message": "origin not allowed",
            *       "requestId": "req-123"
            *     }
            */
@@ -5457,7 +5729,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED */
+      /** @description VALIDATION_FAILED, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5488,6 +5760,23 @@ export interface operations {
            *       "statusCode": 401,
            *       "code": "UNAUTHORIZED",
            *       "message": "Authentication required",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description ORIGIN_NOT_ALLOWED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "code": "ORIGIN_NOT_ALLOWED",
+           *       "message": "origin not allowed",
            *       "requestId": "req-123"
            *     }
            */
@@ -5764,7 +6053,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED, INVALID_SETTINGS */
+      /** @description VALIDATION_FAILED, INVALID_SETTINGS, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5798,7 +6087,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description FORBIDDEN */
+      /** @description FORBIDDEN, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5826,6 +6115,23 @@ export interface operations {
            *       "statusCode": 413,
            *       "code": "PAYLOAD_TOO_LARGE",
            *       "message": "payload too large",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
            *       "requestId": "req-123"
            *     }
            */
@@ -6148,7 +6454,7 @@ export interface operations {
           };
         };
       };
-      /** @description INVALID_WORKER, VALIDATION_FAILED */
+      /** @description INVALID_WORKER, VALIDATION_FAILED, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6182,7 +6488,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description FORBIDDEN */
+      /** @description FORBIDDEN, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6227,6 +6533,23 @@ export interface operations {
            *       "statusCode": 413,
            *       "code": "PAYLOAD_TOO_LARGE",
            *       "message": "payload too large",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
            *       "requestId": "req-123"
            *     }
            */
@@ -6371,6 +6694,23 @@ export interface operations {
             /** Format: date-time */
             updatedAt: string;
           };
+        };
+      };
+      /** @description INVALID_PATH */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "code": "INVALID_PATH",
+           *       "message": "invalid path",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
       /** @description UNAUTHORIZED */
@@ -6564,7 +6904,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID */
+      /** @description VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6598,7 +6938,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description NOT_JOB_CLIENT */
+      /** @description NOT_JOB_CLIENT, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6666,6 +7006,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description IDEMPOTENCY_KEY_REUSED */
       422: {
         headers: {
@@ -6711,6 +7068,23 @@ export interface operations {
            *       "statusCode": 500,
            *       "code": "INTERNAL_ERROR",
            *       "message": "Internal server error",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description PROVIDER_MISCONFIGURED */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 502,
+           *       "code": "PROVIDER_MISCONFIGURED",
+           *       "message": "provider misconfigured",
            *       "requestId": "req-123"
            *     }
            */
@@ -6843,7 +7217,7 @@ export interface operations {
           };
         };
       };
-      /** @description IDEMPOTENCY_KEY_INVALID */
+      /** @description IDEMPOTENCY_KEY_INVALID, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6877,7 +7251,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description NOT_JOB_CLIENT */
+      /** @description NOT_JOB_CLIENT, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6939,6 +7313,23 @@ export interface operations {
            *       "statusCode": 413,
            *       "code": "PAYLOAD_TOO_LARGE",
            *       "message": "payload too large",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
            *       "requestId": "req-123"
            *     }
            */
@@ -7098,7 +7489,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED */
+      /** @description VALIDATION_FAILED, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7135,7 +7526,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description NOT_ASSIGNED_WORKER */
+      /** @description NOT_ASSIGNED_WORKER, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7326,7 +7717,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED */
+      /** @description VALIDATION_FAILED, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7360,6 +7751,23 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description ORIGIN_NOT_ALLOWED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "code": "ORIGIN_NOT_ALLOWED",
+           *       "message": "origin not allowed",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description JOB_NOT_FOUND */
       404: {
         headers: {
@@ -7377,7 +7785,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description INVALID_JOB_TRANSITION */
+      /** @description INVALID_JOB_TRANSITION, JOB_CHANGED */
       409: {
         headers: {
           [name: string]: unknown;
@@ -7405,6 +7813,23 @@ export interface operations {
            *       "statusCode": 413,
            *       "code": "PAYLOAD_TOO_LARGE",
            *       "message": "payload too large",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
            *       "requestId": "req-123"
            *     }
            */
@@ -7512,6 +7937,23 @@ export interface operations {
               };
             }[];
           };
+        };
+      };
+      /** @description INVALID_PATH */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "code": "INVALID_PATH",
+           *       "message": "invalid path",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
       /** @description UNAUTHORIZED */
@@ -7688,7 +8130,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED */
+      /** @description VALIDATION_FAILED, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7722,7 +8164,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description FORBIDDEN */
+      /** @description FORBIDDEN, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7784,6 +8226,23 @@ export interface operations {
            *       "statusCode": 413,
            *       "code": "PAYLOAD_TOO_LARGE",
            *       "message": "payload too large",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
            *       "requestId": "req-123"
            *     }
            */
@@ -7935,7 +8394,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED */
+      /** @description VALIDATION_FAILED, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7972,7 +8431,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description FORBIDDEN */
+      /** @description FORBIDDEN, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -8006,7 +8465,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description EARNINGS_ALREADY_RELEASED, EARNINGS_NOT_PENDING, JOB_CANCELLED */
+      /** @description EARNINGS_ALREADY_RELEASED, EARNINGS_NOT_PENDING, JOB_CANCELLED, PAYMENT_REJECTED */
       409: {
         headers: {
           [name: string]: unknown;
@@ -8034,6 +8493,23 @@ export interface operations {
            *       "statusCode": 413,
            *       "code": "PAYLOAD_TOO_LARGE",
            *       "message": "payload too large",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
            *       "requestId": "req-123"
            *     }
            */
@@ -8351,6 +8827,23 @@ export interface operations {
           };
         };
       };
+      /** @description INVALID_PATH */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "code": "INVALID_PATH",
+           *       "message": "invalid path",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description UNAUTHORIZED */
       401: {
         headers: {
@@ -8525,7 +9018,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID */
+      /** @description VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -8559,7 +9052,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description FORBIDDEN */
+      /** @description FORBIDDEN, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -8593,7 +9086,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description REFUND_EXCEEDS_PAID, JOB_NOT_SETTLED, NOT_REFUNDABLE, IDEMPOTENCY_REQUEST_IN_PROGRESS */
+      /** @description REFUND_EXCEEDS_PAID, JOB_NOT_SETTLED, NOT_REFUNDABLE, NOT_REFUNDABLE_TO_ORIGINAL, IDEMPOTENCY_REQUEST_IN_PROGRESS */
       409: {
         headers: {
           [name: string]: unknown;
@@ -8621,6 +9114,23 @@ export interface operations {
            *       "statusCode": 413,
            *       "code": "PAYLOAD_TOO_LARGE",
            *       "message": "payload too large",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
            *       "requestId": "req-123"
            *     }
            */
@@ -8940,7 +9450,7 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED, AMOUNT_BELOW_MINIMUM, IDEMPOTENCY_KEY_INVALID */
+      /** @description VALIDATION_FAILED, AMOUNT_BELOW_MINIMUM, IDEMPOTENCY_KEY_INVALID, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST */
       400: {
         headers: {
           [name: string]: unknown;
@@ -8968,6 +9478,23 @@ export interface operations {
            *       "statusCode": 401,
            *       "code": "UNAUTHORIZED",
            *       "message": "Authentication required",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description ORIGIN_NOT_ALLOWED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "code": "ORIGIN_NOT_ALLOWED",
+           *       "message": "origin not allowed",
            *       "requestId": "req-123"
            *     }
            */
@@ -9025,7 +9552,24 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description IDEMPOTENCY_KEY_REUSED */
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description PAYOUT_RAIL_UNAVAILABLE, IDEMPOTENCY_KEY_REUSED */
       422: {
         headers: {
           [name: string]: unknown;
@@ -9034,8 +9578,8 @@ export interface operations {
           /**
            * @example {
            *       "statusCode": 422,
-           *       "code": "IDEMPOTENCY_KEY_REUSED",
-           *       "message": "idempotency key reused",
+           *       "code": "PAYOUT_RAIL_UNAVAILABLE",
+           *       "message": "payout rail unavailable",
            *       "requestId": "req-123"
            *     }
            */
@@ -9339,7 +9883,7 @@ export interface operations {
           };
         };
       };
-      /** @description IDEMPOTENCY_KEY_INVALID */
+      /** @description IDEMPOTENCY_KEY_INVALID, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -9373,7 +9917,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description FORBIDDEN */
+      /** @description FORBIDDEN, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -9435,6 +9979,23 @@ export interface operations {
            *       "statusCode": 413,
            *       "code": "PAYLOAD_TOO_LARGE",
            *       "message": "payload too large",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
            *       "requestId": "req-123"
            *     }
            */
@@ -9572,7 +10133,7 @@ export interface operations {
           };
         };
       };
-      /** @description IDEMPOTENCY_KEY_INVALID */
+      /** @description IDEMPOTENCY_KEY_INVALID, INVALID_JSON, JSON_TOO_DEEP, BAD_REQUEST, INVALID_PATH */
       400: {
         headers: {
           [name: string]: unknown;
@@ -9606,7 +10167,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description FORBIDDEN */
+      /** @description FORBIDDEN, ORIGIN_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -9668,6 +10229,23 @@ export interface operations {
            *       "statusCode": 413,
            *       "code": "PAYLOAD_TOO_LARGE",
            *       "message": "payload too large",
+           *       "requestId": "req-123"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "code": "UNSUPPORTED_MEDIA_TYPE",
+           *       "message": "unsupported media type",
            *       "requestId": "req-123"
            *     }
            */

@@ -101,7 +101,7 @@ describe('The API document', () => {
       ).sort();
     };
     expect(statuses('POST /api/wallet/deposit')).toEqual(
-      ['201', '400', '401', '409', '413', '422', '429', '500', '503'].sort(),
+      ['201', '400', '401', '403', '409', '413', '415', '422', '429', '500', '502', '503'].sort(),
     );
     expect(statuses('GET /api/admin/withdrawals')).toEqual(
       ['200', '400', '401', '403', '429', '500', '503'].sort(),

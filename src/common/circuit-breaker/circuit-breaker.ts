@@ -1,5 +1,5 @@
 import CircuitBreaker from 'opossum';
-import { AppError } from '../errors/app-error';
+import { AppError, retryAfter } from '../errors/app-error';
 import type { CircuitBreakerStatus } from '../health/health-registry';
 import {
   breakerCalls,
@@ -7,6 +7,7 @@ import {
   breakerStateGauge,
   breakerTransitions,
 } from './circuit-breaker.metrics';
+import { CommonErrors } from '../errors/common.errors';
 
 export interface BreakerPolicy {
   /** Opens after this many consecutive counted failures. */
@@ -154,9 +155,8 @@ export class NamedCircuitBreaker {
 }
 
 export function providerUnavailable(name: string, retryAfterSeconds: number): AppError {
-  return AppError.unavailable(
-    'PROVIDER_UNAVAILABLE',
-    `The ${name} payment gateway is temporarily unavailable; try again later`,
-    retryAfterSeconds,
-  );
+  return new AppError(CommonErrors.PROVIDER_UNAVAILABLE, {
+    message: `The ${name} payment gateway is temporarily unavailable; try again later`,
+    headers: retryAfter(retryAfterSeconds),
+  });
 }

@@ -3,6 +3,7 @@ import * as Sentry from '@sentry/nestjs';
 import { AppError } from './app-error';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { DatabaseOutage } from '../database/database-outage';
+import { CommonErrors } from './common.errors';
 
 const scope = { setTag: jest.fn(), setUser: jest.fn() };
 jest.mock('@sentry/nestjs', () => ({
@@ -64,7 +65,11 @@ describe('AllExceptionsFilter', () => {
 
   it('should render AppError with its code, details and headers and not report it', () => {
     const res = run(
-      new AppError(429, 'RATE_LIMITED', 'Too many', [{ a: 1 }], { 'Retry-After': '7' }),
+      new AppError(CommonErrors.RATE_LIMITED, {
+        message: 'Too many',
+        details: [{ a: 1 }],
+        headers: { 'Retry-After': '7' },
+      }),
     );
     expect(res.statusCode).toBe(429);
     expect(res.headers['Retry-After']).toBe('7');

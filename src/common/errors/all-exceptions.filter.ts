@@ -1,17 +1,12 @@
-import {
-  ArgumentsHost,
-  Catch,
-  ExceptionFilter,
-  HttpException,
-  HttpStatus,
-  Logger,
-} from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import * as Sentry from '@sentry/nestjs';
 import type { Request, Response } from 'express';
 import { DATABASE_RETRY_AFTER_S, DatabaseOutage } from '../database/database-outage';
 import { requestIdOf } from '../http/request-id';
 import { routeTemplate } from '../http/route-template';
 import { AppError } from './app-error';
+import { CommonErrors } from './common.errors';
+import type { ErrorDef } from './error-catalogue';
 import { DEFAULT_CODES, ErrorResponse } from './error-response';
 
 interface BodyParserError {
@@ -41,10 +36,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (this.outage.reportIfUnavailable(exception)) {
       if (res.headersSent) return;
       res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_S));
-      res.status(HttpStatus.SERVICE_UNAVAILABLE).json({
-        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
-        code: 'SERVICE_UNAVAILABLE',
-        message: 'The service is temporarily unavailable; retry later',
+      const e = CommonErrors.SERVICE_UNAVAILABLE;
+      res.status(e.status).json({
+        statusCode: e.status,
+        code: e.code,
+        message: e.message,
         requestId,
       } satisfies ErrorResponse);
       return;
@@ -87,7 +83,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const payload = exception.getResponse();
       let message = exception.message;
       let details: unknown[] | undefined;
-      let code = DEFAULT_CODES[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'REQUEST_FAILED');
+      let code =
+        DEFAULT_CODES[status] ??
+        (status >= 500 ? CommonErrors.INTERNAL_ERROR.code : CommonErrors.REQUEST_FAILED.code);
       if (typeof payload === 'object' && payload !== null) {
         const p = payload as { message?: unknown; code?: unknown };
         if (Array.isArray(p.message)) {
@@ -103,33 +101,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const bp = exception as BodyParserError;
     if (bp && typeof bp === 'object' && typeof bp.type === 'string') {
       const status = bp.status ?? bp.statusCode ?? 400;
-      if (bp.type === 'entity.too.large')
-        return {
-          statusCode: 413,
-          code: 'PAYLOAD_TOO_LARGE',
-          message: 'Request body too large',
-          requestId,
-        };
-      if (bp.type === 'entity.parse.failed')
-        return {
-          statusCode: 400,
-          code: 'INVALID_JSON',
-          message: 'Request body is not valid JSON',
-          requestId,
-        };
+      if (bp.type === 'entity.too.large') return bodyOf(CommonErrors.PAYLOAD_TOO_LARGE, requestId);
+      if (bp.type === 'entity.parse.failed') return bodyOf(CommonErrors.INVALID_JSON, requestId);
       if (status >= 400 && status < 500)
         return {
           statusCode: status,
-          code: DEFAULT_CODES[status] ?? 'BAD_REQUEST',
+          code: DEFAULT_CODES[status] ?? CommonErrors.BAD_REQUEST.code,
           message: 'Bad request',
           requestId,
         };
     }
-    return {
-      statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
-      code: 'INTERNAL_ERROR',
-      message: 'Internal server error',
-      requestId,
-    };
+    return bodyOf(CommonErrors.INTERNAL_ERROR, requestId);
   }
+}
+
+function bodyOf(e: ErrorDef, requestId: string): ErrorResponse {
+  return { statusCode: e.status, code: e.code, message: e.message, requestId };
 }

@@ -1,47 +1,36 @@
-import { HttpStatus } from '@nestjs/common';
+import type { HttpStatus } from '@nestjs/common';
+import type { ErrorDef } from './error-catalogue';
+
+export interface AppErrorOptions {
+  /** Overrides the catalogue's default message, e.g. to name the bound that was crossed. */
+  message?: string;
+  details?: unknown[];
+  /** Extra response headers, e.g. Retry-After. */
+  headers?: Record<string, string>;
+}
 
 /**
- * A failure the caller can act on: a stable UPPER_SNAKE `code`, an HTTP status and a safe message.
- * Services throw these; the global filter turns them into the contract's error shape.
+ * A failure the caller can act on, built from a catalogue entry (`<module>.errors.ts`): the entry
+ * fixes the stable UPPER_SNAKE `code` and the HTTP status; the throw site may add a more precise
+ * message, details and headers. The global filter turns it into the contract's error shape.
  */
 export class AppError extends Error {
-  constructor(
-    readonly status: HttpStatus,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown[],
-    /** Extra response headers, e.g. Retry-After. */
-    readonly headers?: Record<string, string>,
-  ) {
-    super(message);
-    this.name = 'AppError';
-  }
+  readonly status: HttpStatus;
+  readonly code: string;
+  readonly details?: unknown[];
+  readonly headers?: Record<string, string>;
 
-  static badRequest(code: string, message: string, details?: unknown[]) {
-    return new AppError(HttpStatus.BAD_REQUEST, code, message, details);
+  constructor(error: ErrorDef, opts: AppErrorOptions = {}) {
+    super(opts.message ?? error.message);
+    this.name = 'AppError';
+    this.status = error.status;
+    this.code = error.code;
+    this.details = opts.details;
+    this.headers = opts.headers;
   }
-  static unauthorized(code = 'UNAUTHORIZED', message = 'Authentication required') {
-    return new AppError(HttpStatus.UNAUTHORIZED, code, message);
-  }
-  static forbidden(code = 'FORBIDDEN', message = 'You are not allowed to do this') {
-    return new AppError(HttpStatus.FORBIDDEN, code, message);
-  }
-  static notFound(code: string, message: string) {
-    return new AppError(HttpStatus.NOT_FOUND, code, message);
-  }
-  static conflict(code: string, message: string) {
-    return new AppError(HttpStatus.CONFLICT, code, message);
-  }
-  static unprocessable(code: string, message: string) {
-    return new AppError(HttpStatus.UNPROCESSABLE_ENTITY, code, message);
-  }
-  static unavailable(code: string, message: string, retryAfterSeconds?: number) {
-    return new AppError(
-      HttpStatus.SERVICE_UNAVAILABLE,
-      code,
-      message,
-      undefined,
-      retryAfterSeconds === undefined ? undefined : { 'Retry-After': String(retryAfterSeconds) },
-    );
-  }
+}
+
+/** The Retry-After header of a 503/429, in whole seconds. */
+export function retryAfter(seconds: number): Record<string, string> {
+  return { 'Retry-After': String(seconds) };
 }

@@ -1,3 +1,5 @@
+import { CommonErrors } from './common.errors';
+
 /** The contract's error body. */
 export interface ErrorResponse {
   statusCode: number;
@@ -7,18 +9,20 @@ export interface ErrorResponse {
   details?: unknown[];
 }
 
-/** Default code per status for errors that carry none of their own. */
-export const DEFAULT_CODES: Record<number, string> = {
-  400: 'VALIDATION_FAILED',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  405: 'METHOD_NOT_ALLOWED',
-  409: 'CONFLICT',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  422: 'UNPROCESSABLE_ENTITY',
-  429: 'RATE_LIMITED',
-  500: 'INTERNAL_ERROR',
-  503: 'SERVICE_UNAVAILABLE',
-};
+/** Default code per status for errors that carry none of their own (from the common catalogue). */
+export const DEFAULT_CODES: Record<number, string> = Object.fromEntries(
+  [
+    CommonErrors.VALIDATION_FAILED,
+    CommonErrors.UNAUTHORIZED,
+    CommonErrors.FORBIDDEN,
+    CommonErrors.NOT_FOUND,
+    CommonErrors.METHOD_NOT_ALLOWED,
+    CommonErrors.CONFLICT,
+    CommonErrors.PAYLOAD_TOO_LARGE,
+    CommonErrors.UNSUPPORTED_MEDIA_TYPE,
+    CommonErrors.UNPROCESSABLE_ENTITY,
+    CommonErrors.RATE_LIMITED,
+    CommonErrors.INTERNAL_ERROR,
+    CommonErrors.SERVICE_UNAVAILABLE,
+  ].map((e) => [e.status, e.code]),
+);

@@ -6,7 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ApiProperty, ApiPropertyOptional, DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { AppConfig } from '../../config/app-config';
-import { applyOperationDocs } from './openapi/apply-operations';
+import { applyErrorFamilies, applyOperationDocs } from './openapi/apply-operations';
 import { addUnavailableResponses } from './openapi/unavailable-responses';
 
 /** The contract's error body, for the API docs. */
@@ -87,9 +87,11 @@ export function buildApiDocument(app: INestApplication, version: string): OpenAP
     .addCookieAuth('access')
     .build();
   return addUnavailableResponses(
-    addCommonErrorResponses(
-      applyOperationDocs(
-        SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponseDto] }),
+    applyErrorFamilies(
+      addCommonErrorResponses(
+        applyOperationDocs(
+          SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponseDto] }),
+        ),
       ),
     ),
   );

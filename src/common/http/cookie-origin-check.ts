@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { AppError } from '../errors/app-error';
 import { type OriginMatcher, requestOrigin } from './allowed-origins';
+import { CommonErrors } from '../errors/common.errors';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 // The auth cookies (src/modules/auth/auth-cookies.ts): common/ must not import a feature module.
@@ -20,11 +21,6 @@ export function cookieOriginCheck(allowed: OriginMatcher) {
       return next();
     const origin = requestOrigin(req.headers);
     if (origin !== null && allowed.has(origin)) return next();
-    next(
-      AppError.forbidden(
-        'ORIGIN_NOT_ALLOWED',
-        'Cookie-authenticated requests must come from an allowed origin',
-      ),
-    );
+    next(new AppError(CommonErrors.ORIGIN_NOT_ALLOWED));
   };
 }

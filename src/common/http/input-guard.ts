@@ -1,16 +1,16 @@
 import type { Request } from 'express';
 import { AppError } from '../errors/app-error';
 import { findInputProblem, isUnsafeString, type InputProblem } from '../validation/unsafe-input';
+import { CommonErrors } from '../errors/common.errors';
 
 /** Headers whose values reach PostgreSQL or the logs verbatim. */
 const STORED_HEADERS = ['idempotency-key', 'user-agent'];
 
 function refuse(problem: InputProblem): AppError {
-  if (problem.kind === 'too_deep')
-    return AppError.badRequest('JSON_TOO_DEEP', 'Request body is nested too deeply');
-  return AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [
-    `${problem.path} contains a NUL character or invalid Unicode`,
-  ]);
+  if (problem.kind === 'too_deep') return new AppError(CommonErrors.JSON_TOO_DEEP);
+  return new AppError(CommonErrors.VALIDATION_FAILED, {
+    details: [`${problem.path} contains a NUL character or invalid Unicode`],
+  });
 }
 
 function pathProblem(path: string): AppError | null {
@@ -19,7 +19,7 @@ function pathProblem(path: string): AppError | null {
     try {
       decoded = decodeURIComponent(segment);
     } catch {
-      return AppError.badRequest('INVALID_PATH', 'Request path is not valid percent-encoded UTF-8');
+      return new AppError(CommonErrors.INVALID_PATH);
     }
     if (isUnsafeString(decoded)) return refuse({ kind: 'unsafe_string', path: 'path' });
   }

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
 import { AppError } from '../errors/app-error';
+import { CommonErrors } from '../errors/common.errors';
 
 /** Routes that take HTML form posts instead of JSON (the sandbox's hosted checkout page). */
 const FORM_ROUTES = ['/sandbox/checkout/'];
@@ -21,13 +22,13 @@ export function jsonOnly(req: Request, _res: unknown, next: (err?: unknown) => v
   const encoding = req.headers['content-encoding'];
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity')
     return next(
-      new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Compressed request bodies are not accepted'),
+      new AppError(CommonErrors.UNSUPPORTED_MEDIA_TYPE, {
+        message: 'Compressed request bodies are not accepted',
+      }),
     );
   const path = (req.url ?? '/').split('?')[0];
   if (FORM_ROUTES.some((p) => path.startsWith(p))) return next();
   if (req.is('application/json') !== 'application/json')
-    return next(
-      new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json'),
-    );
+    return next(new AppError(CommonErrors.UNSUPPORTED_MEDIA_TYPE));
   next();
 }

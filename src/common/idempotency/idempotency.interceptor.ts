@@ -1,7 +1,6 @@
 import {
   CallHandler,
   ExecutionContext,
-  HttpStatus,
   Inject,
   Injectable,
   Logger,
@@ -21,6 +20,7 @@ import { idempotencyContext } from './idempotency-context';
 import { IdempotencyStore } from './idempotency.store';
 import { IdempotentReplay } from './idempotent-replay';
 import type { IdempotentOptions } from './idempotent.decorator';
+import { CommonErrors } from '../errors/common.errors';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY_FORMAT = /^[\x20-\x7e]{1,255}$/;
@@ -45,18 +45,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const res = ctx.switchToHttp().getResponse<Response>();
     const raw = req.headers[IDEMPOTENCY_HEADER];
     if (raw === undefined) {
-      if (options.required)
-        throw AppError.badRequest(
-          'IDEMPOTENCY_KEY_MISSING',
-          'The Idempotency-Key header is required',
-        );
+      if (options.required) throw new AppError(CommonErrors.IDEMPOTENCY_KEY_MISSING);
       return next.handle();
     }
     if (typeof raw !== 'string' || !KEY_FORMAT.test(raw))
-      throw AppError.badRequest(
-        'IDEMPOTENCY_KEY_INVALID',
-        'Idempotency-Key must be 1–255 printable characters',
-      );
+      throw new AppError(CommonErrors.IDEMPOTENCY_KEY_INVALID);
     // Keys never cross callers: the user, or for public routes the client address.
     const scope = req.user ? `user:${req.user.id}` : `ip:${req.ip ?? 'unknown'}`;
     const routePath = (req.route as { path?: string } | undefined)?.path ?? req.path;
@@ -70,18 +63,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
           case 'replay':
             throw new IdempotentReplay(outcome.response);
           case 'mismatch':
-            throw AppError.unprocessable(
-              'IDEMPOTENCY_KEY_REUSED',
-              'This Idempotency-Key was already used with a different request',
-            );
+            throw new AppError(CommonErrors.IDEMPOTENCY_KEY_REUSED);
           case 'in_progress':
-            throw new AppError(
-              HttpStatus.CONFLICT,
-              'IDEMPOTENCY_REQUEST_IN_PROGRESS',
-              'A request with this Idempotency-Key is still being processed',
-              undefined,
-              { 'Retry-After': '1' },
-            );
+            throw new AppError(CommonErrors.IDEMPOTENCY_REQUEST_IN_PROGRESS, {
+              headers: { 'Retry-After': '1' },
+            });
           case 'proceed':
             // Background retries of the key's final write stop before the lease ends, so they can
             // never touch a key another attempt has taken over.

@@ -8,6 +8,7 @@ import { Public } from '../decorators/public.decorator';
 import { AppError } from '../errors/app-error';
 import { RateLimit } from '../rate-limit/rate-limit.decorator';
 import { metricsRegistry } from './metrics.registry';
+import { CommonErrors } from '../errors/common.errors';
 
 /**
  * Prometheus scrape endpoint. With `METRICS_TOKEN` it needs `Authorization: Bearer <token>`; without
@@ -32,12 +33,14 @@ export class MetricsController {
     @Res({ passthrough: true }) res?: Response,
   ): Promise<string> {
     if (!this.tokenDigest) {
-      if (this.cfg.app.isProduction) throw AppError.notFound('NOT_FOUND', 'Not found');
+      if (this.cfg.app.isProduction) throw new AppError(CommonErrors.NOT_FOUND);
     } else {
       const given = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : '';
       // Compare fixed-length digests so neither the length nor the content leaks through timing.
       if (!timingSafeEqual(digest(given), this.tokenDigest))
-        throw AppError.unauthorized('UNAUTHORIZED', 'A valid metrics token is required');
+        throw new AppError(CommonErrors.UNAUTHORIZED, {
+          message: 'A valid metrics token is required',
+        });
     }
     // Set here, not with @Header: a refusal above must keep the JSON error's content type.
     res?.setHeader('Content-Type', metricsRegistry.contentType);

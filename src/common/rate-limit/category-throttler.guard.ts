@@ -16,6 +16,7 @@ import type { AuthedRequest } from '../decorators/current-user.decorator';
 import { rateLimitedTotal } from '../metrics/metrics.registry';
 import { RATE_LIMIT_ALSO_BY, RATE_LIMIT_CATEGORY, RateLimitCategory } from './rate-limit.decorator';
 import { REQUEST_IDENTITY, RequestIdentity } from './request-identity';
+import { CommonErrors } from '../errors/common.errors';
 
 /**
  * One named throttler per category is registered; this guard enforces only the one matching the route
@@ -84,11 +85,13 @@ export class CategoryThrottlerGuard extends ThrottlerGuard {
     if (record.isBlocked) {
       rateLimitedTotal.inc({ category });
       const retryAfter = Math.max(1, Math.ceil(record.timeToBlockExpire));
-      throw new AppError(429, 'RATE_LIMITED', 'Too many requests; try again later', undefined, {
-        'Retry-After': String(retryAfter),
-        'X-RateLimit-Limit': String(limit),
-        'X-RateLimit-Remaining': '0',
-        'X-RateLimit-Reset': String(retryAfter),
+      throw new AppError(CommonErrors.RATE_LIMITED, {
+        headers: {
+          'Retry-After': String(retryAfter),
+          'X-RateLimit-Limit': String(limit),
+          'X-RateLimit-Remaining': '0',
+          'X-RateLimit-Reset': String(retryAfter),
+        },
       });
     }
     res.setHeader('X-RateLimit-Limit', String(limit));

@@ -14,6 +14,7 @@ import { CreateWebhookRejections1764640000000 } from './1764640000000-CreateWebh
 import { AddReversedWithdrawals1764640000001 } from './1764640000001-AddReversedWithdrawals';
 import { AddRefundIndexes1764650000000 } from './1764650000000-AddRefundIndexes';
 import { CreateSandboxTables1764700000000 } from './1764700000000-CreateSandboxTables';
+import { ApplyLedgerSql1764730000000 } from './1764730000000-ApplyLedgerSql';
 
 /** Every migration, in order. Append new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   AddReversedWithdrawals1764640000001,
   AddRefundIndexes1764650000000,
   CreateSandboxTables1764700000000,
+  ApplyLedgerSql1764730000000,
 ];

@@ -14,6 +14,9 @@ import {
 } from '../wallet/transaction.entity';
 import { TransactionsService } from '../wallet/transactions.service';
 import type { RefundDestination, RefundTransactionDto } from './admin-refund.dto';
+import { AdminErrors } from './admin.errors';
+import { PaymentErrors } from '../payments/payments.errors';
+import { WalletErrors } from '../wallet/wallet.errors';
 
 /** Where a wallet refund of each kind of charge is paid from (see ADR 0045). */
 const REFUND_SOURCE: Record<string, string> = {
@@ -96,25 +99,18 @@ export class AdminRefundsService {
     m: EntityManager,
   ): Promise<Prepared> {
     const original = await this.transactions.lockById(id, m);
-    if (!original) throw AppError.notFound('TRANSACTION_NOT_FOUND', 'Transaction not found');
+    if (!original) throw new AppError(WalletErrors.TRANSACTION_NOT_FOUND);
     const gatewayPaid = Boolean(original.provider && original.providerReference);
     const isCharge = original.type in REFUND_SOURCE || original.type === 'DEPOSIT';
     if (!isCharge || original.status !== 'COMPLETED')
-      throw AppError.conflict(
-        'NOT_REFUNDABLE',
-        'Only completed deposits, job payments and platform fees can be refunded',
-      );
+      throw new AppError(PaymentErrors.NOT_REFUNDABLE);
     const to: RefundDestination = input.to ?? (gatewayPaid ? 'original' : 'wallet');
     if (to === 'original' && !gatewayPaid)
-      throw AppError.conflict(
-        'NOT_REFUNDABLE_TO_ORIGINAL',
-        'This charge was paid from the wallet; refund it to the wallet',
-      );
+      throw new AppError(AdminErrors.NOT_REFUNDABLE_TO_ORIGINAL);
     if (to === 'wallet' && original.type === 'DEPOSIT')
-      throw AppError.conflict(
-        'NOT_REFUNDABLE',
-        'A deposit is already in the wallet; refund it to the original payment method',
-      );
+      throw new AppError(PaymentErrors.NOT_REFUNDABLE, {
+        message: 'A deposit is already in the wallet; refund it to the original payment method',
+      });
     if (original.jobId) await this.assertJobSettled(original.jobId, m);
     const [{ total }] = await m.query<Array<{ total: string }>>(
       `SELECT coalesce(sum(amount), 0) AS total FROM transactions
@@ -124,12 +120,10 @@ export class AdminRefundsService {
     const refundedBefore = Number(total);
     const refundable = original.amount - refundedBefore;
     if (input.amount > refundable)
-      throw new AppError(
-        409,
-        'REFUND_EXCEEDS_PAID',
-        `At most ${refundable} centavos can still be refunded`,
-        [{ paid: original.amount, refunded: refundedBefore, refundable }],
-      );
+      throw new AppError(AdminErrors.REFUND_EXCEEDS_PAID, {
+        message: `At most ${refundable} centavos can still be refunded`,
+        details: [{ paid: original.amount, refunded: refundedBefore, refundable }],
+      });
     // Deposits come back out of the wallet they went into; job charges are paid back by the platform.
     const source =
       original.type === 'DEPOSIT' ? walletAccount(original.userId) : REFUND_SOURCE[original.type];
@@ -183,10 +177,7 @@ export class AdminRefundsService {
       [jobId],
     );
     if (job && job.status !== 'COMPLETED' && job.status !== 'CANCELLED')
-      throw AppError.conflict(
-        'JOB_NOT_SETTLED',
-        'This job is still running: cancel it to return the escrowed money',
-      );
+      throw new AppError(AdminErrors.JOB_NOT_SETTLED);
   }
 
   private async refundToWallet(

@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import type { TransactionResponse } from '../wallet/transaction.entity';
 import type { AdminTransactionsQuery } from './admin-transactions.query';
+import { CommonErrors } from '../../common/errors/common.errors';
+import { WalletErrors } from '../wallet/wallet.errors';
 
 export interface AdminTransaction extends TransactionResponse {
   userId: string;
@@ -43,7 +45,7 @@ export class AdminTransactionsService {
   ): Promise<{ data: AdminTransaction[]; nextCursor: string | null }> {
     const limit = q.limit ?? 50;
     if (q.from && q.to && new Date(q.from) >= new Date(q.to))
-      throw AppError.badRequest('VALIDATION_FAILED', '`from` must be before `to`');
+      throw new AppError(CommonErrors.VALIDATION_FAILED, { message: '`from` must be before `to`' });
     const params: unknown[] = [];
     const where: string[] = [];
     const add = (sql: (p: string) => string, v: unknown) => {
@@ -89,7 +91,7 @@ export class AdminTransactionsService {
           [id],
         )
       : [];
-    if (!rows[0]) throw AppError.notFound('TRANSACTION_NOT_FOUND', 'Transaction not found');
+    if (!rows[0]) throw new AppError(WalletErrors.TRANSACTION_NOT_FOUND);
     return toAdminTransaction(rows[0]);
   }
 }

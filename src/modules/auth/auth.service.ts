@@ -6,6 +6,8 @@ import { toUserResponse, UserResponse } from '../users/user.entity';
 import { hashPassword, UsersService, verifyPassword } from '../users/users.service';
 import type { LoginDto, RegisterDto } from './dto/auth.dto';
 import { TokenPair, TokenService } from './token.service';
+import { AuthErrors } from './auth.errors';
+import { CommonErrors } from '../../common/errors/common.errors';
 
 export interface AuthResult extends TokenPair {
   user: UserResponse;
@@ -32,21 +34,18 @@ export class AuthService {
     const user = await this.users.findByEmailWithHash(dto.email);
     this.dummyHash ??= hashPassword(`unknown-account-${Date.now()}`);
     const ok = await verifyPassword(user?.passwordHash ?? (await this.dummyHash), dto.password);
-    if (!user || !ok)
-      throw AppError.unauthorized('INVALID_CREDENTIALS', 'Invalid email or password');
-    if (user.disabledAt)
-      throw AppError.unauthorized('ACCOUNT_DISABLED', 'This account is disabled');
+    if (!user || !ok) throw new AppError(AuthErrors.INVALID_CREDENTIALS);
+    if (user.disabledAt) throw new AppError(AuthErrors.ACCOUNT_DISABLED);
     return { user: toUserResponse(user), ...(await this.tokens.issue(user)) };
   }
 
   @Timed('auth.refresh')
   async refresh(refreshToken: string | undefined): Promise<AuthResult> {
     if (!refreshToken)
-      throw AppError.unauthorized('INVALID_REFRESH_TOKEN', 'Refresh token is missing');
+      throw new AppError(AuthErrors.INVALID_REFRESH_TOKEN, { message: 'Refresh token is missing' });
     const { userId, familyId } = await this.tokens.rotate(refreshToken);
     const user = await this.users.findById(userId);
-    if (!user || user.disabledAt)
-      throw AppError.unauthorized('INVALID_REFRESH_TOKEN', 'Refresh token is invalid or expired');
+    if (!user || user.disabledAt) throw new AppError(AuthErrors.INVALID_REFRESH_TOKEN);
     return { user: toUserResponse(user), ...(await this.tokens.issue(user, familyId)) };
   }
 
@@ -57,7 +56,8 @@ export class AuthService {
 
   async me(userId: string): Promise<UserResponse> {
     const user = await this.users.findProfileById(userId);
-    if (!user) throw AppError.unauthorized('UNAUTHORIZED', 'Account no longer exists');
+    if (!user)
+      throw new AppError(CommonErrors.UNAUTHORIZED, { message: 'Account no longer exists' });
     return user;
   }
 }

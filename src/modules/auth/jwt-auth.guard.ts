@@ -9,6 +9,7 @@ import { ACCESS_COOKIE } from './auth-cookies';
 import { SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
 import type { Response } from 'express';
+import { CommonErrors } from '../../common/errors/common.errors';
 
 /**
  * Global guard: every route needs a valid access token (Bearer or `access` cookie) of a live session
@@ -31,9 +32,12 @@ export class JwtAuthGuard implements CanActivate {
     const http = ctx.switchToHttp();
     const req = http.getRequest<AuthedRequest>();
     const claimed = verifiedCaller(req, this.tokens);
-    if (!claimed?.sessionId) throw AppError.unauthorized();
+    if (!claimed?.sessionId) throw new AppError(CommonErrors.UNAUTHORIZED);
     const role = await this.sessions.activeRole(claimed.sessionId, claimed.id);
-    if (!role) throw AppError.unauthorized('UNAUTHORIZED', 'Session has ended; sign in again');
+    if (!role)
+      throw new AppError(CommonErrors.UNAUTHORIZED, {
+        message: 'Session has ended; sign in again',
+      });
     // The account's current role, not the one frozen in the token.
     const user: AuthUser = { ...claimed, role };
     req.user = user;
@@ -41,7 +45,7 @@ export class JwtAuthGuard implements CanActivate {
     http.getResponse<Response>().setHeader('Cache-Control', 'no-store');
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
-    if (roles && !roles.includes(user.role)) throw AppError.forbidden();
+    if (roles && !roles.includes(user.role)) throw new AppError(CommonErrors.FORBIDDEN);
     return true;
   }
 }

@@ -8,6 +8,7 @@ import { AppError } from '../../common/errors/app-error';
 import type { AuthUser } from '../../common/decorators/current-user.decorator';
 import type { Role } from '../users/role';
 import { SessionsService } from './sessions.service';
+import { AuthErrors } from './auth.errors';
 
 export interface TokenPair {
   accessToken: string;
@@ -109,12 +110,9 @@ export class TokenService {
     >(`SELECT family_id, used_at, revoked_at FROM refresh_tokens WHERE token_hash = $1`, [hash]);
     if (known[0] && (known[0].used_at || known[0].revoked_at)) {
       await this.sessions.revokeFamily(known[0].family_id);
-      throw AppError.unauthorized(
-        'REFRESH_TOKEN_REUSED',
-        'Refresh token was already used; please sign in again',
-      );
+      throw new AppError(AuthErrors.REFRESH_TOKEN_REUSED);
     }
-    throw AppError.unauthorized('INVALID_REFRESH_TOKEN', 'Refresh token is invalid or expired');
+    throw new AppError(AuthErrors.INVALID_REFRESH_TOKEN);
   }
 
   /** Logout: ends the caller's session, and the family of a refresh token given too. */

@@ -12,6 +12,7 @@ import { Public } from '../../common/decorators/public.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { ShutdownState } from '../../common/shutdown/shutdown-state';
 import { HealthStatusService } from './health-status.service';
+import { HealthErrors } from './health.errors';
 
 @ApiTags('health')
 @Public()
@@ -58,8 +59,7 @@ export class HealthController {
     },
   })
   async ready(): Promise<HealthCheckResult> {
-    if (this.shutdown.isShuttingDown)
-      throw AppError.unavailable('SHUTTING_DOWN', 'Shutting down: not taking new traffic');
+    if (this.shutdown.isShuttingDown) throw new AppError(HealthErrors.SHUTTING_DOWN);
     try {
       // Redis is deliberately not checked: cache, rate limits, fan-out and locks fall back in-process
       // and money correctness never rests on it, so a Redis outage must not take every pod out of
@@ -72,7 +72,7 @@ export class HealthController {
       const down = Object.entries(result.details ?? {})
         .filter(([, v]) => v.status !== 'up')
         .map(([name]) => ({ dependency: name, status: 'down' }));
-      throw new AppError(503, 'NOT_READY', 'A required dependency is unavailable', down);
+      throw new AppError(HealthErrors.NOT_READY, { details: down });
     }
   }
 

@@ -16,6 +16,8 @@ import { JobListCache } from './job-list.cache';
 import { JobMilestonesService } from './job-milestones.service';
 import type { Job } from './job.model';
 import { JobsRepository } from './jobs.repository';
+import { CommonErrors } from '../../common/errors/common.errors';
+import { JobErrors } from './jobs.errors';
 
 export type JobCheckoutStep = 'downpayment' | 'remaining';
 
@@ -75,11 +77,7 @@ export class JobCheckoutsService implements OnModuleInit {
     const open = await this.openTransaction(job, step, m);
     if (open) {
       const checkout = checkoutOf(open);
-      if (!checkout)
-        throw AppError.conflict(
-          'PAYMENT_IN_PROGRESS',
-          'A checkout for this payment is being created; retry in a moment',
-        );
+      if (!checkout) throw new AppError(JobErrors.PAYMENT_IN_PROGRESS);
       return { existing: checkout, transaction: null };
     }
     const amount = step === 'downpayment' ? downpaymentTotal(job) : job.remainingAmount;
@@ -113,7 +111,7 @@ export class JobCheckoutsService implements OnModuleInit {
   /** After commit: opens the gateway checkout of a prepared transaction (failover included). */
   async open(job: Job, step: JobCheckoutStep, txn: Transaction): Promise<JobCheckout> {
     const client = await this.users.findById(job.clientId);
-    if (!client) throw AppError.unauthorized();
+    if (!client) throw new AppError(CommonErrors.UNAUTHORIZED);
     const opened = await this.checkout.open(txn, {
       purpose: step,
       methods: GCASH_ONLY,

@@ -10,6 +10,7 @@ import { JobListCache } from './job-list.cache';
 import { Job, JobResponse, toJobResponse } from './job.model';
 import { JobsRepository } from './jobs.repository';
 import { jobNotFound } from './jobs.service';
+import { JobErrors } from './jobs.errors';
 
 const BATCH_SIZE = 200;
 const MAX_BATCHES = 50;
@@ -78,16 +79,9 @@ export class JobEarningsService {
     const job = await this.uow.run('job.earnings.admin-release', async (m) => {
       const job = await this.jobs.lockById(id, m);
       if (!job) throw jobNotFound();
-      if (job.earningsReleasedAt)
-        throw AppError.conflict(
-          'EARNINGS_ALREADY_RELEASED',
-          'These earnings were already released',
-        );
+      if (job.earningsReleasedAt) throw new AppError(JobErrors.EARNINGS_ALREADY_RELEASED);
       if (job.status !== 'COMPLETED' || !job.earningsReleaseAt)
-        throw AppError.conflict(
-          'EARNINGS_NOT_PENDING',
-          'Earnings exist only once the job is completed and fully paid',
-        );
+        throw new AppError(JobErrors.EARNINGS_NOT_PENDING);
       const updated = await this.releaseLocked(job, actor.id, { by: 'admin', reason }, m);
       await this.audit.record(
         {
@@ -121,13 +115,8 @@ export class JobEarningsService {
     const job = await this.uow.run('job.earnings.hold', async (m) => {
       const job = await this.jobs.lockById(id, m);
       if (!job) throw jobNotFound();
-      if (job.status === 'CANCELLED')
-        throw AppError.conflict('JOB_CANCELLED', 'A cancelled job has no earnings to hold');
-      if (job.earningsReleasedAt)
-        throw AppError.conflict(
-          'EARNINGS_ALREADY_RELEASED',
-          'These earnings were already released',
-        );
+      if (job.status === 'CANCELLED') throw new AppError(JobErrors.JOB_CANCELLED);
+      if (job.earningsReleasedAt) throw new AppError(JobErrors.EARNINGS_ALREADY_RELEASED);
       const before = { earningsHeld: job.earningsHeld, earningsHoldReason: job.earningsHoldReason };
       const updated = job.earningsHeld
         ? job

@@ -13,6 +13,8 @@ import {
   PLATFORM_FEES,
 } from './job-accounts';
 import type { Job } from './job.model';
+import { JobErrors } from './jobs.errors';
+import { LedgerErrors } from '../ledger/ledger.errors';
 
 /** Where a client payment comes from: their wallet, or a gateway checkout (clearing account). */
 export type PaymentSource = { kind: 'WALLET' } | { kind: 'GATEWAY'; provider: string };
@@ -180,11 +182,10 @@ export class JobEscrowService {
     if (r.status === 'APPLIED') return;
     if (r.status === 'REJECTED') {
       if (r.reason === 'INSUFFICIENT_FUNDS')
-        throw AppError.conflict(
-          'INSUFFICIENT_FUNDS',
-          'Not enough available balance for this payment',
-        );
-      throw AppError.conflict('PAYMENT_REJECTED', 'The payment could not be applied');
+        throw new AppError(LedgerErrors.INSUFFICIENT_FUNDS, {
+          message: 'Not enough available balance for this payment',
+        });
+      throw new AppError(JobErrors.PAYMENT_REJECTED);
     }
     // DUPLICATE while the locked job row says this step has not happened: the two disagree.
     this.logger.error(`Ledger entry ${r.entryId} already applied but the job state disagrees`);

@@ -14,6 +14,7 @@ import { assertTransition } from './job-status';
 import { Job, JobPaymentMethod, JobResponse, toJobResponse } from './job.model';
 import { JobsRepository } from './jobs.repository';
 import { isParticipant, jobNotFound } from './jobs.service';
+import { JobErrors } from './jobs.errors';
 
 export interface JobPaymentResult {
   job: JobResponse;
@@ -117,10 +118,9 @@ export class JobPaymentsService {
     m: EntityManager,
   ): Promise<void> {
     if (await this.checkouts.openTransaction(job, step, m))
-      throw AppError.conflict(
-        'PAYMENT_IN_PROGRESS',
-        'A GCash checkout for this payment is open: pay it, or wait until it expires',
-      );
+      throw new AppError(JobErrors.PAYMENT_IN_PROGRESS, {
+        message: 'A GCash checkout for this payment is open: pay it, or wait until it expires',
+      });
   }
 
   /**
@@ -139,7 +139,9 @@ export class JobPaymentsService {
       const locked = await this.jobs.lockById(id, m);
       if (!locked || !isParticipant(locked, user.id)) throw jobNotFound();
       if (locked.clientId !== user.id)
-        throw AppError.forbidden('NOT_JOB_CLIENT', "Only the job's client can do this");
+        throw new AppError(JobErrors.NOT_JOB_CLIENT, {
+          message: "Only the job's client can do this",
+        });
       return fn(locked, m);
     };
     const job = once

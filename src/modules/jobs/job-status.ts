@@ -1,4 +1,5 @@
 import { AppError } from '../../common/errors/app-error';
+import { JobErrors } from './jobs.errors';
 
 export const JOB_STATUSES = [
   'AWAITING_DOWNPAYMENT',
@@ -29,7 +30,8 @@ export function canTransition(from: JobStatus, to: JobStatus): boolean {
 /** Throws 409 INVALID_JOB_TRANSITION unless `from → to` is in the table. */
 export function assertTransition(from: JobStatus, to: JobStatus): void {
   if (!canTransition(from, to))
-    throw new AppError(409, 'INVALID_JOB_TRANSITION', `A job that is ${from} cannot become ${to}`, [
-      { from, to, allowed: JOB_TRANSITIONS[from] },
-    ]);
+    throw new AppError(JobErrors.INVALID_JOB_TRANSITION, {
+      message: `A job that is ${from} cannot become ${to}`,
+      details: [{ from, to, allowed: JOB_TRANSITIONS[from] }],
+    });
 }

@@ -16,6 +16,7 @@ import type { TimelineEvent } from './job-events';
 import { assertTransition, JobStatus } from './job-status';
 import { Job, JobResponse, toJobResponse } from './job.model';
 import { JobsRepository } from './jobs.repository';
+import { JobErrors } from './jobs.errors';
 
 const DEFAULT_PAGE = 20;
 
@@ -44,9 +45,9 @@ export class JobsService {
     input: { title: string; budget: number; workerId: string },
   ): Promise<JobResponse> {
     const worker = await this.users.findById(input.workerId);
-    if (!worker) throw AppError.notFound('WORKER_NOT_FOUND', 'No such worker');
+    if (!worker) throw new AppError(JobErrors.WORKER_NOT_FOUND);
     if (worker.role !== 'WORKER' && worker.role !== 'AGENCY')
-      throw AppError.badRequest('INVALID_WORKER', 'workerId must be a WORKER or AGENCY user');
+      throw new AppError(JobErrors.INVALID_WORKER);
     const job = await this.uow.run('job.create', async (m, work) => {
       // Snapshot the settings in force: later changes apply to new jobs only.
       const s = await this.settings.current(m);
@@ -106,8 +107,7 @@ export class JobsService {
   /** The assigned worker reports the work done: IN_PROGRESS → AWAITING_APPROVAL. */
   async complete(user: AuthUser, id: string): Promise<JobResponse> {
     return this.inJobTransaction(user, id, async (job, m) => {
-      if (job.workerId !== user.id)
-        throw AppError.forbidden('NOT_ASSIGNED_WORKER', 'Only the assigned worker can do this');
+      if (job.workerId !== user.id) throw new AppError(JobErrors.NOT_ASSIGNED_WORKER);
       assertTransition(job.status, 'AWAITING_APPROVAL');
       const updated = await this.jobs.update(
         job.id,
@@ -135,8 +135,7 @@ export class JobsService {
       if (!job) throw jobNotFound();
       // A checkout opened between the peek and the lock is not locked by us: let the caller retry.
       const nowOpen = await this.checkouts.openTransaction(job, 'downpayment', m);
-      if (nowOpen && nowOpen.id !== checkoutTxn?.id)
-        throw AppError.conflict('JOB_CHANGED', 'The job changed meanwhile; retry');
+      if (nowOpen && nowOpen.id !== checkoutTxn?.id) throw new AppError(JobErrors.JOB_CHANGED);
       assertTransition(job.status, 'CANCELLED');
       const updated = await this.jobs.update(
         job.id,
@@ -221,4 +220,4 @@ export function isParticipant(job: Job, userId: string): boolean {
   return job.clientId === userId || job.workerId === userId;
 }
 
-export const jobNotFound = () => AppError.notFound('JOB_NOT_FOUND', 'Job not found');
+export const jobNotFound = () => new AppError(JobErrors.JOB_NOT_FOUND);

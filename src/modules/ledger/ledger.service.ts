@@ -26,6 +26,7 @@ import {
   normalizeCurrency,
   validateEntry,
 } from './ledger-validation';
+import { LedgerErrors } from './ledger.errors';
 
 const ledgerOps = new Counter({
   name: 'ledger_operations_total',
@@ -116,9 +117,13 @@ export class LedgerService {
     opts: PostOptions = {},
   ): Promise<PostResult[]> {
     if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > MAX_BATCH)
-      throw AppError.badRequest('LEDGER_INVALID_ENTRY', `a batch holds 1 to ${MAX_BATCH} entries`);
+      throw new AppError(LedgerErrors.LEDGER_INVALID_ENTRY, {
+        message: `a batch holds 1 to ${MAX_BATCH} entries`,
+      });
     if (new Set(inputs.map((i) => i.entryId)).size !== inputs.length)
-      throw AppError.badRequest('LEDGER_INVALID_ENTRY', 'entry ids in a batch must be distinct');
+      throw new AppError(LedgerErrors.LEDGER_INVALID_ENTRY, {
+        message: 'entry ids in a batch must be distinct',
+      });
     const entries = inputs.map((input) => {
       const legs = this.validOrThrow(() => validateEntry(input));
       return {
@@ -140,10 +145,9 @@ export class LedgerService {
       };
     });
     if (inputs.some((i) => i.allowOverdraft === true) && opts.strict)
-      throw AppError.badRequest(
-        'LEDGER_INVALID_ENTRY',
-        'allowOverdraft is per batch in strict mode',
-      );
+      throw new AppError(LedgerErrors.LEDGER_INVALID_ENTRY, {
+        message: 'allowOverdraft is per batch in strict mode',
+      });
     const rows = await this.repo.all<PostRow>(
       'ledger_post_batch',
       'SELECT * FROM ledger_post_batch($1, $2)',
@@ -342,7 +346,10 @@ export class LedgerService {
       return fn();
     } catch (err) {
       if (err instanceof LedgerInputError)
-        throw AppError.badRequest('LEDGER_INVALID_ENTRY', err.message, [{ reason: err.reason }]);
+        throw new AppError(LedgerErrors.LEDGER_INVALID_ENTRY, {
+          message: err.message,
+          details: [{ reason: err.reason }],
+        });
       throw err;
     }
   }

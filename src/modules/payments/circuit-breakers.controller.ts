@@ -11,6 +11,7 @@ import { AppError } from '../../common/errors/app-error';
 import { wholeList } from '../../common/http/page';
 import { requestIdOf } from '../../common/http/request-id';
 import { AuditLogService } from '../audit/audit-log.service';
+import { PaymentErrors } from './payments.errors';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -37,7 +38,7 @@ export class CircuitBreakersController {
     @Req() req: AuthedRequest,
   ) {
     const b = this.breakers.find(name);
-    if (!b) throw AppError.notFound('CIRCUIT_BREAKER_NOT_FOUND', 'No circuit breaker by that name');
+    if (!b) throw new AppError(PaymentErrors.CIRCUIT_BREAKER_NOT_FOUND);
     const before = b.status();
     b.reset();
     const after = b.status();

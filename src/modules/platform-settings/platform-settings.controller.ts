@@ -11,6 +11,7 @@ import { requestIdOf } from '../../common/http/request-id';
 import { UpdatePlatformSettingsDto } from './platform-settings.dto';
 import { PlatformSettingsService } from './platform-settings.service';
 import type { PlatformSettingsView } from './platform-settings.types';
+import { CommonErrors } from '../../common/errors/common.errors';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -33,7 +34,9 @@ export class PlatformSettingsController {
     @Req() req: AuthedRequest,
   ): Promise<PlatformSettingsView> {
     if (Object.values(dto).every((v) => v === undefined))
-      throw AppError.badRequest('VALIDATION_FAILED', 'Send at least one setting to change');
+      throw new AppError(CommonErrors.VALIDATION_FAILED, {
+        message: 'Send at least one setting to change',
+      });
     return this.settings.update(dto, { id: user.id, requestId: requestIdOf(req) });
   }
 }

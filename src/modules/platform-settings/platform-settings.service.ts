@@ -13,6 +13,7 @@ import {
   PlatformSettings,
   PlatformSettingsView,
 } from './platform-settings.types';
+import { PlatformSettingsErrors } from './platform-settings.errors';
 
 interface SettingsRow {
   platform_fee_bps: number;
@@ -82,10 +83,9 @@ export class PlatformSettingsService {
       const before = strip(toView(locked));
       const next: PlatformSettings = { ...before, ...definedOnly(patch) };
       if (next.withdrawalDailyMaxAmount < next.withdrawalMinAmount)
-        throw AppError.badRequest(
-          'INVALID_SETTINGS',
-          'withdrawalDailyMaxAmount must be at least withdrawalMinAmount',
-        );
+        throw new AppError(PlatformSettingsErrors.INVALID_SETTINGS, {
+          message: 'withdrawalDailyMaxAmount must be at least withdrawalMinAmount',
+        });
       const [updated] = await m.query<[SettingsRow[], number]>(
         `UPDATE platform_settings SET platform_fee_bps = $1, payment_buffer_days = $2,
            withdrawal_min_amount = $3, withdrawal_daily_max_count = $4, withdrawal_daily_max_amount = $5,

@@ -39,10 +39,7 @@ export class SandboxWebhookDispatcher implements OnApplicationShutdown {
   ) {}
 
   webhookUrl(provider: SandboxProvider): string {
-    const base = this.cfg.app.publicBaseUrl;
-    return provider === 'paymongo'
-      ? `${base}/api/accounts/wallet/paymongo-webhook`
-      : `${base}/api/accounts/wallet/xendit-webhook`;
+    return `${this.cfg.app.publicBaseUrl}/api/accounts/wallet/${provider}-webhook`;
   }
 
   /** Resolves when every copy was delivered or given up on (or at once when held/dropped). */

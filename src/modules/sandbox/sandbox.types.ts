@@ -1,7 +1,9 @@
+import type { PaymentProviderName } from '../payments/providers/payment-provider';
 import { PAYMONGO_MIN_PAYMENT } from '../payments/providers/paymongo.capabilities';
 
 /** In-memory records of the gateway imitation. Shapes follow the gateways' own resources. */
-export type SandboxProvider = 'paymongo' | 'xendit';
+/** The sandbox imitates every gateway the service knows. */
+export type SandboxProvider = PaymentProviderName;
 
 export type SandboxCheckoutState = 'open' | 'paid' | 'failed' | 'expired';
 

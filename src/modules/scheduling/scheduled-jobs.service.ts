@@ -17,6 +17,7 @@ import type {
   ScheduledJobDefinition,
   ScheduledJobInfo,
 } from './scheduled-job.types';
+import { SchedulingErrors } from './scheduling.errors';
 
 interface RunRow {
   id: string;
@@ -70,7 +71,10 @@ export class ScheduledJobsService {
   /** Runs a job now if no other instance is running it; returns the recorded run (or `skipped`). */
   async runNow(name: string, trigger: 'schedule' | 'manual' = 'manual'): Promise<JobRun> {
     const def = this.jobs.get(name);
-    if (!def) throw AppError.notFound('SCHEDULED_JOB_NOT_FOUND', `No scheduled job named ${name}`);
+    if (!def)
+      throw new AppError(SchedulingErrors.SCHEDULED_JOB_NOT_FOUND, {
+        message: `No scheduled job named ${name}`,
+      });
     const outcome = await withAdvisoryLock(this.ds, `job:${name}`, () =>
       this.execute(def, trigger),
     );

@@ -7,6 +7,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AppError } from '../../common/errors/app-error';
 import type { Role } from './role';
 import { User, type UserResponse } from './user.entity';
+import { UserErrors } from './users.errors';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -50,7 +51,7 @@ export class UsersService {
         err instanceof QueryFailedError &&
         (err.driverError as { code?: string }).code === UNIQUE_VIOLATION
       )
-        throw AppError.conflict('EMAIL_TAKEN', 'An account with this email already exists');
+        throw new AppError(UserErrors.EMAIL_TAKEN);
       throw err;
     }
   }

@@ -24,6 +24,8 @@ import {
   PaymentMethodsRepository,
   toPaymentMethodResponse,
 } from './payment-methods.repository';
+import { CommonErrors } from '../../common/errors/common.errors';
+import { VerificationErrors } from './verification.errors';
 
 /** Verification checkouts a user may start per rolling 24 h. */
 export const MAX_VERIFICATION_ATTEMPTS_PER_DAY = 5;
@@ -97,20 +99,14 @@ export class VerificationService implements OnModuleInit {
   async add(userId: string, dto: AddPaymentMethodDto, requestId?: string): Promise<AddResult> {
     const { number, bankCode } = this.normalise(dto);
     if (await this.methods.verifiedExists(userId, dto.type, number, bankCode))
-      throw AppError.conflict(
-        'PAYMENT_METHOD_EXISTS',
-        'This account is already saved and verified',
-      );
+      throw new AppError(VerificationErrors.PAYMENT_METHOD_EXISTS);
     const accountName = dto.accountName.trim();
 
     if (dto.type === 'BANK') {
       const row = await this.uow.run('payment-method.add', async (m) => {
         await this.methods.lockUser(userId, m);
         if (await this.methods.verifiedExists(userId, dto.type, number, bankCode, m))
-          throw AppError.conflict(
-            'PAYMENT_METHOD_EXISTS',
-            'This account is already saved and verified',
-          );
+          throw new AppError(VerificationErrors.PAYMENT_METHOD_EXISTS);
         const r = await this.methods.insert(
           { userId, type: dto.type, accountName, accountNumber: number, bankCode, verified: true },
           m,
@@ -177,20 +173,16 @@ export class VerificationService implements OnModuleInit {
     // availability (failover included) decides where the checkout goes.
     const gateway = this.checkouts.gatewayFor(amount, [kind.method], {
       primary: this.cfg.business.verificationProvider,
-      refusalStatus: 422,
+      refusal: 'configuration',
     });
     if ((await this.methods.verificationAttemptsToday(userId)) >= MAX_VERIFICATION_ATTEMPTS_PER_DAY)
-      throw new AppError(
-        429,
-        'VERIFICATION_LIMIT_REACHED',
-        'Too many verification attempts today; try again tomorrow',
-        undefined,
-        {
+      throw new AppError(VerificationErrors.VERIFICATION_LIMIT_REACHED, {
+        headers: {
           'Retry-After': '3600',
         },
-      );
+      });
     const user = await this.users.findById(userId);
-    if (!user) throw AppError.unauthorized();
+    if (!user) throw new AppError(CommonErrors.UNAUTHORIZED);
 
     // Recorded on the request's Idempotency-Key with the rows: a retry after a crash continues this
     // verification (same method, same transaction) instead of starting a second one (ADR 0060).
@@ -226,8 +218,7 @@ export class VerificationService implements OnModuleInit {
       this.methods.find(ids.methodId),
       this.transactions.findById(ids.txnId),
     ]);
-    if (!method || !txn)
-      throw AppError.conflict('VERIFICATION_CLOSED', 'This verification attempt was closed');
+    if (!method || !txn) throw new AppError(VerificationErrors.VERIFICATION_CLOSED);
     this.publishAdded(userId, method);
     const checkoutUrl = txn.metadata.checkoutUrl;
     if (txn.providerReference && typeof checkoutUrl === 'string')
@@ -267,12 +258,9 @@ export class VerificationService implements OnModuleInit {
     await this.uow.run('payment-method.remove', async (m) => {
       const mine = await this.methods.lockUser(userId, m);
       const target = mine.find((r) => r.id === id);
-      if (!target) throw AppError.notFound('PAYMENT_METHOD_NOT_FOUND', 'Payment method not found');
+      if (!target) throw new AppError(VerificationErrors.PAYMENT_METHOD_NOT_FOUND);
       if (await this.methods.hasPendingWithdrawal(id, m))
-        throw AppError.conflict(
-          'PAYMENT_METHOD_IN_USE',
-          'A withdrawal to this account is still pending',
-        );
+        throw new AppError(VerificationErrors.PAYMENT_METHOD_IN_USE);
       if (target.verification_transaction_id) {
         const t = await this.transactions.lockById(target.verification_transaction_id, m);
         if (t?.status === 'PENDING') await this.transactions.setStatus(t.id, 'CANCELLED', m);
@@ -286,12 +274,8 @@ export class VerificationService implements OnModuleInit {
     return this.uow.run('payment-method.primary', async (m) => {
       const mine = await this.methods.lockUser(userId, m);
       const target = mine.find((r) => r.id === id);
-      if (!target) throw AppError.notFound('PAYMENT_METHOD_NOT_FOUND', 'Payment method not found');
-      if (!target.is_verified)
-        throw AppError.conflict(
-          'PAYMENT_METHOD_NOT_VERIFIED',
-          'Only verified payment methods can be primary',
-        );
+      if (!target) throw new AppError(VerificationErrors.PAYMENT_METHOD_NOT_FOUND);
+      if (!target.is_verified) throw new AppError(VerificationErrors.PAYMENT_METHOD_NOT_VERIFIED);
       return toPaymentMethodResponse(await this.methods.setPrimary(id, userId, m));
     });
   }
@@ -299,29 +283,24 @@ export class VerificationService implements OnModuleInit {
   private normalise(dto: AddPaymentMethodDto): { number: string; bankCode: string | null } {
     if (dto.type === 'BANK') {
       if (!dto.bankCode)
-        throw AppError.badRequest('VALIDATION_FAILED', 'bankCode is required for BANK accounts');
+        throw new AppError(CommonErrors.VALIDATION_FAILED, {
+          message: 'bankCode is required for BANK accounts',
+        });
       // One directory backs every gateway, so a saved account keeps working after a switch.
-      if (!bankByCode(dto.bankCode))
-        throw AppError.badRequest(
-          'UNKNOWN_BANK_CODE',
-          'Unknown bankCode; GET /api/payment-methods/banks lists the supported banks',
-        );
+      if (!bankByCode(dto.bankCode)) throw new AppError(VerificationErrors.UNKNOWN_BANK_CODE);
       const n = normaliseBankAccount(dto.accountNumber);
-      if (!n)
-        throw AppError.badRequest(
-          'INVALID_ACCOUNT_NUMBER',
-          'Bank account numbers have 8 to 20 digits',
-        );
+      if (!n) throw new AppError(VerificationErrors.INVALID_ACCOUNT_NUMBER);
       return { number: n, bankCode: dto.bankCode };
     }
     if (dto.bankCode)
-      throw AppError.badRequest('VALIDATION_FAILED', 'bankCode is only for BANK accounts');
+      throw new AppError(CommonErrors.VALIDATION_FAILED, {
+        message: 'bankCode is only for BANK accounts',
+      });
     const n = normaliseMobileNumber(dto.accountNumber);
     if (!n)
-      throw AppError.badRequest(
-        'INVALID_ACCOUNT_NUMBER',
-        'Mobile wallet numbers look like 09XXXXXXXXX',
-      );
+      throw new AppError(VerificationErrors.INVALID_ACCOUNT_NUMBER, {
+        message: 'Mobile wallet numbers look like 09XXXXXXXXX',
+      });
     return { number: n, bankCode: null };
   }
 

@@ -4,6 +4,8 @@ import { AppError } from '../../common/errors/app-error';
 import { isCentavoAmount } from '../../common/money/money';
 import { returningRows } from '../../database/returning-rows';
 import { Transaction, TransactionStatus, TransactionType } from './transaction.entity';
+import { CommonErrors } from '../../common/errors/common.errors';
+import { WalletErrors } from './wallet.errors';
 
 export interface CreatePendingInput {
   userId: string;
@@ -62,8 +64,7 @@ export class TransactionsService {
   constructor(private readonly ds: DataSource) {}
 
   async createPending(input: CreatePendingInput, manager?: EntityManager): Promise<Transaction> {
-    if (!isCentavoAmount(input.amount))
-      throw AppError.badRequest('INVALID_AMOUNT', 'amount must be a positive integer of centavos');
+    if (!isCentavoAmount(input.amount)) throw new AppError(WalletErrors.INVALID_AMOUNT);
     const rows = await this.q(manager).query<Row[]>(
       `INSERT INTO transactions (user_id, type, status, amount, currency, provider, description, reference,
                                  payment_method_id, job_id, metadata, release_at)
@@ -101,10 +102,12 @@ export class TransactionsService {
     );
     if (rows.length > 0) return toEntity(rows[0]);
     const current = await this.findById(id, manager);
-    if (!current) throw AppError.notFound('TRANSACTION_NOT_FOUND', 'Transaction not found');
+    if (!current) throw new AppError(WalletErrors.TRANSACTION_NOT_FOUND);
     if (current.status === 'COMPLETED' && current.ledgerEntryId === input.ledgerEntryId)
       return current;
-    throw AppError.conflict('TRANSACTION_NOT_PENDING', `Transaction is already ${current.status}`);
+    throw new AppError(WalletErrors.TRANSACTION_NOT_PENDING, {
+      message: `Transaction is already ${current.status}`,
+    });
   }
 
   /** PENDING → FAILED/EXPIRED/CANCELLED (never after COMPLETED). Repeating the same status is a no-op. */
@@ -113,8 +116,7 @@ export class TransactionsService {
     status: TerminalFailure,
     manager?: EntityManager,
   ): Promise<Transaction> {
-    if (!TERMINAL_STATUSES.includes(status))
-      throw AppError.badRequest('INVALID_STATUS', 'status must be FAILED, EXPIRED or CANCELLED');
+    if (!TERMINAL_STATUSES.includes(status)) throw new AppError(WalletErrors.INVALID_STATUS);
     const rows = returningRows<Row>(
       await this.q(manager).query(
         `UPDATE transactions SET status = $2 WHERE id = $1 AND status = 'PENDING' RETURNING *`,
@@ -123,9 +125,11 @@ export class TransactionsService {
     );
     if (rows.length > 0) return toEntity(rows[0]);
     const current = await this.findById(id, manager);
-    if (!current) throw AppError.notFound('TRANSACTION_NOT_FOUND', 'Transaction not found');
+    if (!current) throw new AppError(WalletErrors.TRANSACTION_NOT_FOUND);
     if (current.status === status) return current;
-    throw AppError.conflict('TRANSACTION_NOT_PENDING', `Transaction is already ${current.status}`);
+    throw new AppError(WalletErrors.TRANSACTION_NOT_PENDING, {
+      message: `Transaction is already ${current.status}`,
+    });
   }
 
   /**
@@ -163,8 +167,7 @@ export class TransactionsService {
         ],
       ),
     );
-    if (rows.length === 0)
-      throw AppError.notFound('TRANSACTION_NOT_FOUND', 'Transaction not found');
+    if (rows.length === 0) throw new AppError(WalletErrors.TRANSACTION_NOT_FOUND);
     return toEntity(rows[0]);
   }
 
@@ -201,8 +204,7 @@ export class TransactionsService {
   /** One of the user's transactions; someone else's (or unknown) → 404. */
   async findForUser(userId: string, id: string): Promise<Transaction> {
     const t = await this.findById(id);
-    if (!t || t.userId !== userId)
-      throw AppError.notFound('TRANSACTION_NOT_FOUND', 'Transaction not found');
+    if (!t || t.userId !== userId) throw new AppError(WalletErrors.TRANSACTION_NOT_FOUND);
     return t;
   }
 
@@ -267,7 +269,7 @@ function decodeCursor(cursor: string): { ts: string; id: string } {
   const raw = Buffer.from(cursor, 'base64url').toString('utf8');
   const [ts, id] = raw.split('|');
   if (!ts || !id || !UUID.test(id) || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(ts))
-    throw AppError.badRequest('INVALID_CURSOR', 'cursor is not valid');
+    throw new AppError(CommonErrors.INVALID_CURSOR);
   return { ts, id };
 }
 

@@ -7,6 +7,8 @@ import { LedgerService } from '../ledger/ledger.service';
 import type { PostInput, PostResult } from '../ledger/ledger.types';
 import type { Transaction } from './transaction.entity';
 import { TransactionsService } from './transactions.service';
+import { LedgerErrors } from '../ledger/ledger.errors';
+import { WalletErrors } from './wallet.errors';
 
 export interface WalletView {
   currency: 'PHP';
@@ -57,14 +59,18 @@ export class WalletService {
   ): Promise<{ transaction: Transaction; ledger: PostResult | null; alreadyCompleted: boolean }> {
     const run = async (m: EntityManager) => {
       const tx = await this.transactions.lockById(transactionId, m);
-      if (!tx) throw AppError.notFound('TRANSACTION_NOT_FOUND', 'Transaction not found');
+      if (!tx) throw new AppError(WalletErrors.TRANSACTION_NOT_FOUND);
       if (tx.status === 'COMPLETED')
         return { transaction: tx, ledger: null, alreadyCompleted: true };
       if (tx.status !== 'PENDING')
-        throw AppError.conflict('TRANSACTION_NOT_PENDING', `Transaction is already ${tx.status}`);
+        throw new AppError(WalletErrors.TRANSACTION_NOT_PENDING, {
+          message: `Transaction is already ${tx.status}`,
+        });
       const result = await this.ledger.post({ reference: transactionId, ...entry }, m);
       if (result.status === 'REJECTED')
-        throw AppError.conflict('INSUFFICIENT_FUNDS', 'Insufficient available funds');
+        throw new AppError(LedgerErrors.INSUFFICIENT_FUNDS, {
+          message: 'Insufficient available funds',
+        });
       const done = await this.transactions.complete(
         transactionId,
         { ledgerEntryId: entry.entryId },

@@ -34,6 +34,10 @@ import {
   TransactionResponse,
 } from '../wallet/transaction.entity';
 import { TransactionsService } from '../wallet/transactions.service';
+import { LedgerErrors } from '../ledger/ledger.errors';
+import { PaymentErrors } from '../payments/payments.errors';
+import { VerificationErrors } from '../verification/verification.errors';
+import { WithdrawalErrors } from './withdrawals.errors';
 
 export const PAYOUTS_IN_TRANSIT = 'payouts:in_transit';
 const holdIdOf = (txnId: string) => `withdrawal:${txnId}`;
@@ -112,18 +116,16 @@ export class WithdrawalsService implements OnModuleInit {
       throw providerUnavailable(this.provider.name, breaker.retryAfterSeconds());
     const limits = await this.settings.current();
     if (input.amount < limits.withdrawalMinAmount)
-      throw AppError.badRequest(
-        'AMOUNT_BELOW_MINIMUM',
-        `The smallest withdrawal is ${limits.withdrawalMinAmount} centavos`,
-      );
+      throw new AppError(PaymentErrors.AMOUNT_BELOW_MINIMUM, {
+        message: `The smallest withdrawal is ${limits.withdrawalMinAmount} centavos`,
+      });
     // InstaPay carries up to its cap; above it PESONet, if the account has it (capability table).
     const rail = payoutRailFor(this.provider.capabilities, input.amount);
     if (!rail) {
       const instapay = this.provider.capabilities.payoutRails.find((r) => r.rail === 'instapay');
-      throw AppError.unprocessable(
-        'PAYOUT_RAIL_UNAVAILABLE',
-        `Withdrawals above ${formatPesos(instapay?.maxAmount ?? 0)} need PESONet, which is not enabled on the ${this.provider.name} account`,
-      );
+      throw new AppError(WithdrawalErrors.PAYOUT_RAIL_UNAVAILABLE, {
+        message: `Withdrawals above ${formatPesos(instapay?.maxAmount ?? 0)} need PESONet, which is not enabled on the ${this.provider.name} account`,
+      });
     }
     // Recorded on the request's Idempotency-Key in the same transaction: a retry after a crash gets
     // this withdrawal back instead of making a second one (ADR 0060).
@@ -142,7 +144,9 @@ export class WithdrawalsService implements OnModuleInit {
         [input.paymentMethodId, userId, this.cfg.business.payoutAccountCooldownHours],
       );
       if (!method)
-        throw AppError.notFound('PAYMENT_METHOD_NOT_FOUND', 'No such verified payout account');
+        throw new AppError(VerificationErrors.PAYMENT_METHOD_NOT_FOUND, {
+          message: 'No such verified payout account',
+        });
       const [today] = await m.query<Array<{ n: string; total: string }>>(
         `SELECT count(*) AS n, coalesce(sum(amount), 0) AS total FROM transactions
          WHERE user_id = $1 AND type = 'WITHDRAWAL' AND status IN ('PENDING', 'COMPLETED')
@@ -153,10 +157,9 @@ export class WithdrawalsService implements OnModuleInit {
         Number(today.n) + 1 > limits.withdrawalDailyMaxCount ||
         Number(today.total) + input.amount > limits.withdrawalDailyMaxAmount
       )
-        throw AppError.conflict(
-          'WITHDRAWAL_LIMIT_EXCEEDED',
-          `Daily limit: ${limits.withdrawalDailyMaxCount} withdrawals, ${limits.withdrawalDailyMaxAmount} centavos`,
-        );
+        throw new AppError(WithdrawalErrors.WITHDRAWAL_LIMIT_EXCEEDED, {
+          message: `Daily limit: ${limits.withdrawalDailyMaxCount} withdrawals, ${limits.withdrawalDailyMaxAmount} centavos`,
+        });
       // Someone who took over the login must not drain it to an account they just added.
       const review: ReviewReason | null = method.in_cooldown
         ? 'new_payout_account'
@@ -195,8 +198,7 @@ export class WithdrawalsService implements OnModuleInit {
         },
         m,
       );
-      if (hold.status === 'REJECTED')
-        throw AppError.conflict('INSUFFICIENT_FUNDS', 'Not enough available balance');
+      if (hold.status === 'REJECTED') throw new AppError(LedgerErrors.INSUFFICIENT_FUNDS);
       return created.id;
     });
     const txn = await this.transactions.findById(txnId);
@@ -409,9 +411,11 @@ export class WithdrawalsService implements OnModuleInit {
     return this.uow.runOnce(action, async (m, work) => {
       const locked = await this.transactions.lockById(id, m);
       if (!locked || locked.type !== 'WITHDRAWAL')
-        throw AppError.notFound('WITHDRAWAL_NOT_FOUND', 'Withdrawal not found');
+        throw new AppError(WithdrawalErrors.WITHDRAWAL_NOT_FOUND);
       if (locked.status !== 'PENDING')
-        throw AppError.conflict('WITHDRAWAL_NOT_PENDING', `Withdrawal is already ${locked.status}`);
+        throw new AppError(WithdrawalErrors.WITHDRAWAL_NOT_PENDING, {
+          message: `Withdrawal is already ${locked.status}`,
+        });
       work.afterCommit(...(await fn(locked, m)));
       const done = await this.transactions.findById(id, m);
       await this.audit.record(

@@ -89,3 +89,26 @@ export function applyOperationDocs(doc: OpenAPIObject): OpenAPIObject {
   }
   return doc;
 }
+
+/**
+ * The codes whole families of routes share, added to the statuses already documented (so the common
+ * examples stay): body parsing where a body is read, a malformed path parameter, the cookie-origin
+ * check on authenticated writes (the database outage is added by `addUnavailableResponses`).
+ */
+export function applyErrorFamilies(doc: OpenAPIObject): OpenAPIObject {
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const method of METHODS) {
+      const op = item[method];
+      if (!op) continue;
+      if (op.requestBody) {
+        addError(op.responses, 400, ['INVALID_JSON', 'JSON_TOO_DEEP', 'BAD_REQUEST']);
+        addError(op.responses, 415, ['UNSUPPORTED_MEDIA_TYPE']);
+      }
+      if (path.includes('{')) addError(op.responses, 400, ['INVALID_PATH']);
+      // Cookie-authenticated writes must come from an allowed origin (CSRF defence).
+      if (method !== 'get' && op.security?.length)
+        addError(op.responses, 403, ['ORIGIN_NOT_ALLOWED']);
+    }
+  }
+  return doc;
+}

@@ -6,6 +6,7 @@ import { AppError } from '../../../common/errors/app-error';
 import { AuditLogService } from '../../audit/audit-log.service';
 import { LedgerService } from '../ledger.service';
 import type { Direction, LedgerLeg } from '../ledger.types';
+import { LedgerErrors } from '../ledger.errors';
 
 /** Support corrections go against this account, so every adjustment stays balanced and visible. */
 export const ADJUSTMENTS_ACCOUNT = 'platform:adjustments';
@@ -45,7 +46,9 @@ export class LedgerAdminService {
   ): Promise<AdjustmentResult> {
     const currency = input.currency ?? 'PHP';
     if (input.account === ADJUSTMENTS_ACCOUNT)
-      throw AppError.badRequest('INVALID_ACCOUNT', 'Cannot adjust the adjustments account itself');
+      throw new AppError(LedgerErrors.INVALID_ACCOUNT, {
+        message: 'Cannot adjust the adjustments account itself',
+      });
     await this.assertKnownAccount(input.account, currency);
     const entryId = `adjustment:${randomUUID()}`;
     const other: Direction = input.direction === 'CREDIT' ? 'DEBIT' : 'CREDIT';
@@ -65,7 +68,9 @@ export class LedgerAdminService {
         m,
       );
       if (r.status !== 'APPLIED')
-        throw AppError.conflict('INSUFFICIENT_FUNDS', 'The account cannot go below zero');
+        throw new AppError(LedgerErrors.INSUFFICIENT_FUNDS, {
+          message: 'The account cannot go below zero',
+        });
       const after = await this.ledger.balance(input.account, currency, m);
       await this.audit.record(
         {
@@ -114,8 +119,7 @@ export class LedgerAdminService {
        WHERE e.entry_id = $1 ORDER BY p.leg`,
       [entryId],
     );
-    if (legs.length === 0)
-      throw AppError.notFound('LEDGER_ENTRY_NOT_FOUND', 'No such ledger entry');
+    if (legs.length === 0) throw new AppError(LedgerErrors.LEDGER_ENTRY_NOT_FOUND);
     const reversalId = `reversal:${entryId}`;
     const mirror: LedgerLeg[] = legs.map((l) => ({
       account: l.code,
@@ -134,10 +138,11 @@ export class LedgerAdminService {
         },
         m,
       );
-      if (r.status === 'DUPLICATE')
-        throw AppError.conflict('ENTRY_ALREADY_REVERSED', 'This entry has already been reversed');
+      if (r.status === 'DUPLICATE') throw new AppError(LedgerErrors.ENTRY_ALREADY_REVERSED);
       if (r.status === 'REJECTED')
-        throw AppError.conflict('INSUFFICIENT_FUNDS', 'Reversing would take an account below zero');
+        throw new AppError(LedgerErrors.INSUFFICIENT_FUNDS, {
+          message: 'Reversing would take an account below zero',
+        });
       await this.audit.record(
         {
           actorId,
@@ -169,6 +174,6 @@ export class LedgerAdminService {
       );
       if (user[0].ok) return;
     }
-    throw AppError.notFound('LEDGER_ACCOUNT_NOT_FOUND', 'No such ledger account');
+    throw new AppError(LedgerErrors.LEDGER_ACCOUNT_NOT_FOUND);
   }
 }

@@ -22,6 +22,7 @@ import {
   HarnessPostResult,
   LedgerHarnessService,
 } from './ledger-harness.service';
+import { CommonErrors } from '../../../common/errors/common.errors';
 
 /** The harness routes answer 404, as if absent, unless LEDGER_TEST_API is on (never in production). */
 @Injectable()
@@ -29,7 +30,7 @@ export class LedgerHarnessEnabledGuard implements CanActivate {
   constructor(@Inject(APP_CONFIG) private readonly cfg: AppConfig) {}
   canActivate(): boolean {
     if (!this.cfg.switches.ledgerTestApi || this.cfg.app.isProduction)
-      throw AppError.notFound('NOT_FOUND', 'Not found');
+      throw new AppError(CommonErrors.NOT_FOUND);
     return true;
   }
 }
@@ -54,12 +55,12 @@ export class LedgerHarnessController {
   @HttpCode(200)
   async post(@Body() body: unknown): Promise<HarnessPostResult> {
     if (typeof body !== 'object' || body === null || Array.isArray(body))
-      throw AppError.badRequest('VALIDATION_FAILED', 'body must be a JSON object');
+      throw new AppError(CommonErrors.VALIDATION_FAILED, { message: 'body must be a JSON object' });
     try {
       return await this.harness.post(body);
     } catch (err) {
       if (err instanceof LedgerInputError)
-        throw AppError.badRequest('VALIDATION_FAILED', err.message);
+        throw new AppError(CommonErrors.VALIDATION_FAILED, { message: err.message });
       throw err;
     }
   }
@@ -70,7 +71,7 @@ export class LedgerHarnessController {
     @Query('currency') currency?: string,
   ): Promise<{ subunits: number }> {
     if (typeof account !== 'string' || account.length === 0)
-      throw AppError.badRequest('VALIDATION_FAILED', 'account is required');
+      throw new AppError(CommonErrors.VALIDATION_FAILED, { message: 'account is required' });
     const cur = typeof currency === 'string' && currency.length > 0 ? currency : 'PHP';
     return { subunits: await this.harness.balance(account, cur) };
   }

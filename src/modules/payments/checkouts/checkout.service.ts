@@ -45,8 +45,11 @@ export interface CheckoutRequest {
 
 export interface RouteOptions {
   primary?: PaymentProviderName;
-  /** Status of a refusal by the primary's documented limits (400 for a bad amount, 422 otherwise). */
-  refusalStatus?: 400 | 422;
+  /**
+   * Whose amount the primary's documented limits refuse: the caller's (400) or the server's own
+   * configured one, e.g. VERIFICATION_AMOUNT (422); the payments catalogue holds both entries.
+   */
+  refusal?: 'request' | 'configuration';
 }
 
 export interface OpenedCheckout {
@@ -99,7 +102,7 @@ export class CheckoutService implements OnModuleInit {
   }
 
   /**
-   * The gateway a new checkout of `amount` goes to. Refuses (400/422) what the primary's documented
+   * The gateway a new checkout of `amount` goes to. Refuses what the primary's documented
    * limits refuse; throws the primary's 503 when neither it nor (with failover) the other can take it.
    */
   gatewayFor(
@@ -113,7 +116,7 @@ export class CheckoutService implements OnModuleInit {
       caps,
       methods === 'activated' ? caps.activatedMethods : methods,
       amount,
-      opts.refusalStatus,
+      opts.refusal,
     );
     const breaker = this.breakers.find(primary);
     if (breaker?.state !== 'open') return primary;

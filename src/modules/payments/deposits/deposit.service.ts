@@ -17,6 +17,8 @@ import { TransactionsService } from '../../wallet/transactions.service';
 import { WalletService } from '../../wallet/wallet.service';
 import { PaymentHandlerRegistry } from '../settlement/payment-handler.registry';
 import type { AfterCommit, HandlerContext } from '../settlement/settlement.types';
+import { CommonErrors } from '../../../common/errors/common.errors';
+import { WalletErrors } from '../../wallet/wallet.errors';
 
 export interface DepositResponse {
   transaction: TransactionResponse;
@@ -91,7 +93,7 @@ export class DepositService implements OnModuleInit {
     // anything is written or sent.
     const gateway = this.checkouts.gatewayFor(amount, 'activated');
     const user = await this.users.findById(userId);
-    if (!user) throw AppError.unauthorized();
+    if (!user) throw new AppError(CommonErrors.UNAUTHORIZED);
 
     // Recorded on the request's Idempotency-Key with the row: a retry after a crash continues this
     // deposit (same transaction id, same gateway) instead of opening a second one (ADR 0060).
@@ -114,7 +116,9 @@ export class DepositService implements OnModuleInit {
     const opened = openedCheckout(txn);
     if (opened) return opened;
     if (txn.status !== 'PENDING')
-      throw AppError.conflict('TRANSACTION_NOT_PENDING', `Deposit is already ${txn.status}`);
+      throw new AppError(WalletErrors.TRANSACTION_NOT_PENDING, {
+        message: `Deposit is already ${txn.status}`,
+      });
     // Surely not created: the record is closed and the key freed for a new attempt. Ambiguous: left
     // PENDING; a retry with the key asks the same gateway again with the same gateway key.
     const checkout = await this.checkouts.open(txn, {

@@ -6,6 +6,7 @@ import { AppError } from '../../../common/errors/app-error';
 import type { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.token';
 import { returnPage } from './return-page';
+import { CommonErrors } from '../../../common/errors/common.errors';
 
 /** The checkout return links' target when no FRONTEND_URL is set (see checkout-urls.ts). */
 @ApiExcludeController()
@@ -22,7 +23,7 @@ export class ReturnPageController {
     @Res() res: Response,
   ): void {
     if (!this.cfg.app.builtInReturnPage)
-      throw AppError.notFound('NOT_FOUND', 'Cannot GET /payments/' + kind);
+      throw new AppError(CommonErrors.NOT_FOUND, { message: 'Cannot GET /payments/' + kind });
     res.type('html').setHeader('Cache-Control', 'no-store').status(200);
     res.send(returnPage(kind, id, status));
   }

@@ -1,6 +1,7 @@
 import { AppError } from '../../../common/errors/app-error';
 import { formatPesos } from '../../../common/money/money';
 import type { CheckoutMethod, PaymentProviderName } from './payment-provider';
+import { PaymentErrors } from '../payments.errors';
 
 /**
  * What a gateway accepts, declared by each adapter (never `if (provider === …)` in shared code). Money is
@@ -32,6 +33,8 @@ export interface PayoutRailCapability {
 
 export interface GatewayCapabilities {
   provider: PaymentProviderName;
+  /** How people and stored reasons name the gateway, e.g. `Xendit`. */
+  displayName: string;
   /** Documented per-method limits of one checkout. A method without an entry is not offered by us. */
   checkoutLimits: Readonly<Partial<Record<CheckoutMethod, AmountRange>>>;
   /** Methods activated on the merchant account (configuration); the only ones sent on a checkout. */
@@ -110,30 +113,33 @@ export function assertCheckoutAllowed(
   caps: GatewayCapabilities,
   methods: readonly CheckoutMethod[],
   amount: number,
-  status: 400 | 422 = 400,
+  /** `configuration`: the amount is the server's own (VERIFICATION_AMOUNT), so the refusal is 422. */
+  refusal: 'request' | 'configuration' = 'request',
 ): void {
+  const below =
+    refusal === 'request'
+      ? PaymentErrors.AMOUNT_BELOW_MINIMUM
+      : PaymentErrors.CONFIGURED_AMOUNT_BELOW_MINIMUM;
+  const above =
+    refusal === 'request'
+      ? PaymentErrors.AMOUNT_ABOVE_MAXIMUM
+      : PaymentErrors.CONFIGURED_AMOUNT_ABOVE_MAXIMUM;
   const missing = methods.filter((m) => !caps.activatedMethods.includes(m));
   if (missing.length > 0 || methods.length === 0)
-    throw new AppError(
-      422,
-      'PAYMENT_METHOD_NOT_ACTIVATED',
-      `${missing.join(', ') || 'No payment method'} is not activated on the ${caps.provider} account`,
-      [{ provider: caps.provider, methods: missing }],
-    );
+    throw new AppError(PaymentErrors.PAYMENT_METHOD_NOT_ACTIVATED, {
+      message: `${missing.join(', ') || 'No payment method'} is not activated on the ${caps.provider} account`,
+      details: [{ provider: caps.provider, methods: missing }],
+    });
   const min = checkoutMinimum(caps, methods);
   if (amount < min)
-    throw new AppError(
-      status,
-      'AMOUNT_BELOW_MINIMUM',
-      `The minimum amount is ${min} centavos (${formatPesos(min)}) on ${caps.provider}`,
-      [{ field: 'amount', minimum: min, provider: caps.provider }],
-    );
+    throw new AppError(below, {
+      message: `The minimum amount is ${min} centavos (${formatPesos(min)}) on ${caps.provider}`,
+      details: [{ field: 'amount', minimum: min, provider: caps.provider }],
+    });
   const max = checkoutMaximum(caps, methods);
   if (amount > max)
-    throw new AppError(
-      status,
-      'AMOUNT_ABOVE_MAXIMUM',
-      `The maximum amount is ${max} centavos (${formatPesos(max)}) on ${caps.provider}`,
-      [{ field: 'amount', maximum: max, provider: caps.provider }],
-    );
+    throw new AppError(above, {
+      message: `The maximum amount is ${max} centavos (${formatPesos(max)}) on ${caps.provider}`,
+      details: [{ field: 'amount', maximum: max, provider: caps.provider }],
+    });
 }

@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '../../../common/errors/app-error';
 import type { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.token';
+import { isPaymentProviderName } from './payment-provider';
 import type { PaymentProvider, PaymentProviderName } from './payment-provider';
 import { PaymongoProvider } from './paymongo.provider';
 import { XenditProvider } from './xendit.provider';
+import { PaymentErrors } from '../payments.errors';
 
 /** The gateway new checkouts and payouts go to, chosen by `PAYMENT_PROVIDER`. */
 export const PAYMENT_PROVIDER = Symbol('PAYMENT_PROVIDER');
@@ -26,8 +28,8 @@ export class PaymentProviderRegistry {
 
   /** For names read from storage or a URL. */
   byName(name: string): PaymentProvider {
-    if (name === 'paymongo' || name === 'xendit') return this.get(name);
-    throw AppError.badRequest('UNKNOWN_PROVIDER', 'Unknown payment provider');
+    if (isPaymentProviderName(name)) return this.get(name);
+    throw new AppError(PaymentErrors.UNKNOWN_PROVIDER);
   }
 }
 

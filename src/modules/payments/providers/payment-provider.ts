@@ -6,6 +6,8 @@ import type { GatewayCapabilities, PayoutRail } from './gateway-capabilities';
  */
 export const PAYMENT_PROVIDER_NAMES = ['paymongo', 'xendit'] as const;
 export type PaymentProviderName = (typeof PAYMENT_PROVIDER_NAMES)[number];
+/** `PAYMENT_PROVIDER` when unset (contract). */
+export const DEFAULT_PAYMENT_PROVIDER: PaymentProviderName = 'paymongo';
 
 export function isPaymentProviderName(v: unknown): v is PaymentProviderName {
   return typeof v === 'string' && (PAYMENT_PROVIDER_NAMES as readonly string[]).includes(v);

@@ -37,6 +37,7 @@ export function paymongoCapabilities(opts: {
 }): GatewayCapabilities {
   return {
     provider: 'paymongo',
+    displayName: 'PayMongo',
     checkoutLimits: {
       gcash: { min: PAYMONGO_MIN_PAYMENT, max: 10_000_000 },
       paymaya: { min: PAYMONGO_MIN_PAYMENT, max: 10_000_000 },

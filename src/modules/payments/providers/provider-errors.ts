@@ -1,5 +1,8 @@
 import { HttpStatus } from '@nestjs/common';
-import { AppError } from '../../../common/errors/app-error';
+import { AppError, retryAfter } from '../../../common/errors/app-error';
+import { CommonErrors } from '../../../common/errors/common.errors';
+import type { ErrorDef } from '../../../common/errors/error-catalogue';
+import { PaymentErrors } from '../payments.errors';
 import type { PaymentProviderName } from './payment-provider';
 
 /**
@@ -26,32 +29,30 @@ export class ProviderError extends AppError {
     message: string,
     retryAfterSeconds?: number,
   ) {
-    const [status, code] = ProviderError.mapping(kind);
+    const error = ProviderError.mapping(kind);
     // Every 503 tells the client when to come back, also before the breaker opens.
-    const retryAfter =
+    const wait =
       retryAfterSeconds ??
-      (status === HttpStatus.SERVICE_UNAVAILABLE ? DEFAULT_RETRY_AFTER_SECONDS : undefined);
-    super(
-      status,
-      code,
+      (error.status === HttpStatus.SERVICE_UNAVAILABLE ? DEFAULT_RETRY_AFTER_SECONDS : undefined);
+    super(error, {
       message,
-      providerCode ? [{ provider, providerCode }] : undefined,
-      retryAfter === undefined ? undefined : { 'Retry-After': String(retryAfter) },
-    );
+      details: providerCode ? [{ provider, providerCode }] : undefined,
+      headers: wait === undefined ? undefined : retryAfter(wait),
+    });
     this.name = 'ProviderError';
   }
 
-  private static mapping(kind: ProviderFailureKind): [HttpStatus, string] {
+  private static mapping(kind: ProviderFailureKind): ErrorDef {
     switch (kind) {
       case 'unavailable':
       case 'ambiguous':
-        return [HttpStatus.SERVICE_UNAVAILABLE, 'PROVIDER_UNAVAILABLE'];
+        return CommonErrors.PROVIDER_UNAVAILABLE;
       case 'rejected':
-        return [HttpStatus.UNPROCESSABLE_ENTITY, 'PROVIDER_REJECTED'];
+        return PaymentErrors.PROVIDER_REJECTED;
       case 'not_found':
-        return [HttpStatus.NOT_FOUND, 'PROVIDER_RESOURCE_NOT_FOUND'];
+        return PaymentErrors.PROVIDER_RESOURCE_NOT_FOUND;
       case 'auth':
-        return [HttpStatus.BAD_GATEWAY, 'PROVIDER_MISCONFIGURED'];
+        return PaymentErrors.PROVIDER_MISCONFIGURED;
     }
   }
 
@@ -64,7 +65,7 @@ export class ProviderError extends AppError {
 /** 401: bad/missing signature or token, stale timestamp, or mode mismatch. Nothing is stored. */
 export class WebhookRejectedError extends AppError {
   constructor(readonly reason: string) {
-    super(HttpStatus.UNAUTHORIZED, 'INVALID_WEBHOOK_SIGNATURE', 'Webhook signature is invalid');
+    super(PaymentErrors.INVALID_WEBHOOK_SIGNATURE);
     this.name = 'WebhookRejectedError';
   }
 }
@@ -72,7 +73,7 @@ export class WebhookRejectedError extends AppError {
 /** 400: the (authentic) body is not something we can parse. */
 export class WebhookPayloadError extends AppError {
   constructor(reason: string) {
-    super(HttpStatus.BAD_REQUEST, 'INVALID_WEBHOOK_PAYLOAD', reason);
+    super(PaymentErrors.INVALID_WEBHOOK_PAYLOAD, { message: reason });
     this.name = 'WebhookPayloadError';
   }
 }

@@ -34,6 +34,7 @@ export function xenditCapabilities(opts: {
 }): GatewayCapabilities {
   return {
     provider: 'xendit',
+    displayName: 'Xendit',
     checkoutLimits: {
       gcash: { min: 100, max: 10_000_000 },
       paymaya: { min: 100, max: 10_000_000 },

@@ -12,6 +12,8 @@ import { PaymentProviderRegistry } from '../providers/payment-provider.token';
 import { ProviderError } from '../providers/provider-errors';
 import { PaymentHandlerRegistry } from '../settlement/payment-handler.registry';
 import type { AfterCommit } from '../settlement/settlement.types';
+import { LedgerErrors } from '../../ledger/ledger.errors';
+import { PaymentErrors } from '../payments.errors';
 
 /** Where a refund to the original method stands; kept in the REFUND transaction's metadata. */
 export type RefundState = 'requested' | 'pending' | 'succeeded' | 'failed' | 'unknown';
@@ -68,7 +70,9 @@ export class GatewayRefundsService implements OnModuleInit {
     m: EntityManager,
   ): Promise<Transaction> {
     if (!original.provider || !original.providerReference)
-      throw AppError.conflict('NOT_REFUNDABLE', 'This charge was not paid through a gateway');
+      throw new AppError(PaymentErrors.NOT_REFUNDABLE, {
+        message: 'This charge was not paid through a gateway',
+      });
     const refund = await this.transactions.createPending(
       {
         userId: original.userId,
@@ -103,7 +107,9 @@ export class GatewayRefundsService implements OnModuleInit {
       m,
     );
     if (hold.status === 'REJECTED')
-      throw AppError.conflict('INSUFFICIENT_FUNDS', 'The wallet no longer holds this amount');
+      throw new AppError(LedgerErrors.INSUFFICIENT_FUNDS, {
+        message: 'The wallet no longer holds this amount',
+      });
     return refund;
   }
 

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { AppError } from '../../../common/errors/app-error';
+import { CommonErrors } from '../../../common/errors/common.errors';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -20,7 +21,7 @@ export async function newestFirstPage<R extends { id: string }>(
     where.push(`${column} = $${params.length}`);
   }
   if (q.cursor) {
-    if (!UUID.test(q.cursor)) throw AppError.badRequest('INVALID_CURSOR', 'cursor is not valid');
+    if (!UUID.test(q.cursor)) throw new AppError(CommonErrors.INVALID_CURSOR);
     params.push(q.cursor);
     where.push(
       `(received_at, id) < (SELECT received_at, id FROM ${table} WHERE id = $${params.length})`,

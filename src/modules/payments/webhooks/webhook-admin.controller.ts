@@ -13,6 +13,7 @@ import { AuditLogService } from '../../audit/audit-log.service';
 import { WEBHOOK_EVENT_STATUSES, WebhookEventsRepository } from './webhook-events.repository';
 import { WebhookProcessor } from './webhook-processor.service';
 import { ProviderPageQuery } from './webhook-rejections.controller';
+import { PaymentErrors } from '../payments.errors';
 
 export class ListWebhookEventsQuery extends ProviderPageQuery {
   @ApiPropertyOptional({ enum: WEBHOOK_EVENT_STATUSES })
@@ -48,7 +49,7 @@ export class WebhookAdminController {
   @ApiOperation({ summary: 'Apply a stored event again (idempotent: money never moves twice)' })
   async replay(@Param('id') id: string, @CurrentUser() user: AuthUser, @Req() req: AuthedRequest) {
     const before = await this.events.findById(id);
-    if (!before) throw AppError.notFound('WEBHOOK_EVENT_NOT_FOUND', 'Webhook event not found');
+    if (!before) throw new AppError(PaymentErrors.WEBHOOK_EVENT_NOT_FOUND);
     await this.processor.replay(id);
     const after = await this.events.findById(id);
     await this.audit.record({

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { UnitOfWork } from '../../../common/database/unit-of-work';
 import type {
   NormalisedWebhookEvent,
+  PaymentProvider,
   PaymentProviderName,
   WebhookHeaders,
 } from '../providers/payment-provider';
@@ -69,22 +70,21 @@ export class WebhookProcessor {
     rawBody: Buffer,
     headers: WebhookHeaders,
   ): Promise<ProcessResult> {
-    const event = this.providers.get(provider).verifyWebhook(rawBody, headers);
-    // Xendit redeliveries would cost a gateway round trip to confirm: skip known ones early. Safe
-    // because a Xendit event id is only ever stored for what the re-fetch confirmed (below), so an
-    // earlier forged callback cannot occupy it. The unique constraint is what actually guarantees
-    // single processing, for both gateways.
-    if (provider === 'xendit' && (await this.events.settled(provider, event.eventId))) {
+    const gateway = this.providers.get(provider);
+    const event = gateway.verifyWebhook(rawBody, headers);
+    const refetch = gateway.capabilities.refetchBeforeSettling;
+    // Redeliveries of a gateway whose callbacks are re-fetched would cost a round trip to confirm:
+    // skip known ones early. Safe because such an event id is only ever stored for what the re-fetch
+    // confirmed (below), so an earlier forged callback cannot occupy it. The unique constraint is what
+    // actually guarantees single processing, for every gateway.
+    if (refetch && (await this.events.settled(provider, event.eventId))) {
       webhookOutcomes.inc({ provider, outcome: 'DUPLICATE' });
       return { status: 'DUPLICATE', eventRowId: null };
     }
     const { settlement, unconfirmed } = await this.confirm(event);
     const stored: NewWebhookEvent = {
       provider,
-      eventId:
-        provider === 'xendit'
-          ? xenditDedupeId(event.eventId, settlement, unconfirmed)
-          : event.eventId,
+      eventId: refetch ? confirmedDedupeId(event.eventId, settlement, unconfirmed) : event.eventId,
       eventType: event.rawType,
       kind: event.type,
       source: 'webhook',
@@ -141,8 +141,9 @@ export class WebhookProcessor {
         status = 'IGNORED';
         reason = 'not a settling event';
       } else {
-        if (row.provider === 'xendit') {
-          const confirmed = await this.confirmXendit(finding);
+        const gateway = this.providers.byName(row.provider);
+        if (gateway.capabilities.refetchBeforeSettling) {
+          const confirmed = await this.refetch(gateway, finding);
           if (confirmed.unconfirmed) {
             await this.events.setOutcome(
               row.id,
@@ -256,30 +257,34 @@ export class WebhookProcessor {
   }
 
   /**
-   * Xendit's token is static (anyone who learns it could forge a callback), so before money moves the
-   * invoice/payout is fetched from Xendit and its answer is what we apply.
+   * A gateway whose callback authenticity is weak (Xendit's static token: anyone who learns it could
+   * forge a callback) declares `refetchBeforeSettling`: before money moves the invoice/payout/refund is
+   * fetched from the gateway and its answer is what we apply.
    */
   private async confirm(
     event: NormalisedWebhookEvent,
   ): Promise<{ settlement: SettlementEvent | null; unconfirmed: string | null }> {
     const base = toSettlement(event);
-    if (!base || event.provider !== 'xendit') return { settlement: base, unconfirmed: null };
-    return this.confirmXendit(base);
+    const gateway = this.providers.get(event.provider);
+    if (!base || !gateway.capabilities.refetchBeforeSettling)
+      return { settlement: base, unconfirmed: null };
+    return this.refetch(gateway, base);
   }
 
-  private async confirmXendit(
+  private async refetch(
+    gateway: PaymentProvider,
     s: SettlementEvent,
   ): Promise<
     | { settlement: SettlementEvent; unconfirmed: null }
     | { settlement: SettlementEvent; unconfirmed: string }
   > {
-    const xendit = this.providers.get('xendit');
+    const name = gateway.capabilities.displayName;
     try {
       const refundIds = s.refundIds ?? [];
       if (refundIds.length === 1) {
-        const r = await xendit.getRefund(refundIds[0]);
+        const r = await gateway.getRefund(refundIds[0]);
         if (r.status === 'pending')
-          return { settlement: s, unconfirmed: 'Xendit reports the refund still pending' };
+          return { settlement: s, unconfirmed: `${name} reports the refund still pending` };
         return {
           settlement: {
             ...s,
@@ -291,9 +296,9 @@ export class WebhookProcessor {
         };
       }
       if (s.payoutId) {
-        const p = await xendit.getPayout(s.payoutId);
+        const p = await gateway.getPayout(s.payoutId);
         if (p.status === 'pending')
-          return { settlement: s, unconfirmed: 'Xendit reports the payout still pending' };
+          return { settlement: s, unconfirmed: `${name} reports the payout still pending` };
         return {
           settlement: {
             ...s,
@@ -309,9 +314,9 @@ export class WebhookProcessor {
         };
       }
       if (s.checkoutId) {
-        const st = await xendit.getCheckoutStatus(s.checkoutId);
+        const st = await gateway.getCheckoutStatus(s.checkoutId);
         if (st.status === 'pending')
-          return { settlement: s, unconfirmed: 'Xendit reports the invoice still pending' };
+          return { settlement: s, unconfirmed: `${name} reports the invoice still pending` };
         return {
           settlement: {
             ...s,
@@ -328,7 +333,7 @@ export class WebhookProcessor {
       const why = err instanceof ProviderError ? `${err.kind}` : 'error';
       return {
         settlement: s,
-        unconfirmed: `could not confirm with Xendit (${why}); reconciliation will settle it`,
+        unconfirmed: `could not confirm with ${name} (${why}); reconciliation will settle it`,
       };
     }
   }
@@ -357,12 +362,12 @@ export function toSettlement(e: NormalisedWebhookEvent): SettlementEvent | null 
 }
 
 /**
- * The dedupe key of a Xendit callback, from what the re-fetch confirmed rather than from what the
+ * The dedupe key of a re-fetched callback (Xendit's), from what the re-fetch confirmed rather than from what the
  * callback claims (its token is static, so a callback may be forged): `invoice:<id>:PAID|EXPIRED|FAILED`
  * or `payout.succeeded|payout.failed|payout.reversed:<id>`. A callback Xendit did not confirm is kept under its claimed
  * id plus `:unconfirmed`, so it is recorded once but never makes the genuine event a duplicate.
  */
-export function xenditDedupeId(
+export function confirmedDedupeId(
   claimedId: string,
   confirmed: SettlementEvent | null,
   unconfirmed: string | null,

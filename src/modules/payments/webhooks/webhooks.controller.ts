@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { Request } from 'express';
 import { Public } from '../../../common/decorators/public.decorator';
-import { AppError } from '../../../common/errors/app-error';
+import { AppError, retryAfter } from '../../../common/errors/app-error';
 import { RateLimit } from '../../../common/rate-limit/rate-limit.decorator';
 import type { PaymentProviderName, WebhookHeaders } from '../providers/payment-provider';
 import { WebhookPayloadError, WebhookRejectedError } from '../providers/provider-errors';
@@ -12,6 +12,8 @@ import { WebhookAttemptLimiter } from './webhook-attempt-limiter';
 import { WebhookRejectionsRepository } from './webhook-rejections.repository';
 import { WebhookProcessingError, WebhookProcessor } from './webhook-processor.service';
 import { webhookOutcomes } from './webhook.metrics';
+import { CommonErrors } from '../../../common/errors/common.errors';
+import { PaymentErrors } from '../payments.errors';
 
 /**
  * Gateway callbacks. No user auth: each delivery is verified against the raw body bytes (never a
@@ -56,8 +58,7 @@ export class WebhooksController {
     headers: WebhookHeaders,
   ) {
     // A gateway without its webhook secret cannot verify anything: as if the route did not exist.
-    if (!this.processor.webhooksConfigured(provider))
-      throw AppError.notFound('NOT_FOUND', 'Not found');
+    if (!this.processor.webhooksConfigured(provider)) throw new AppError(CommonErrors.NOT_FOUND);
     const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const raw = req.rawBody ?? Buffer.alloc(0);
     try {
@@ -70,15 +71,12 @@ export class WebhooksController {
         const wait = await this.limiter.blockedFor(key);
         await this.limiter.recordFailure(key);
         if (wait > 0)
-          throw new AppError(
-            429,
-            'RATE_LIMITED',
-            'Too many unverified webhook attempts',
-            undefined,
-            {
+          throw new AppError(CommonErrors.RATE_LIMITED, {
+            message: 'Too many unverified webhook attempts',
+            headers: {
               'Retry-After': String(wait),
             },
-          );
+          });
         await this.rejections.record({
           provider,
           sourceIp: ip,
@@ -92,17 +90,9 @@ export class WebhooksController {
       }
       // Recorded but not applied: the gateway must deliver it again (that copy applies it).
       if (err instanceof WebhookProcessingError)
-        throw AppError.unavailable(
-          'WEBHOOK_NOT_APPLIED',
-          'The event could not be applied; retry later',
-          5,
-        );
+        throw new AppError(PaymentErrors.WEBHOOK_NOT_APPLIED, { headers: retryAfter(5) });
       // The event could not be recorded: the gateway must retry it.
-      throw AppError.unavailable(
-        'WEBHOOK_NOT_RECORDED',
-        'The event could not be recorded; retry later',
-        5,
-      );
+      throw new AppError(PaymentErrors.WEBHOOK_NOT_RECORDED, { headers: retryAfter(5) });
     }
     return { received: true };
   }

@@ -1,5 +1,5 @@
 import type { SettlementEvent } from '../settlement/settlement.types';
-import { xenditDedupeId } from './webhook-processor.service';
+import { confirmedDedupeId } from './webhook-processor.service';
 
 const base: SettlementEvent = {
   provider: 'xendit',
@@ -14,32 +14,32 @@ const base: SettlementEvent = {
   currency: 'PHP',
 };
 
-describe('xenditDedupeId', () => {
+describe('confirmedDedupeId (a re-fetched callback, e.g. Xendit)', () => {
   it('should key a confirmed invoice by what Xendit reported, whatever the callback claimed', () => {
-    expect(xenditDedupeId('invoice:inv1:SETTLED', base, null)).toBe('invoice:inv1:PAID');
-    expect(xenditDedupeId('invoice:inv1:PAID', { ...base, type: 'expired' }, null)).toBe(
+    expect(confirmedDedupeId('invoice:inv1:SETTLED', base, null)).toBe('invoice:inv1:PAID');
+    expect(confirmedDedupeId('invoice:inv1:PAID', { ...base, type: 'expired' }, null)).toBe(
       'invoice:inv1:EXPIRED',
     );
   });
 
   it('should key a confirmed payout by its confirmed outcome', () => {
     const payout = { ...base, checkoutId: null, payoutId: 'po1' };
-    expect(xenditDedupeId('payout.succeeded:po1', { ...payout, type: 'payout_failed' }, null)).toBe(
-      'payout.failed:po1',
-    );
     expect(
-      xenditDedupeId('payout.reversed:po1', { ...payout, type: 'payout_succeeded' }, null),
+      confirmedDedupeId('payout.succeeded:po1', { ...payout, type: 'payout_failed' }, null),
+    ).toBe('payout.failed:po1');
+    expect(
+      confirmedDedupeId('payout.reversed:po1', { ...payout, type: 'payout_succeeded' }, null),
     ).toBe('payout.succeeded:po1');
     // A reversal after success is its own event: it must not collide with the success or a failure.
     expect(
-      xenditDedupeId('payout.reversed:po1', { ...payout, type: 'payout_reversed' }, null),
+      confirmedDedupeId('payout.reversed:po1', { ...payout, type: 'payout_reversed' }, null),
     ).toBe('payout.reversed:po1');
   });
 
   it('should keep an unconfirmed callback apart from the genuine event id', () => {
-    expect(xenditDedupeId('invoice:inv1:PAID', base, 'still pending')).toBe(
+    expect(confirmedDedupeId('invoice:inv1:PAID', base, 'still pending')).toBe(
       'invoice:inv1:PAID:unconfirmed',
     );
-    expect(xenditDedupeId('x:1', null, null)).toBe('x:1');
+    expect(confirmedDedupeId('x:1', null, null)).toBe('x:1');
   });
 });

@@ -1,0 +1,110 @@
+import type { OperationDoc } from './operation-doc';
+
+/** The withdrawals routes' entries in the API document. */
+export const WITHDRAWALS_OPERATIONS: Record<string, OperationDoc> = {
+  'GET /api/admin/withdrawals': {
+    status: 200,
+    example: {
+      data: [
+        {
+          id: 'ee2f90fd-cd47-4841-b890-68109134ff4c',
+          userId: 'f0ba3869-15ff-4906-894f-9105507c3295',
+          userEmail: 'juan@example.com',
+          amount: 20000,
+          currency: 'PHP',
+          status: 'COMPLETED',
+          provider: 'paymongo',
+          providerReference: null,
+          paymentMethodId: '8ff214a2-21df-4884-8072-40d34aa224e2',
+          destination: {
+            channel: 'MAYA',
+            bankCode: null,
+            accountName: 'Juan Cruz',
+            accountNumber: '09171234567',
+          },
+          payoutState: 'succeeded',
+          adminReference: 'INSTAPAY-REF-001',
+          createdAt: '2026-11-30T15:39:12.795Z',
+          completedAt: '2026-11-30T15:39:13.657Z',
+        },
+      ],
+      nextCursor: null,
+    },
+    errors: {
+      '400': ['VALIDATION_FAILED'],
+      '403': ['FORBIDDEN'],
+    },
+  },
+  'POST /api/admin/withdrawals/{id}/approve': {
+    status: 200,
+    example: {
+      id: 'badfe1a2-1b35-4cdc-99f8-1cbbecb1c9af',
+      type: 'WITHDRAWAL',
+      status: 'COMPLETED',
+      amount: 10000,
+      currency: 'PHP',
+      description: 'Withdrawal to MAYA ••••4567',
+      reference: null,
+      provider: 'xendit',
+      providerReference: 'disb-f8fbe35f00ccb9658c229162',
+      paymentMethodId: '88d76801-e2dc-449b-949b-ba5e23912cec',
+      jobId: null,
+      createdAt: '2026-11-30T15:37:36.162Z',
+      completedAt: '2026-11-30T15:37:37.973Z',
+    },
+    errors: {
+      '404': ['WITHDRAWAL_NOT_FOUND'],
+      '409': ['WITHDRAWAL_NOT_PENDING'],
+    },
+  },
+  'POST /api/admin/withdrawals/{id}/reject': {
+    status: 200,
+    example: {
+      id: '13672cbe-9687-471d-bc2a-afd4c83c34bb',
+      type: 'WITHDRAWAL',
+      status: 'FAILED',
+      amount: 10000,
+      currency: 'PHP',
+      description: 'Withdrawal to MAYA ••••4567',
+      reference: null,
+      provider: 'paymongo',
+      providerReference: 'tr_yehUw1A3ezELpMtuW1zhtkoA',
+      paymentMethodId: 'd2f9b3f7-ce42-4ded-87ac-3ed6d2098acb',
+      jobId: null,
+      createdAt: '2026-11-30T15:37:05.793Z',
+      completedAt: null,
+    },
+    errors: {
+      '404': ['WITHDRAWAL_NOT_FOUND'],
+      '409': ['WITHDRAWAL_NOT_PENDING'],
+    },
+  },
+  'POST /api/wallet/withdraw': {
+    status: 201,
+    example: {
+      transaction: {
+        id: 'daf60146-b430-4906-8deb-4ab8f6ca27f2',
+        type: 'WITHDRAWAL',
+        status: 'PENDING',
+        amount: 20000,
+        currency: 'PHP',
+        description: 'Withdrawal to MAYA ••••4567',
+        reference: null,
+        provider: 'paymongo',
+        providerReference: 'tr_WOdZJXl7WGgSQm0S2wBTT63h',
+        paymentMethodId: '5e68cc85-3a38-4851-ba51-92d9dbbd1522',
+        jobId: null,
+        createdAt: '2026-11-30T15:36:45.479Z',
+        completedAt: null,
+      },
+      payout: 'pending',
+    },
+    errors: {
+      '400': ['VALIDATION_FAILED', 'AMOUNT_BELOW_MINIMUM'],
+      '404': ['PAYMENT_METHOD_NOT_FOUND'],
+      '409': ['INSUFFICIENT_FUNDS', 'WITHDRAWAL_LIMIT_EXCEEDED'],
+      '503': ['PROVIDER_UNAVAILABLE'],
+      '422': ['PAYOUT_RAIL_UNAVAILABLE'],
+    },
+  },
+};
