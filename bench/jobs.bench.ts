@@ -176,8 +176,8 @@ async function main(): Promise<void> {
           if (res.status !== 'APPLIED') failures++;
         }),
       );
-      const base = r * PER_ROUND + (r === 0 ? 1 : 0); // job 0 was paid by the statement count above
-      appRuns.push(await run(PER_ROUND - (r === 0 ? 1 : 0), (i) => pay(base + i)));
+      const skip = counted && r === 0 ? 1 : 0; // job 0 was paid by the statement count above
+      appRuns.push(await run(PER_ROUND - skip, (i) => pay(r * PER_ROUND + skip + i)));
       console.log(
         `  round ${r + 1}: ledger floor ${Math.round(floorRuns[r].perSecond)}/s, app ${Math.round(appRuns[r].perSecond)}/s`,
       );
