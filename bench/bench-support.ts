@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -96,12 +97,21 @@ export function runToEnd(
   });
 }
 
+/**
+ * Extra Node flags for the app under test only (never the floors): `BENCH_APP_NODE_ARGS` (for example
+ * `--cpu-prof --cpu-prof-dir=prof`, or `-r dist-bench/bench/query-counter.js` to count round trips).
+ */
+function appNodeArgs(args: string[]): string[] {
+  const extra = process.env.BENCH_APP_NODE_ARGS?.trim();
+  return extra && args[0]?.endsWith('main.js') ? extra.split(/\s+/) : [];
+}
+
 export async function startProcess(
   args: string[],
   env: Record<string, string>,
   readyUrl: string,
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, [...appNodeArgs(args), ...args], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -205,7 +215,7 @@ export async function compareInRounds(
 }
 
 export function printTable(rows: Array<Measured & { ratio?: string }>): void {
-  const header = '| target | req/s | p50 ms | p99 ms | errors+non-2xx | vs bare |';
+  const header = '| target | req/s | p50 ms | p99 ms | errors+non-2xx | vs floor |';
   console.log(`\n${header}\n|---|---|---|---|---|---|`);
   for (const r of rows)
     console.log(
@@ -240,4 +250,37 @@ export async function driveWorkers(
   const pct = (p: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
   return { seconds, pct };
+}
+
+/** Resident memory of a process now and at its peak (Linux `/proc`), in MB. */
+export function rssOf(pid: number | undefined): { rssMb: number; peakMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024) };
+}
+
+/**
+ * With the query counter preloaded into the app (BENCH_APP_NODE_ARGS, BENCH_QUERY_COUNT_FILE): the
+ * statements `op` causes, per call, `calls` sequential calls. Returns printable lines, or '' when off.
+ */
+export async function statementsPerCall(
+  app: ChildProcess,
+  calls: number,
+  op: () => Promise<void>,
+): Promise<string> {
+  const file = process.env.BENCH_QUERY_COUNT_FILE;
+  if (!file || !process.env.BENCH_APP_NODE_ARGS) return '';
+  app.kill('SIGUSR2');
+  await new Promise((r) => setTimeout(r, 300));
+  for (let i = 0; i < calls; i++) await op();
+  app.kill('SIGUSR2');
+  await new Promise((r) => setTimeout(r, 300));
+  const counts = JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>;
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  return [
+    `statements per call: ${(total / calls).toFixed(2)}`,
+    ...Object.entries(counts)
+      .sort((a, b) => b[1] - a[1])
+      .map(([q, n]) => `  ${(n / calls).toFixed(2)}  ${q}`),
+  ].join('\n');
 }

@@ -11,6 +11,7 @@ import {
   REPO_ROOT,
   runToEnd,
   scratchDatabase,
+  statementsPerCall,
   startProcess,
   stopProcess,
   tcpReachable,
@@ -18,8 +19,11 @@ import {
 
 /**
  * `npm run bench:http`: the real app (`node dist/main.js`, production mode, LOG_LEVEL=warn, rate
- * limits off) against a bare `node:http` server answering the same bytes, measured in the same run.
- * Loopback only; every target gets the same warm-up, duration and connection count.
+ * limits off) on `GET /health/live` and authenticated `GET /api/wallet`, against the floor: a minimal
+ * NestJS 11 app with one controller answering the same bytes (bench/minimal-nest-app.ts), in
+ * alternating rounds of the same run. `BENCH_HTTP_BARE=1` also measures a bare `node:http` server
+ * answering those bytes (the floor of the floor). Loopback only; every target gets the same warm-up,
+ * duration and connection count.
  * `BENCH_COMPARE_DIST=<another build's dist/>` also runs that build on the same database and measures
  * it against this one in alternating rounds (before/after a change, in one run).
  */
@@ -46,6 +50,9 @@ async function main(): Promise<void> {
   const env = productionEnv({
     PORT: String(appPort),
     DATABASE_URL: db.url,
+    ...(process.env.BENCH_QUERY_COUNT_FILE
+      ? { BENCH_QUERY_COUNT_FILE: process.env.BENCH_QUERY_COUNT_FILE }
+      : {}),
     ...(redisUp
       ? { REDIS_URL: 'redis://127.0.0.1:6379/0', REDIS_KEY_PREFIX: `bench:${appPort}:` }
       : {}),
@@ -89,8 +96,22 @@ async function main(): Promise<void> {
     };
     const routes = {
       '/health/live': await grab('/health/live'),
-      '/api/auth/me': await grab('/api/auth/me', auth),
+      '/api/wallet': await grab('/api/wallet', auth),
     };
+    const nestPort = await freePort();
+    const nest = `http://127.0.0.1:${nestPort}`;
+    children.push(
+      await startProcess(
+        [join(REPO_ROOT, 'dist-bench', 'bench', 'minimal-nest-app.js')],
+        {
+          PATH: process.env.PATH ?? '',
+          NODE_ENV: 'production',
+          PORT: String(nestPort),
+          BARE_ROUTES: JSON.stringify(routes),
+        },
+        `${nest}/health/live`,
+      ),
+    );
     const barePort = await freePort();
     const bare = `http://127.0.0.1:${barePort}`;
     children.push(
@@ -110,16 +131,25 @@ async function main(): Promise<void> {
         `${cpus().length} CPUs, Node ${process.version}, Redis ${redisUp ? 'on' : 'off'}`,
     );
     const rows: Array<Measured & { ratio?: string }> = [];
-    for (const path of ['/health/live', '/api/auth/me'] as const) {
-      const headers = path === '/api/auth/me' ? auth : {};
+    for (const path of ['/health/live', '/api/wallet'] as const) {
+      const headers = path === '/api/wallet' ? auth : {};
       rows.push(
         ...(await compareInRounds(
-          { name: `bare node:http ${path}`, url: `${bare}${path}` },
+          { name: `minimal NestJS ${path}`, url: `${nest}${path}` },
           { name: `app GET ${path}`, url: `${app}${path}` },
           headers,
           load,
         )),
       );
+      if (process.env.BENCH_HTTP_BARE === '1')
+        rows.push(
+          ...(await compareInRounds(
+            { name: `bare node:http ${path}`, url: `${bare}${path}` },
+            { name: `app GET ${path}`, url: `${app}${path}` },
+            headers,
+            load,
+          )),
+        );
       if (other)
         rows.push(
           ...(await compareInRounds(
@@ -132,6 +162,10 @@ async function main(): Promise<void> {
       console.log(`  measured ${path}`);
     }
     printTable(rows);
+    const perWallet = await statementsPerCall(children[0], 200, async () => {
+      await (await fetch(`${app}/api/wallet`, { headers: auth })).arrayBuffer();
+    });
+    if (perWallet) console.log(`\nGET /api/wallet, ${perWallet}`);
     if (rows.some((r) => r.failures > 0)) process.exitCode = 1;
   } finally {
     for (const c of children.reverse()) await stopProcess(c);

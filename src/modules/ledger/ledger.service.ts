@@ -199,12 +199,12 @@ export class LedgerService {
     currency = 'PHP',
     manager?: EntityManager,
   ): Promise<Map<string, Balance & { updatedAt: Date }>> {
-    const rows = await this.repo.rows<{
-      code: string;
-      posted: string;
-      held: string;
-      updated_at: Date;
-    }>(BALANCES_SQL, [accounts, currency], manager);
+    type Row = { code: string; posted: string; held: string; updated_at: Date };
+    // Outside a transaction (the wallet read of every `GET /api/wallet` and realtime push): one named
+    // prepared statement on the pool, planned once per connection, without the ORM's query path.
+    const rows = manager
+      ? await this.repo.rows<Row>(BALANCES_SQL, [accounts, currency], manager)
+      : await this.repo.all<Row>('ledger_balances', BALANCES_SQL, [accounts, currency]);
     return new Map(
       rows.map((r) => {
         const posted = Number(r.posted);
