@@ -8,6 +8,7 @@
 // `dist/` of the Docker image.
 import { createHash } from 'node:crypto';
 import {
+  copyFileSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -52,13 +53,32 @@ export function sourceFiles(dir = SRC) {
 }
 
 /**
+ * Non-TypeScript files `nest build` copies (nest-cli.json `assets`, e.g. the ledger's `.sql` files),
+ * as absolute paths. Patterns are `<dir>/*.<ext>` relative to `src/`, the only form we use.
+ */
+export function assetFiles() {
+  const cli = JSON.parse(readFileSync(join(root, 'nest-cli.json'), 'utf8'));
+  const out = [];
+  for (const asset of cli.compilerOptions?.assets ?? []) {
+    const include = typeof asset === 'string' ? asset : asset.include;
+    const m = /^(.*)\/\*(\.[\w.]+)$/.exec(include);
+    if (!m) throw new Error(`unsupported asset pattern in nest-cli.json: ${include}`);
+    const dir = join(SRC, m[1]);
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir).sort())
+      if (name.endsWith(m[2])) out.push(join(dir, name));
+  }
+  return out;
+}
+
+/**
  * Fingerprint of the inputs: a hash of every source and config file's path and contents (contents,
  * not mtimes, so a checkout that restores old timestamps is still seen), plus the compiler version.
  */
 export function fingerprint(files = sourceFiles()) {
   const h = createHash('sha256');
   h.update(`swc ${require('@swc/core/package.json').version}\n`);
-  for (const f of [...files, ...CONFIG_FILES.map((c) => join(root, c))]) {
+  for (const f of [...files, ...assetFiles(), ...CONFIG_FILES.map((c) => join(root, c))]) {
     h.update(relative(root, f));
     h.update('\0');
     h.update(existsSync(f) ? readFileSync(f) : 'missing');
@@ -94,6 +114,11 @@ export async function compile(files, print) {
       if (map) writeFileSync(`${out}.map`, map);
     }),
   );
+  for (const asset of assetFiles()) {
+    const out = join(tmp, relative(SRC, asset));
+    mkdirSync(dirname(out), { recursive: true });
+    copyFileSync(asset, out);
+  }
   writeFileSync(join(tmp, '.build-stamp'), `${print}\n`);
   rmSync(DIST, { recursive: true, force: true });
   renameSync(tmp, DIST);
