@@ -1,4 +1,5 @@
 import './instrument';
+import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
@@ -32,6 +33,11 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     rawBody: true,
     bufferLogs: true,
+    // Used only until pino takes over, or to flush the buffer when boot fails (for example while the
+    // database cannot be reached): no colour codes when the output is a file or a pipe.
+    logger: new ConsoleLogger({ colors: Boolean(process.stdout.isTTY) }),
+    // A boot failure reaches the catch below (one line naming the cause) instead of Nest's own exit.
+    abortOnError: false,
     bodyParser: false,
   });
   configureApp(app);

@@ -112,6 +112,24 @@ describe('Boot: JWT secret outside production (e2e)', () => {
     expect(res.stderr).toContain('JWT_SECRET: required outside local mode');
     expect(res.stdout).not.toContain('listening');
   });
+
+  it('should exit 1 naming the cause, without colour codes in a pipe, when the database never answers', async () => {
+    const res = await runNode(
+      MAIN,
+      [],
+      bareEnv({
+        NODE_ENV: 'development',
+        JWT_SECRET: 'boot-test-secret-that-is-long-enough-0123456789',
+        DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
+      }),
+      90_000, // TypeORM's nine connection retries, three seconds apart
+    );
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('Unable to connect to the database');
+    expect(res.stderr).toContain('Failed to start: connect ECONNREFUSED 127.0.0.1:1');
+    expect(res.stdout + res.stderr).not.toContain('\u001b[');
+    expect(res.stdout).not.toContain('listening');
+  });
 });
 
 describe('Boot: local mode with no environment (e2e)', () => {
