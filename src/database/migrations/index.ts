@@ -15,6 +15,7 @@ import { AddReversedWithdrawals1764640000001 } from './1764640000001-AddReversed
 import { AddRefundIndexes1764650000000 } from './1764650000000-AddRefundIndexes';
 import { CreateSandboxTables1764700000000 } from './1764700000000-CreateSandboxTables';
 import { ApplyLedgerSql1764730000000 } from './1764730000000-ApplyLedgerSql';
+import { CheckTransactionProvider1764760000000 } from './1764760000000-CheckTransactionProvider';
 
 /** Every migration, in order. Append new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   AddRefundIndexes1764650000000,
   CreateSandboxTables1764700000000,
   ApplyLedgerSql1764730000000,
+  CheckTransactionProvider1764760000000,
 ];
