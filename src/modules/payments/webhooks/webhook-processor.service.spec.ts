@@ -22,7 +22,7 @@ describe('WebhookProcessor logging', () => {
   const finding = (i: number): SettlementEvent => ({
     provider: 'paymongo',
     eventId: `evt_${i}`,
-    type: 'payment.paid',
+    type: 'paid',
     checkoutId: `cs_${i}`,
     payoutId: null,
     paymentIntentId: null,
