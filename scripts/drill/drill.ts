@@ -71,6 +71,8 @@ export interface DrillReport {
   /** Withdrawals, jobs and the wallet identity (reconcile.ts). */
   money?: MoneySummary;
   sameKeyRetries: number;
+  /** Error-level log lines of the two instances (an outage is one warning per transition, not these). */
+  errorLogLines: string[];
   problems: string[];
   ok: boolean;
 }
@@ -423,6 +425,7 @@ export async function runDrill(
         `ledger audit or hash chain failed: ${(err as { stdout?: string }).stdout ?? String(err)}`,
       );
     }
+    const errorLogLines = apps.flatMap((a) => errorLines(a.output()).map((l) => `${a.name}: ${l}`));
     for (const app of [...apps, gateway])
       if (app.unexpectedExits.length > 0)
         problems.push(
@@ -435,6 +438,7 @@ export async function runDrill(
       deposits: { created: created.length, paid: paid.length, credited, stuckPending: stuck },
       money,
       sameKeyRetries: sameKeyRetries + load.sameKeyRetries,
+      errorLogLines,
       problems,
       ok: problems.length === 0,
     };
@@ -469,9 +473,29 @@ export function formatReport(r: DrillReport): string {
     '',
     `deposits: ${r.deposits.created} created, ${r.deposits.paid} paid, ${r.deposits.credited} credited, ${r.deposits.stuckPending} stuck PENDING; ${r.sameKeyRetries} same-key retries`,
     ...(r.money ? moneyLines(r.money) : []),
+    `instance log lines at error level: ${r.errorLogLines.length}${r.errorLogLines
+      .slice(0, 5)
+      .map((l) => `\n  ${l}`)
+      .join('')}`,
     r.ok ? 'reconciliation: clean' : `PROBLEMS:\n${r.problems.map((p) => `- ${p}`).join('\n')}`,
   ];
   return lines.join('\n');
+}
+
+/** The messages of the JSON log lines at error level or above (pino: 50 error, 60 fatal). */
+function errorLines(log: string): string[] {
+  const out: string[] = [];
+  for (const line of log.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const entry = JSON.parse(line) as { level?: number; context?: string; msg?: string };
+      if ((entry.level ?? 0) >= 50)
+        out.push(`[${entry.context ?? '?'}] ${(entry.msg ?? '').slice(0, 200)}`);
+    } catch {
+      /* a partial line at the buffer's cut */
+    }
+  }
+  return out;
 }
 
 function moneyLines(m: MoneySummary): string[] {

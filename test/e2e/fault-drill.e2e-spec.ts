@@ -29,6 +29,8 @@ describe('Fault drill, short (e2e)', () => {
       (money?.deposits ?? 0) - (money?.withdrawals.amount ?? 0) - (money?.jobPayments ?? 0),
     );
     expect(report.sameKeyRetries).toBeGreaterThan(0);
+    // Outages are logged once per transition at warning level, never an error line per request.
+    expect(report.errorLogLines).toEqual([]);
     expect(report.phases.map((p) => p.name)).toHaveLength(6);
     // Outages answer 503 (retry later), never 500.
     for (const p of report.phases) expect(p.statuses['500'] ?? 0).toBe(0);
