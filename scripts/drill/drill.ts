@@ -7,15 +7,20 @@ import { Client } from 'pg';
 import { freePort } from '../../bench/bench-support';
 import { AppProcess, status } from './app-process';
 import { Balancer } from './balancer';
+import { postJson, sleep } from './http';
+import { MixedLoad, Party } from './mixed-load';
 import { OwnPostgres } from './own-postgres';
 import { OwnRedis } from './own-redis';
+import { MoneySummary, reconcileMoney } from './reconcile';
 import { REPO_ROOT } from './repo-root';
 
 /** How hard and how long: `full` for `npm run drill`, `short` for CI (≤ 90 s). */
 export interface DrillProfile {
   name: string;
-  /** Concurrent clients, each depositing in a loop. */
+  /** Concurrent clients, each in a loop of deposits, withdrawals and wallet-funded jobs. */
   clients: number;
+  /** Idempotency-Key lease: how long a key a killed instance held stays claimed. */
+  leaseSeconds: number;
   /** Load kept running after each fault once the service recovered. */
   settleMs: number;
   pgOutageMs: number;
@@ -28,6 +33,7 @@ export interface DrillProfile {
 export const FULL_PROFILE: DrillProfile = {
   name: 'full',
   clients: 8,
+  leaseSeconds: 60,
   settleMs: 5_000,
   pgOutageMs: 10_000,
   redisOutageMs: 15_000,
@@ -38,6 +44,9 @@ export const FULL_PROFILE: DrillProfile = {
 export const SHORT_PROFILE: DrillProfile = {
   name: 'short',
   clients: 4,
+  // Shorter than production's 60 s so the short run's clients are not held up a whole minute by a
+  // key the killed instance held; what happens after the lease is the same.
+  leaseSeconds: 15,
   settleMs: 1_000,
   pgOutageMs: 3_000,
   redisOutageMs: 3_000,
@@ -59,7 +68,11 @@ export interface DrillReport {
   profile: string;
   phases: PhaseReport[];
   deposits: { created: number; paid: number; credited: number; stuckPending: number };
+  /** Withdrawals, jobs and the wallet identity (reconcile.ts). */
+  money?: MoneySummary;
   sameKeyRetries: number;
+  /** Error-level log lines of the two instances (an outage is one warning per transition, not these). */
+  errorLogLines: string[];
   problems: string[];
   ok: boolean;
 }
@@ -72,7 +85,6 @@ interface Deposit {
   amount: number;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const JWT_SECRET = 'fault-drill-secret-that-is-long-enough-0123456789';
 
 export async function runDrill(
@@ -100,6 +112,7 @@ export async function runDrill(
       JWT_SECRET,
       RATE_LIMIT_DISABLED: 'true',
       DB_POOL_MAX: '10',
+      IDEMPOTENCY_LEASE_SECONDS: String(profile.leaseSeconds),
     };
     // The gateway: the built-in sandbox in a process of its own, delivering webhooks through the
     // balancer like a real gateway would to the public URL.
@@ -122,6 +135,8 @@ export async function runDrill(
           XENDIT_BASE_URL: `${gw}/sandbox/xendit`,
           PAYMONGO_SECRET_KEY: 'sk_test_sandbox',
           PAYMONGO_WEBHOOK_SECRET: 'whsk_sandbox_local',
+          // Payouts through the gateway's transfer API (otherwise an admin pays out by hand).
+          PAYMONGO_PAYOUTS_ENABLED: 'true',
           XENDIT_API_KEY: 'xnd_development_sandbox',
           XENDIT_WEBHOOK_TOKEN: 'xendit-sandbox-callback-token',
           CRON_DISABLED: 'false',
@@ -141,17 +156,65 @@ export async function runDrill(
 
     // Clients and their records: the truth the service is reconciled against.
     let phase: PhaseReport = newPhase('warm-up');
-    const users: Array<{ id: string; token: string }> = [];
-    for (let i = 0; i < profile.clients + 1; i++) {
+    const register = async (i: number, role: 'CLIENT' | 'WORKER'): Promise<Party> => {
       const r = await postJson(`${lb}/api/auth/register`, {
-        email: `drill-${i}-${randomUUID().slice(0, 8)}@example.com`,
+        email: `drill-${role.toLowerCase()}-${i}-${randomUUID().slice(0, 8)}@example.com`,
         password: 'drill password long enough',
-        name: `Drill ${i}`,
-        role: 'CLIENT',
+        name: `Drill ${role.toLowerCase()} ${i}`,
+        role,
       });
       const body = r.body as { user: { id: string }; accessToken: string };
-      users.push({ id: body.user.id, token: body.accessToken });
+      return { id: body.user.id, token: body.accessToken };
+    };
+    const users: Party[] = [];
+    const workers: Party[] = [];
+    for (let i = 0; i < profile.clients + 1; i++) users.push(await register(i, 'CLIENT'));
+    for (let i = 0; i < profile.clients; i++) workers.push(await register(i, 'WORKER'));
+    // Payout accounts that already earned automatic payouts (verified, added a week ago), written
+    // straight into the drill's own database as the tests' trustedPayoutAccount helper does: how an
+    // account earns trust is not what the drill is about.
+    const payoutAccount = new Map<string, string>();
+    const setup = new Client({ connectionString: dbUrl });
+    await setup.connect();
+    try {
+      for (const u of users) {
+        const { rows } = await setup.query<{ id: string }>(
+          `INSERT INTO payment_methods (user_id, type, account_name, account_number, is_verified, verified_at, created_at)
+           VALUES ($1, 'MAYA', 'Drill Client', '09171234567', true, now() - interval '7 days', now() - interval '7 days')
+           RETURNING id`,
+          [u.id],
+        );
+        payoutAccount.set(u.id, rows[0].id);
+      }
+    } finally {
+      await setup.end();
     }
+    // An operator, made as operators make one (the CLI), to run the payout poll at reconciliation:
+    // PayMongo reports transfers only when asked (every 2 minutes on schedule).
+    const adminPassword = 'drill operator password long enough';
+    execFileSync(
+      process.execPath,
+      [
+        join(REPO_ROOT, 'dist/cli/admin-create.js'),
+        '--email',
+        'ops@drill.test',
+        '--password',
+        adminPassword,
+      ],
+      {
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: dbUrl },
+        encoding: 'utf8',
+      },
+    );
+    const adminLogin = await postJson(`${lb}/api/auth/login`, {
+      email: 'ops@drill.test',
+      password: adminPassword,
+    });
+    if (adminLogin.status !== 200)
+      throw new Error(`drill operator login answered ${adminLogin.status}`);
+    const adminToken = (adminLogin.body as { accessToken: string }).accessToken;
+    const pollPayouts = () =>
+      postJson(`${lb}/api/admin/scheduled-jobs/withdrawal-payouts-poll/run`, {}, adminToken);
     const created: Deposit[] = [];
     const paid: Deposit[] = [];
     const payments: Array<Promise<void>> = [];
@@ -160,7 +223,8 @@ export async function runDrill(
 
     const deposit = async (user: { id: string; token: string }): Promise<Deposit | undefined> => {
       const key = randomUUID();
-      const amount = 2_000 + Math.floor(Math.random() * 90) * 100; // ₱20 (PayMongo minimum) to ₱109
+      // ₱20 (PayMongo minimum) to ₱309: enough that withdrawals (₱100 minimum) and jobs get funded.
+      const amount = 2_000 + Math.floor(Math.random() * 290) * 100;
       let first: string | undefined;
       const deadline = Date.now() + 60_000;
       // A careful client: retries the same key on 503/no answer/in-progress until it gets an answer.
@@ -201,10 +265,22 @@ export async function runDrill(
         if (r.status === 200) paid.push(d);
         else problems.push(`sandbox pay ${d.checkoutId} answered ${r.status}`);
       });
-    const clients = users.slice(0, profile.clients).map(async (user) => {
+    const load = new MixedLoad(
+      lb,
+      (s) => (phase.statuses[s] = (phase.statuses[s] ?? 0) + 1),
+      problems,
+      (profile.leaseSeconds + 60) * 1000,
+    );
+    // Mixed load: mostly deposits (the money comes in), then withdrawals and wallet-funded jobs
+    // (it goes out), each client with a worker of its own.
+    const clients = users.slice(0, profile.clients).map(async (user, i) => {
       while (running) {
-        const d = await deposit(user);
-        if (d) payments.push(pay(d));
+        const pick = Math.random();
+        if (pick < 0.6) {
+          const d = await deposit(user);
+          if (d) payments.push(pay(d));
+        } else if (pick < 0.8) await load.withdraw(user, payoutAccount.get(user.id) as string);
+        else await load.job(user, workers[i]);
         await sleep(100);
       }
     });
@@ -292,6 +368,7 @@ export async function runDrill(
     await db.connect();
     let stuck = 0;
     let credited = 0;
+    let money: MoneySummary | undefined;
     try {
       const ids = paid.map((d) => d.transactionId);
       const deadline = Date.now() + 120_000;
@@ -307,16 +384,28 @@ export async function runDrill(
       }
       if (stuck > 0) problems.push(`${stuck} paid deposits still PENDING after 120 s`);
       if (credited !== paid.length) problems.push(`${paid.length} paid, ${credited} completed`);
-      // Exactly once: every user's balance is exactly what the client paid in, nothing more.
-      for (const user of users) {
-        const expected = paid.filter((d) => d.user === user.id).reduce((s, d) => s + d.amount, 0);
-        const res = await fetch(`${lb}/api/wallet`, {
-          headers: { authorization: `Bearer ${user.token}` },
-        });
-        const wallet = (await res.json()) as { balance: number };
-        if (wallet.balance !== expected)
-          problems.push(`user ${user.id}: balance ${wallet.balance}, paid in ${expected}`);
-      }
+      // Every paid event applied exactly once, whatever the copies and outages (the storm included):
+      // one processed webhook event per deposit, none left in ERROR for the reconciliation poll.
+      const { rows: events } = await db.query<{ transaction_id: string; n: number }>(
+        `SELECT transaction_id, count(*)::int AS n FROM webhook_events
+          WHERE transaction_id = ANY($1::uuid[]) AND status = 'PROCESSED' GROUP BY transaction_id`,
+        [ids],
+      );
+      const applied = new Map(events.map((e) => [e.transaction_id, e.n]));
+      const notOnce = ids.filter((id) => applied.get(id) !== 1);
+      if (notOnce.length > 0)
+        problems.push(
+          `${notOnce.length} paid deposits not applied exactly once by a webhook event: ${notOnce
+            .slice(0, 3)
+            .map((id) => `${id}×${applied.get(id) ?? 0}`)
+            .join(', ')}`,
+        );
+      const { rows: errored } = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM webhook_events WHERE status = 'ERROR'`,
+      );
+      if (errored[0].n > 0) problems.push(`${errored[0].n} webhook events left in ERROR`);
+      // Exactly once, in money: wallets = deposits − withdrawals − job movements (reconcile.ts).
+      money = await reconcileMoney(db, lb, users, workers, paid, load, problems, pollPayouts);
       const { rows: extra } = await db.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM transactions WHERE type = 'DEPOSIT' AND status = 'COMPLETED' AND NOT (id = ANY($1::uuid[]))`,
         [ids],
@@ -336,6 +425,7 @@ export async function runDrill(
         `ledger audit or hash chain failed: ${(err as { stdout?: string }).stdout ?? String(err)}`,
       );
     }
+    const errorLogLines = apps.flatMap((a) => errorLines(a.output()).map((l) => `${a.name}: ${l}`));
     for (const app of [...apps, gateway])
       if (app.unexpectedExits.length > 0)
         problems.push(
@@ -346,7 +436,9 @@ export async function runDrill(
       profile: profile.name,
       phases,
       deposits: { created: created.length, paid: paid.length, credited, stuckPending: stuck },
-      sameKeyRetries,
+      money,
+      sameKeyRetries: sameKeyRetries + load.sameKeyRetries,
+      errorLogLines,
       problems,
       ok: problems.length === 0,
     };
@@ -380,42 +472,44 @@ export function formatReport(r: DrillReport): string {
     ),
     '',
     `deposits: ${r.deposits.created} created, ${r.deposits.paid} paid, ${r.deposits.credited} credited, ${r.deposits.stuckPending} stuck PENDING; ${r.sameKeyRetries} same-key retries`,
+    ...(r.money ? moneyLines(r.money) : []),
+    `instance log lines at error level: ${r.errorLogLines.length}${r.errorLogLines
+      .slice(0, 5)
+      .map((l) => `\n  ${l}`)
+      .join('')}`,
     r.ok ? 'reconciliation: clean' : `PROBLEMS:\n${r.problems.map((p) => `- ${p}`).join('\n')}`,
   ];
   return lines.join('\n');
 }
 
-function newPhase(name: string): PhaseReport {
-  return { name, statuses: {}, readiness: {}, recoveryMs: 0 };
+/** The messages of the JSON log lines at error level or above (pino: 50 error, 60 fatal). */
+function errorLines(log: string): string[] {
+  const out: string[] = [];
+  for (const line of log.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const entry = JSON.parse(line) as { level?: number; context?: string; msg?: string };
+      if ((entry.level ?? 0) >= 50)
+        out.push(`[${entry.context ?? '?'}] ${(entry.msg ?? '').slice(0, 200)}`);
+    } catch {
+      /* a partial line at the buffer's cut */
+    }
+  }
+  return out;
 }
 
-async function postJson(
-  url: string,
-  body: unknown,
-  token?: string,
-  idempotencyKey?: string,
-): Promise<{ status: number; body: unknown; retryAfterS?: number }> {
-  try {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
-      },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(60_000),
-    });
-    const text = await res.text();
-    const retryAfter = Number(res.headers.get('retry-after'));
-    return {
-      status: res.status,
-      body: text ? (JSON.parse(text) as unknown) : null,
-      retryAfterS: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
-    };
-  } catch {
-    return { status: 0, body: null };
-  }
+function moneyLines(m: MoneySummary): string[] {
+  const peso = (c: number) => `₱${(c / 100).toFixed(2)}`;
+  const w = m.withdrawals;
+  return [
+    `withdrawals: ${w.made} made, ${w.completed} completed, ${w.failed} failed (refunded), ${w.refused} refused INSUFFICIENT_FUNDS; payout answered ${JSON.stringify(w.payouts)}`,
+    `jobs: ${m.jobs.created} created, ${m.jobs.downpaid} downpayments, ${m.jobs.approved} approved`,
+    `wallets ${peso(m.wallets)} = deposits ${peso(m.deposits)} − withdrawals ${peso(w.amount)} − job payments ${peso(m.jobPayments)}; job payments = escrow ${peso(m.escrow)} + pending earnings ${peso(m.pendingEarnings)} + fees ${peso(m.fees)}`,
+  ];
+}
+
+function newPhase(name: string): PhaseReport {
+  return { name, statuses: {}, readiness: {}, recoveryMs: 0 };
 }
 
 async function getStatus(url: string, token: string): Promise<number> {

@@ -284,10 +284,10 @@ describe('Boot: local mode with no environment (e2e)', () => {
     expect(register.status).toBe(201);
     const { accessToken } = (await register.json()) as { accessToken: string };
     const socket = await connectSocket(url, { token: accessToken });
-    let stop = false;
+    let loadRunning = true;
     const load = Promise.all(
       Array.from({ length: 4 }, async () => {
-        while (!stop)
+        while (loadRunning)
           await fetch(`${url}/api/wallet`, { headers: { authorization: `Bearer ${accessToken}` } })
             .then((r) => r.arrayBuffer())
             .catch(() => undefined);
@@ -302,15 +302,26 @@ describe('Boot: local mode with no environment (e2e)', () => {
       // Code 0: the drain finished before the grace timer (SHUTDOWN_GRACE_MS, 10 s) forced exit 1.
       expect(exit).toEqual({ code: 0, signal: null });
       await eventually(() => !groupAlive(pgid), { what: 'every process of the group exited' });
-      // Coarse bound, far from flaky: the grace period is 10 s.
-      expect(Date.now() - started).toBeLessThan(10_000);
+      // Coarse bound, far from flaky: the configured grace (SHUTDOWN_GRACE_MS, 10 s) plus a margin
+      // for the embedded PostgreSQL's own shutdown on a busy machine.
+      expect(Date.now() - started).toBeLessThan(10_000 + 5_000);
       expect(await databaseAnswers()).toBe(false);
       expect(existsSync(pidFile())).toBe(false);
     } finally {
-      stop = true;
+      loadRunning = false;
       socket.close();
       await load;
     }
+    // Nothing was left behind that blocks the next start: same folder, same port, same data.
+    const again = await boot(true);
+    const login = await fetch(`${again.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'group@example.com', password: 'local mode password' }),
+    });
+    expect(login.status).toBe(200);
+    expect(await stop(again.proc)).toEqual({ code: 0, signal: null });
+    expect(await databaseAnswers()).toBe(false);
   });
 
   it('should start again after a crash left an orphaned PostgreSQL and its postmaster.pid', async () => {

@@ -1,7 +1,8 @@
-import type { CallHandler, ExecutionContext } from '@nestjs/common';
+import { Logger, type CallHandler, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { lastValueFrom, of } from 'rxjs';
 import type { AppConfig } from '../../config/app-config';
+import { DatabaseOutage } from '../database/database-outage';
 import { idempotencyContext } from './idempotency-context';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import type { IdempotencyStore } from './idempotency.store';
@@ -12,14 +13,21 @@ import type { IdempotencyStore } from './idempotency.store';
  * claimed for a whole lease. The store is the database boundary, so it is the part replaced here.
  */
 describe('IdempotencyInterceptor', () => {
-  function harness(release: jest.Mock) {
+  let outage: DatabaseOutage;
+  beforeEach(() => (outage = new DatabaseOutage()));
+  afterEach(() => {
+    outage.onApplicationShutdown();
+    jest.restoreAllMocks();
+  });
+
+  function harness(release: jest.Mock, complete = jest.fn().mockResolvedValue(undefined)) {
     const store = {
       begin: jest.fn().mockResolvedValue({ kind: 'proceed', id: '42' }),
-      complete: jest.fn().mockResolvedValue(undefined),
+      complete,
       release,
     } as unknown as IdempotencyStore;
     const cfg = { idempotency: { leaseSeconds: 60 } } as AppConfig;
-    const interceptor = new IdempotencyInterceptor(store, new Reflector(), cfg);
+    const interceptor = new IdempotencyInterceptor(store, new Reflector(), cfg, outage);
     const sent: unknown[] = [];
     const res = {
       statusCode: 200,
@@ -68,5 +76,45 @@ describe('IdempotencyInterceptor', () => {
     expect(await until(() => sent.length === 1)).toBe(true);
     expect(await until(() => release.mock.calls.length === 3)).toBe(true);
     expect(release.mock.calls.every(([id]) => id === '42')).toBe(true);
+  });
+
+  /** Sends `n` answers through the interceptor, each storing or releasing its key. */
+  const answer = async (h: ReturnType<typeof harness>, n: number, status: number) => {
+    const before = h.sent.length;
+    for (let i = 0; i < n; i++) {
+      await lastValueFrom(h.interceptor.intercept(h.ctx, { handle: () => of(null) }));
+      h.res.statusCode = status;
+      h.res.send('{}');
+    }
+    return until(() => h.sent.length === before + n);
+  };
+
+  it('should log a database outage once (the transition), not once per request, and no stack', async () => {
+    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const refused = () =>
+      Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    const complete = jest.fn().mockImplementation(() => Promise.reject(refused()));
+    const release = jest.fn().mockImplementation(() => Promise.reject(refused()));
+    const h = harness(release, complete);
+    expect(await answer(h, 5, 201)).toBe(true);
+    expect(await answer(h, 5, 503)).toBe(true);
+    expect(outage.isDown).toBe(true);
+    expect(error).not.toHaveBeenCalled();
+    expect(warn.mock.calls.map(([m]) => String(m))).toEqual([
+      expect.stringMatching(/^PostgreSQL is unreachable \(ECONNREFUSED\)/),
+    ]);
+    // The database is back: the background retries store every key, and the outage ends.
+    complete.mockResolvedValue(undefined);
+    release.mockResolvedValue(undefined);
+    expect(
+      await until(() => complete.mock.calls.length >= 10 && release.mock.calls.length >= 10),
+    ).toBe(true);
+    outage.reachable();
+    // A failure that is not the database is this request's own error: one line, no stack.
+    complete.mockRejectedValueOnce(new Error('value too long'));
+    expect(await answer(h, 1, 201)).toBe(true);
+    expect(await until(() => error.mock.calls.length === 1)).toBe(true);
+    expect(error.mock.calls[0]).toEqual(['could not record idempotent response: value too long']);
   });
 });

@@ -13,6 +13,7 @@ import { from, mergeMap, Observable } from 'rxjs';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
 import { crashPoint } from '../crash/crash-points';
+import { DatabaseOutage } from '../database/database-outage';
 import type { AuthedRequest } from '../decorators/current-user.decorator';
 import { AppError } from '../errors/app-error';
 import { requestFingerprint } from './canonical-json';
@@ -35,6 +36,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     private readonly store: IdempotencyStore,
     private readonly reflector: Reflector,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
+    private readonly outage: DatabaseOutage,
   ) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -109,7 +111,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
         : () => this.store.release(id);
       void persist()
         .catch((err: unknown) => {
-          this.logger.error(`could not record idempotent response: ${messageOf(err)}`);
+          // An unreachable database is the outage DatabaseOutage logs once per transition; only
+          // anything else is this request's own error (one line, no stack).
+          if (!this.outage.reportIfUnavailable(err))
+            this.logger.error(`could not record idempotent response: ${messageOf(err)}`);
           // Keep trying in the background (a database restart): the key must not stay claimed.
           void this.persistLater(persist, retryUntil);
         })
@@ -128,7 +133,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
         /* still failing: the next attempt logs nothing more; the lease still ends the claim */
       }
     }
-    this.logger.warn('gave up recording an idempotent response; its lease will free the key');
+    // Still down after the whole lease: the outage's own lines already say so.
+    if (!this.outage.isDown)
+      this.logger.warn('gave up recording an idempotent response; its lease will free the key');
   }
 }
 

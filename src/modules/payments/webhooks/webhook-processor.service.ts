@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { DatabaseOutage } from '../../../common/database/database-outage';
 import { UnitOfWork } from '../../../common/database/unit-of-work';
 import type {
   NormalisedWebhookEvent,
@@ -58,6 +59,7 @@ export class WebhookProcessor {
     private readonly providers: PaymentProviderRegistry,
     private readonly events: WebhookEventsRepository,
     private readonly settlement: SettlementService,
+    private readonly outage: DatabaseOutage,
   ) {}
 
   webhooksConfigured(provider: PaymentProviderName): boolean {
@@ -201,7 +203,7 @@ export class WebhookProcessor {
     } catch (err) {
       // The effect failed (a bug or a database fault): keep the event, flagged ERROR, and answer 5xx
       // so the gateway delivers it again; that copy applies the stored row (below).
-      this.log.error(`Applying ${provider} ${stored.eventId} failed: ${messageOf(err)}`);
+      this.logFailure(`Applying ${provider} ${stored.eventId} failed`, err);
       webhookOutcomes.inc({ provider, outcome: 'ERROR' });
       throw new WebhookProcessingError(await this.flagError(stored));
     }
@@ -222,7 +224,7 @@ export class WebhookProcessor {
       try {
         replayed = await this.replay(failed, true);
       } catch (err) {
-        this.log.error(`Re-applying ${provider} ${stored.eventId} failed: ${messageOf(err)}`);
+        this.logFailure(`Re-applying ${provider} ${stored.eventId} failed`, err);
         webhookOutcomes.inc({ provider, outcome: 'ERROR' });
         throw new WebhookProcessingError(failed);
       }
@@ -231,6 +233,15 @@ export class WebhookProcessor {
     }
     webhookOutcomes.inc({ provider, outcome: 'DUPLICATE' });
     return { status: 'DUPLICATE', eventRowId: null };
+  }
+
+  /**
+   * A failure of this event is logged; the database being unreachable is not this event's failure but
+   * the outage, which DatabaseOutage logs once per transition (a storm of deliveries during a restart
+   * would otherwise log a line or two per delivery). The 5xx still makes the gateway deliver again.
+   */
+  private logFailure(what: string, err: unknown): void {
+    if (!this.outage.reportIfUnavailable(err)) this.log.error(`${what}: ${messageOf(err)}`);
   }
 
   /** Best effort: the event row, flagged ERROR for admins and for the next delivery to apply. */
@@ -251,7 +262,7 @@ export class WebhookProcessor {
         return id;
       });
     } catch (err) {
-      this.log.error(`Could not flag ${stored.provider} ${stored.eventId}: ${messageOf(err)}`);
+      this.logFailure(`Could not flag ${stored.provider} ${stored.eventId}`, err);
       return null;
     }
   }
