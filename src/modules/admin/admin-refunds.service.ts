@@ -5,7 +5,7 @@ import { AppError } from '../../common/errors/app-error';
 import { AuditLogService } from '../audit/audit-log.service';
 import { walletAccount } from '../ledger/account-policy';
 import { LedgerService } from '../ledger/ledger.service';
-import { DepositService } from '../payments/deposits/deposit.service';
+import { WalletNotifier } from '../wallet/wallet-notifier';
 import { GatewayRefundsService, RefundState } from '../payments/refunds/gateway-refunds.service';
 import {
   toTransactionResponse,
@@ -52,7 +52,7 @@ export class AdminRefundsService {
     private readonly transactions: TransactionsService,
     private readonly audit: AuditLogService,
     private readonly gatewayRefunds: GatewayRefundsService,
-    private readonly deposits: DepositService,
+    private readonly notifier: WalletNotifier,
   ) {}
 
   async refund(
@@ -67,7 +67,7 @@ export class AdminRefundsService {
     );
     const refundTxn = await this.transactions.findById(prepared.refundTxnId);
     if (!refundTxn) throw new Error(`refund ${prepared.refundTxnId} vanished`);
-    await this.deposits.publishWallet(refundTxn.userId);
+    await this.notifier.publish(refundTxn.userId);
     if (prepared.result.to === 'wallet') return prepared.result;
     // Sent once: only while nothing was asked yet (a retry after a crash before the call). The
     // gateway idempotency key is the refund's id, so even that retry cannot refund twice.

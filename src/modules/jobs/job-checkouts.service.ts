@@ -1,8 +1,9 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
+import { gatewayToWallet } from '../ledger/account-policy';
 import { LedgerService } from '../ledger/ledger.service';
-import { DepositService } from '../payments/deposits/deposit.service';
+import { WalletNotifier } from '../wallet/wallet-notifier';
 import { CheckoutService } from '../payments/checkouts/checkout.service';
 import { PaymentProviderRegistry } from '../payments/providers/payment-provider.token';
 import { PaymentHandlerRegistry } from '../payments/settlement/payment-handler.registry';
@@ -10,7 +11,7 @@ import type { AfterCommit, HandlerContext } from '../payments/settlement/settlem
 import { UsersService } from '../users/users.service';
 import type { Transaction } from '../wallet/transaction.entity';
 import { TransactionsService } from '../wallet/transactions.service';
-import { availableAccount, clearingAccount, jobEntryId } from './job-accounts';
+import { jobEntryId } from './job-accounts';
 import { downpaymentTotal, JobEscrowService } from './job-escrow.service';
 import { JobListCache } from './job-list.cache';
 import { JobMilestonesService } from './job-milestones.service';
@@ -51,7 +52,7 @@ export class JobCheckoutsService implements OnModuleInit {
     private readonly escrow: JobEscrowService,
     private readonly milestones: JobMilestonesService,
     private readonly listCache: JobListCache,
-    private readonly deposits: DepositService,
+    private readonly notifier: WalletNotifier,
   ) {}
 
   onModuleInit(): void {
@@ -182,7 +183,7 @@ export class JobCheckoutsService implements OnModuleInit {
     }
     return [
       () => this.listCache.invalidate(job.clientId, job.workerId),
-      () => this.deposits.publishWallet(job.workerId),
+      () => this.notifier.publish(job.workerId),
     ];
   }
 
@@ -197,20 +198,16 @@ export class JobCheckoutsService implements OnModuleInit {
     m: EntityManager,
   ): Promise<AfterCommit[]> {
     const entryId = `job-orphan:${txn.id}`;
-    const r = await this.ledger.post(
+    await this.ledger.postOrThrow(
       {
         entryId,
         type: 'REFUND',
         reference: txn.id,
         metadata: { jobId: txn.jobId, reason: 'job no longer awaiting this payment' },
-        legs: [
-          { account: clearingAccount(provider), direction: 'DEBIT', amount: txn.amount },
-          { account: availableAccount(txn.userId), direction: 'CREDIT', amount: txn.amount },
-        ],
+        legs: gatewayToWallet(provider, txn.userId, txn.amount),
       },
       m,
     );
-    if (r.status === 'REJECTED') throw new Error(`ledger rejected ${entryId}`);
     await this.transactions.complete(txn.id, { ledgerEntryId: entryId }, m);
     const refund = await this.transactions.createPending(
       {
@@ -226,7 +223,7 @@ export class JobCheckoutsService implements OnModuleInit {
     );
     await this.transactions.complete(refund.id, { ledgerEntryId: entryId }, m);
     this.logger.warn(`Payment ${txn.id} for job ${txn.jobId ?? '?'} credited to the client wallet`);
-    return [() => this.deposits.publishWallet(txn.userId)];
+    return [() => this.notifier.publish(txn.userId)];
   }
 }
 

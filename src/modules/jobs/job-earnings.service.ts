@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { AuditLogService } from '../audit/audit-log.service';
-import { DepositService } from '../payments/deposits/deposit.service';
+import { WalletNotifier } from '../wallet/wallet-notifier';
 import { JobEscrowService } from './job-escrow.service';
 import { isUuid } from './job-id';
 import { JobListCache } from './job-list.cache';
@@ -36,7 +36,7 @@ export class JobEarningsService {
     private readonly escrow: JobEscrowService,
     private readonly audit: AuditLogService,
     private readonly listCache: JobListCache,
-    private readonly deposits: DepositService,
+    private readonly notifier: WalletNotifier,
   ) {}
 
   /**
@@ -160,7 +160,7 @@ export class JobEarningsService {
   private afterChange(job: Job): Promise<void> {
     return this.uow.afterCommitted('job.earnings', [
       () => this.listCache.invalidate(job.clientId, job.workerId),
-      () => this.deposits.publishWallet(job.workerId),
+      () => this.notifier.publish(job.workerId),
     ]);
   }
 

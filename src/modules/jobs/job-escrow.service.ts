@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
+import { clearingAccount } from '../ledger/account-policy';
 import { LedgerService } from '../ledger/ledger.service';
 import type { LedgerLeg, PostResult } from '../ledger/ledger.types';
 import { TransactionsService } from '../wallet/transactions.service';
 import {
   availableAccount,
-  clearingAccount,
   escrowAccount,
   jobEntryId,
   pendingAccount,

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { UnitOfWork } from '../../common/database/unit-of-work';
 import type { AuthUser } from '../../common/decorators/current-user.decorator';
 import { AppError } from '../../common/errors/app-error';
-import { DepositService } from '../payments/deposits/deposit.service';
+import { WalletNotifier } from '../wallet/wallet-notifier';
 import type { Transaction } from '../wallet/transaction.entity';
 import { JobCheckout, JobCheckoutsService, JobCheckoutStep } from './job-checkouts.service';
 import { JobEscrowService } from './job-escrow.service';
@@ -31,7 +31,7 @@ export class JobPaymentsService {
     private readonly milestones: JobMilestonesService,
     private readonly checkouts: JobCheckoutsService,
     private readonly listCache: JobListCache,
-    private readonly deposits: DepositService,
+    private readonly notifier: WalletNotifier,
   ) {}
 
   async payDownpayment(
@@ -52,9 +52,7 @@ export class JobPaymentsService {
         funded.paymentTransactionId,
       );
     });
-    await this.uow.afterCommitted('job.downpayment', [
-      () => this.deposits.publishWallet(job.clientId),
-    ]);
+    await this.uow.afterCommitted('job.downpayment', [() => this.notifier.publish(job.clientId)]);
     return { job: toJobResponse(job), checkout: null };
   }
 
@@ -71,8 +69,8 @@ export class JobPaymentsService {
       return this.milestones.remainingPaid(job, { kind: 'WALLET' }, user.id, m);
     });
     await this.uow.afterCommitted('job.approve', [
-      () => this.deposits.publishWallet(job.clientId),
-      () => this.deposits.publishWallet(job.workerId),
+      () => this.notifier.publish(job.clientId),
+      () => this.notifier.publish(job.workerId),
     ]);
     return { job: toJobResponse(job), checkout: null };
   }

@@ -7,7 +7,7 @@ import { isUuid } from './job-id';
 import { PlatformSettingsService } from '../platform-settings/platform-settings.service';
 import { UsersService } from '../users/users.service';
 import { computeJobAmounts } from './job-amounts';
-import { DepositService } from '../payments/deposits/deposit.service';
+import { WalletNotifier } from '../wallet/wallet-notifier';
 import { TransactionsService } from '../wallet/transactions.service';
 import { JobCheckoutsService } from './job-checkouts.service';
 import { JobEscrowService } from './job-escrow.service';
@@ -36,7 +36,7 @@ export class JobsService {
     private readonly escrow: JobEscrowService,
     private readonly checkouts: JobCheckoutsService,
     private readonly transactions: TransactionsService,
-    private readonly deposits: DepositService,
+    private readonly notifier: WalletNotifier,
   ) {}
 
   async create(
@@ -168,7 +168,7 @@ export class JobsService {
           },
           m,
         );
-        work.afterCommit(() => this.deposits.publishWallet(job.clientId));
+        work.afterCommit(() => this.notifier.publish(job.clientId));
       }
       work.afterCommit(() => this.listCache.invalidate(updated.clientId, updated.workerId));
       return updated;

@@ -5,8 +5,8 @@ import { AppError } from '../../common/errors/app-error';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
 import { AuditLogService } from '../audit/audit-log.service';
+import { gatewayToWallet } from '../ledger/account-policy';
 import { LedgerService } from '../ledger/ledger.service';
-import { DepositService, gatewayToWallet, postOrThrow } from '../payments/deposits/deposit.service';
 import { bankByCode } from '../payments/providers/bank-directory';
 import { CheckoutService } from '../payments/checkouts/checkout.service';
 import { PaymentProviderRegistry } from '../payments/providers/payment-provider.token';
@@ -17,6 +17,7 @@ import { RealtimePublisher } from '../realtime/realtime.publisher';
 import { ScheduledJobsService } from '../scheduling/scheduled-jobs.service';
 import { UsersService } from '../users/users.service';
 import { TransactionsService } from '../wallet/transactions.service';
+import { WalletNotifier } from '../wallet/wallet-notifier';
 import { maskAccount, normaliseBankAccount, normaliseMobileNumber } from './account-number';
 import type { AddPaymentMethodDto, PaymentMethodResponse } from './payment-method.dto';
 import {
@@ -66,7 +67,7 @@ export class VerificationService implements OnModuleInit {
     private readonly handlers: PaymentHandlerRegistry,
     private readonly jobs: ScheduledJobsService,
     private readonly realtime: RealtimePublisher,
-    private readonly deposits: DepositService,
+    private readonly notifier: WalletNotifier,
     private readonly audit: AuditLogService,
   ) {}
 
@@ -330,7 +331,7 @@ export class VerificationService implements OnModuleInit {
   private async onPaid({ txn, event, manager }: HandlerContext): Promise<AfterCommit[]> {
     const entryId = `verification:${txn.id}`;
     await this.transactions.complete(txn.id, { ledgerEntryId: entryId }, manager);
-    const after: AfterCommit[] = [() => this.deposits.publishWallet(txn.userId)];
+    const after: AfterCommit[] = [() => this.notifier.publish(txn.userId)];
     const methodId = txn.paymentMethodId;
     const method = methodId ? await this.methods.find(methodId, manager) : null;
     if (method && methodId) {
@@ -356,8 +357,7 @@ export class VerificationService implements OnModuleInit {
       }
     }
     // A purged method still gets its money back. Ledger last: the clearing account's lock is held briefly.
-    await postOrThrow(
-      this.ledger,
+    await this.ledger.postOrThrow(
       {
         entryId,
         type: 'VERIFICATION_BONUS',

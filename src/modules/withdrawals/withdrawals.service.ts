@@ -12,7 +12,7 @@ import { APP_CONFIG } from '../../config/config.token';
 import { AuditLogService } from '../audit/audit-log.service';
 import { walletAccount } from '../ledger/account-policy';
 import { LedgerService } from '../ledger/ledger.service';
-import { DepositService } from '../payments/deposits/deposit.service';
+import { WalletNotifier } from '../wallet/wallet-notifier';
 import type {
   PaymentProvider,
   PayoutChannel,
@@ -90,7 +90,7 @@ export class WithdrawalsService implements OnModuleInit {
     private readonly transactions: TransactionsService,
     private readonly settings: PlatformSettingsService,
     private readonly audit: AuditLogService,
-    private readonly deposits: DepositService,
+    private readonly notifier: WalletNotifier,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
   ) {}
 
@@ -206,7 +206,7 @@ export class WithdrawalsService implements OnModuleInit {
     // must never stand between a committed hold and its payout). A retry whose first attempt died
     // before recording the gateway's answer asks again with the same gateway idempotency key.
     const payout = payoutRequested(txn) ? payoutStateOf(txn) : await this.requestPayout(txn);
-    await this.uow.afterCommitted('withdrawal.create', [() => this.deposits.publishWallet(userId)]);
+    await this.uow.afterCommitted('withdrawal.create', [() => this.notifier.publish(userId)]);
     const current = (await this.transactions.findById(txn.id)) ?? txn;
     return { transaction: toTransactionResponse(current), payout };
   }
@@ -450,7 +450,7 @@ export class WithdrawalsService implements OnModuleInit {
       { ledgerEntryId: r.entryId ?? `${holdIdOf(txn.id)}:post` },
       m,
     );
-    return [() => this.deposits.publishWallet(txn.userId)];
+    return [() => this.notifier.publish(txn.userId)];
   }
 
   /**
@@ -507,7 +507,7 @@ export class WithdrawalsService implements OnModuleInit {
       m,
     );
     await this.transactions.complete(refund.id, { ledgerEntryId: entryId }, m);
-    return [() => this.deposits.publishWallet(txn.userId)];
+    return [() => this.notifier.publish(txn.userId)];
   }
 
   /** The withdrawal row is locked and PENDING: void the hold; the money is back, shown as a REFUND. */
@@ -538,7 +538,7 @@ export class WithdrawalsService implements OnModuleInit {
     );
     // The void returns the held amount without a journal entry; the hold id names the movement.
     await this.transactions.complete(refund.id, { ledgerEntryId: holdIdOf(txn.id) }, m);
-    return [() => this.deposits.publishWallet(txn.userId)];
+    return [() => this.notifier.publish(txn.userId)];
   }
 }
 

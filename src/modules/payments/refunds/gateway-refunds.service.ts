@@ -6,7 +6,8 @@ import { LedgerService } from '../../ledger/ledger.service';
 import { RealtimePublisher } from '../../realtime/realtime.publisher';
 import type { Transaction } from '../../wallet/transaction.entity';
 import { TransactionsService } from '../../wallet/transactions.service';
-import { clearingAccount, DepositService } from '../deposits/deposit.service';
+import { clearingAccount } from '../../ledger/account-policy';
+import { WalletNotifier } from '../../wallet/wallet-notifier';
 import type { RefundReason, RefundResult } from '../providers/payment-provider';
 import { PaymentProviderRegistry } from '../providers/payment-provider.token';
 import { ProviderError } from '../providers/provider-errors';
@@ -46,7 +47,7 @@ export class GatewayRefundsService implements OnModuleInit {
     private readonly ledger: LedgerService,
     private readonly transactions: TransactionsService,
     private readonly handlers: PaymentHandlerRegistry,
-    private readonly deposits: DepositService,
+    private readonly notifier: WalletNotifier,
     private readonly realtime: RealtimePublisher,
   ) {}
 
@@ -223,6 +224,6 @@ export class GatewayRefundsService implements OnModuleInit {
       status,
       amount: txn.amount,
     });
-    await this.deposits.publishWallet(txn.userId);
+    await this.notifier.publish(txn.userId);
   }
 }
