@@ -11,8 +11,8 @@ import {
   toTransactionResponse,
   Transaction,
   TransactionResponse,
-} from '../wallet/transaction.entity';
-import { TransactionsService } from '../wallet/transactions.service';
+} from '../wallet/transaction.model';
+import { TransactionsRepository } from '../wallet/transactions.repository';
 import type { RefundDestination, RefundTransactionDto } from './admin-refund.dto';
 
 /** Where a wallet refund of each kind of charge is paid from (see ADR 0045). */
@@ -49,7 +49,7 @@ export class AdminRefundsService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly ledger: LedgerService,
-    private readonly transactions: TransactionsService,
+    private readonly transactions: TransactionsRepository,
     private readonly audit: AuditLogService,
     private readonly gatewayRefunds: GatewayRefundsService,
     private readonly notifier: WalletNotifier,
@@ -116,12 +116,7 @@ export class AdminRefundsService {
         'A deposit is already in the wallet; refund it to the original payment method',
       );
     if (original.jobId) await this.assertJobSettled(original.jobId, m);
-    const [{ total }] = await m.query<Array<{ total: string }>>(
-      `SELECT coalesce(sum(amount), 0) AS total FROM transactions
-       WHERE type = 'REFUND' AND status IN ('COMPLETED', 'PENDING') AND metadata->>'refundOf' = $1`,
-      [original.id],
-    );
-    const refundedBefore = Number(total);
+    const refundedBefore = await this.transactions.refundedTotal(original.id, m);
     const refundable = original.amount - refundedBefore;
     if (input.amount > refundable)
       throw new AppError(

@@ -9,8 +9,8 @@ import { PaymentProviderRegistry } from '../payments/providers/payment-provider.
 import { PaymentHandlerRegistry } from '../payments/settlement/payment-handler.registry';
 import type { AfterCommit, HandlerContext } from '../payments/settlement/settlement.types';
 import { UsersService } from '../users/users.service';
-import type { Transaction } from '../wallet/transaction.entity';
-import { TransactionsService } from '../wallet/transactions.service';
+import type { Transaction } from '../wallet/transaction.model';
+import { TransactionsRepository } from '../wallet/transactions.repository';
 import { jobEntryId } from './job-accounts';
 import { downpaymentTotal, JobEscrowService } from './job-escrow.service';
 import { JobListCache } from './job-list.cache';
@@ -45,7 +45,7 @@ export class JobCheckoutsService implements OnModuleInit {
     private readonly checkout: CheckoutService,
     private readonly providers: PaymentProviderRegistry,
     private readonly handlers: PaymentHandlerRegistry,
-    private readonly transactions: TransactionsService,
+    private readonly transactions: TransactionsRepository,
     private readonly ledger: LedgerService,
     private readonly users: UsersService,
     private readonly jobs: JobsRepository,

@@ -5,7 +5,7 @@ import { AppError } from '../../common/errors/app-error';
 import { AuditLogService } from '../audit/audit-log.service';
 import { WalletNotifier } from '../wallet/wallet-notifier';
 import { JobEscrowService } from './job-escrow.service';
-import { isUuid } from './job-id';
+import { isUuid } from '../../common/ids/uuid';
 import { JobListCache } from './job-list.cache';
 import { Job, JobResponse, toJobResponse } from './job.model';
 import { JobsRepository } from './jobs.repository';

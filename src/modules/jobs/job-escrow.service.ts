@@ -4,7 +4,7 @@ import { AppError } from '../../common/errors/app-error';
 import { clearingAccount } from '../ledger/account-policy';
 import { LedgerService } from '../ledger/ledger.service';
 import type { LedgerLeg, PostResult } from '../ledger/ledger.types';
-import { TransactionsService } from '../wallet/transactions.service';
+import { TransactionsRepository } from '../wallet/transactions.repository';
 import {
   availableAccount,
   escrowAccount,
@@ -32,7 +32,7 @@ export class JobEscrowService {
 
   constructor(
     private readonly ledger: LedgerService,
-    private readonly transactions: TransactionsService,
+    private readonly transactions: TransactionsRepository,
   ) {}
 
   /**

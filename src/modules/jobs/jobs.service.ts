@@ -3,12 +3,12 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AuthUser } from '../../common/decorators/current-user.decorator';
 import { AppError } from '../../common/errors/app-error';
-import { isUuid } from './job-id';
+import { isUuid } from '../../common/ids/uuid';
 import { PlatformSettingsService } from '../platform-settings/platform-settings.service';
 import { UsersService } from '../users/users.service';
 import { computeJobAmounts } from './job-amounts';
 import { WalletNotifier } from '../wallet/wallet-notifier';
-import { TransactionsService } from '../wallet/transactions.service';
+import { TransactionsRepository } from '../wallet/transactions.repository';
 import { JobCheckoutsService } from './job-checkouts.service';
 import { JobEscrowService } from './job-escrow.service';
 import { JobListCache } from './job-list.cache';
@@ -35,7 +35,7 @@ export class JobsService {
     private readonly listCache: JobListCache,
     private readonly escrow: JobEscrowService,
     private readonly checkouts: JobCheckoutsService,
-    private readonly transactions: TransactionsService,
+    private readonly transactions: TransactionsRepository,
     private readonly notifier: WalletNotifier,
   ) {}
 

@@ -7,6 +7,7 @@ import { UsersModule } from '../users/users.module';
 import { WalletModule } from '../wallet/wallet.module';
 import { PaymentMethodsController } from './payment-methods.controller';
 import { PaymentMethodsRepository } from './payment-methods.repository';
+import { PayoutAccountReader } from './payout-account.reader';
 import { VerificationService } from './verification.service';
 
 /** Payout accounts and their GCash/Maya verification. Depends on payments (never the reverse). */
@@ -20,7 +21,7 @@ import { VerificationService } from './verification.service';
     AuditModule,
   ],
   controllers: [PaymentMethodsController],
-  providers: [PaymentMethodsRepository, VerificationService],
-  exports: [PaymentMethodsRepository],
+  providers: [PaymentMethodsRepository, PayoutAccountReader, VerificationService],
+  exports: [PayoutAccountReader],
 })
 export class VerificationModule {}

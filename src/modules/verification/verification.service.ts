@@ -16,7 +16,7 @@ import type { AfterCommit, HandlerContext } from '../payments/settlement/settlem
 import { RealtimePublisher } from '../realtime/realtime.publisher';
 import { ScheduledJobsService } from '../scheduling/scheduled-jobs.service';
 import { UsersService } from '../users/users.service';
-import { TransactionsService } from '../wallet/transactions.service';
+import { TransactionsRepository } from '../wallet/transactions.repository';
 import { WalletNotifier } from '../wallet/wallet-notifier';
 import { maskAccount, normaliseBankAccount, normaliseMobileNumber } from './account-number';
 import type { AddPaymentMethodDto, PaymentMethodResponse } from './payment-method.dto';
@@ -61,7 +61,7 @@ export class VerificationService implements OnModuleInit {
     private readonly checkouts: CheckoutService,
     private readonly providers: PaymentProviderRegistry,
     private readonly methods: PaymentMethodsRepository,
-    private readonly transactions: TransactionsService,
+    private readonly transactions: TransactionsRepository,
     private readonly ledger: LedgerService,
     private readonly users: UsersService,
     private readonly handlers: PaymentHandlerRegistry,
@@ -180,7 +180,10 @@ export class VerificationService implements OnModuleInit {
       primary: this.cfg.business.verificationProvider,
       refusalStatus: 422,
     });
-    if ((await this.methods.verificationAttemptsToday(userId)) >= MAX_VERIFICATION_ATTEMPTS_PER_DAY)
+    if (
+      (await this.transactions.verificationAttemptsLastDay(userId)) >=
+      MAX_VERIFICATION_ATTEMPTS_PER_DAY
+    )
       throw new AppError(
         429,
         'VERIFICATION_LIMIT_REACHED',
@@ -269,7 +272,7 @@ export class VerificationService implements OnModuleInit {
       const mine = await this.methods.lockUser(userId, m);
       const target = mine.find((r) => r.id === id);
       if (!target) throw AppError.notFound('PAYMENT_METHOD_NOT_FOUND', 'Payment method not found');
-      if (await this.methods.hasPendingWithdrawal(id, m))
+      if (await this.transactions.hasPendingWithdrawalTo(id, m))
         throw AppError.conflict(
           'PAYMENT_METHOD_IN_USE',
           'A withdrawal to this account is still pending',

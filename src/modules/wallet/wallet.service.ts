@@ -5,8 +5,8 @@ import { AppError } from '../../common/errors/app-error';
 import { walletAccount, walletPendingAccount } from '../ledger/account-policy';
 import { LedgerService } from '../ledger/ledger.service';
 import type { PostInput, PostResult } from '../ledger/ledger.types';
-import type { Transaction } from './transaction.entity';
-import { TransactionsService } from './transactions.service';
+import type { Transaction } from './transaction.model';
+import { TransactionsRepository } from './transactions.repository';
 
 export interface WalletView {
   currency: 'PHP';
@@ -39,7 +39,7 @@ export interface PendingEarningsView {
 export class WalletService {
   constructor(
     private readonly ledger: LedgerService,
-    private readonly transactions: TransactionsService,
+    private readonly transactions: TransactionsRepository,
     private readonly uow: UnitOfWork,
   ) {}
 

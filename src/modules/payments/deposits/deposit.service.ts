@@ -9,8 +9,8 @@ import {
   toTransactionResponse,
   Transaction,
   TransactionResponse,
-} from '../../wallet/transaction.entity';
-import { TransactionsService } from '../../wallet/transactions.service';
+} from '../../wallet/transaction.model';
+import { TransactionsRepository } from '../../wallet/transactions.repository';
 import { WalletNotifier } from '../../wallet/wallet-notifier';
 import { PaymentHandlerRegistry } from '../settlement/payment-handler.registry';
 import type { AfterCommit, HandlerContext } from '../settlement/settlement.types';
@@ -44,7 +44,7 @@ function openedCheckout(txn: Transaction): DepositResponse | null {
 export class DepositService implements OnModuleInit {
   constructor(
     private readonly checkouts: CheckoutService,
-    private readonly transactions: TransactionsService,
+    private readonly transactions: TransactionsRepository,
     private readonly ledger: LedgerService,
     private readonly notifier: WalletNotifier,
     private readonly users: UsersService,

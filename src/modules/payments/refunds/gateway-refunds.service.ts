@@ -4,8 +4,8 @@ import { UnitOfWork } from '../../../common/database/unit-of-work';
 import { AppError } from '../../../common/errors/app-error';
 import { LedgerService } from '../../ledger/ledger.service';
 import { RealtimePublisher } from '../../realtime/realtime.publisher';
-import type { Transaction } from '../../wallet/transaction.entity';
-import { TransactionsService } from '../../wallet/transactions.service';
+import type { Transaction } from '../../wallet/transaction.model';
+import { TransactionsRepository } from '../../wallet/transactions.repository';
 import { clearingAccount } from '../../ledger/account-policy';
 import { WalletNotifier } from '../../wallet/wallet-notifier';
 import type { RefundReason, RefundResult } from '../providers/payment-provider';
@@ -45,7 +45,7 @@ export class GatewayRefundsService implements OnModuleInit {
     private readonly uow: UnitOfWork,
     private readonly providers: PaymentProviderRegistry,
     private readonly ledger: LedgerService,
-    private readonly transactions: TransactionsService,
+    private readonly transactions: TransactionsRepository,
     private readonly handlers: PaymentHandlerRegistry,
     private readonly notifier: WalletNotifier,
     private readonly realtime: RealtimePublisher,
