@@ -7,10 +7,6 @@ import { isUuid } from '../../common/ids/uuid';
 import { PlatformSettingsService } from '../platform-settings/platform-settings.service';
 import { UsersService } from '../users/users.service';
 import { computeJobAmounts } from './job-amounts';
-import { WalletNotifier } from '../wallet/wallet-notifier';
-import { TransactionsRepository } from '../wallet/transactions.repository';
-import { JobCheckoutsService } from './job-checkouts.service';
-import { JobEscrowService } from './job-escrow.service';
 import { JobListCache } from './job-list.cache';
 import type { TimelineEvent } from './job-events';
 import { assertTransition, JobStatus } from './job-status';
@@ -33,10 +29,6 @@ export class JobsService {
     private readonly users: UsersService,
     private readonly settings: PlatformSettingsService,
     private readonly listCache: JobListCache,
-    private readonly escrow: JobEscrowService,
-    private readonly checkouts: JobCheckoutsService,
-    private readonly transactions: TransactionsRepository,
-    private readonly notifier: WalletNotifier,
   ) {}
 
   async create(
@@ -117,63 +109,6 @@ export class JobsService {
       await this.jobs.addEvent({ jobId: job.id, type: 'WORK_COMPLETED', actorId: user.id }, m);
       return updated;
     });
-  }
-
-  /**
-   * Client or worker cancels before the work is reported done: a paid downpayment returns to the
-   * client (fee kept); an open GCASH downpayment checkout is closed and expired at the gateway.
-   * Lock order as in webhooks: that checkout's transaction row first, then the job row.
-   */
-  async cancel(user: AuthUser, id: string, reason: string): Promise<JobResponse> {
-    if (!isUuid(id)) throw jobNotFound();
-    const peek = await this.jobs.findById(id);
-    if (!peek || !isParticipant(peek, user.id)) throw jobNotFound();
-    const job = await this.uow.run('job.cancel', async (m, work) => {
-      const open = await this.checkouts.openTransaction(peek, 'downpayment', m);
-      const checkoutTxn = open ? await this.transactions.lockById(open.id, m) : null;
-      const job = await this.jobs.lockById(id, m);
-      if (!job) throw jobNotFound();
-      // A checkout opened between the peek and the lock is not locked by us: let the caller retry.
-      const nowOpen = await this.checkouts.openTransaction(job, 'downpayment', m);
-      if (nowOpen && nowOpen.id !== checkoutTxn?.id)
-        throw AppError.conflict('JOB_CHANGED', 'The job changed meanwhile; retry');
-      assertTransition(job.status, 'CANCELLED');
-      const updated = await this.jobs.update(
-        job.id,
-        {
-          status: 'CANCELLED',
-          cancelledAt: new Date(),
-          cancelledBy: user.id,
-          cancelReason: reason,
-        },
-        m,
-      );
-      await this.jobs.addEvent(
-        { jobId: job.id, type: 'JOB_CANCELLED', actorId: user.id, detail: { reason } },
-        m,
-      );
-      if (checkoutTxn?.status === 'PENDING')
-        work.afterCommit(await this.checkouts.closeForCancel(checkoutTxn, m));
-      // Before completion the only money in escrow is the downpayment + fee: the downpayment goes
-      // back to the client, the fee stays with the platform (ADR 0044).
-      if (job.downpaymentPaidAt) {
-        await this.escrow.refundDownpayment(job, m);
-        await this.jobs.addEvent(
-          {
-            jobId: job.id,
-            type: 'DOWNPAYMENT_REFUNDED',
-            amount: job.downpaymentAmount,
-            actorId: user.id,
-            detail: { platformFeeKept: job.platformFee },
-          },
-          m,
-        );
-        work.afterCommit(() => this.notifier.publish(job.clientId));
-      }
-      work.afterCommit(() => this.listCache.invalidate(updated.clientId, updated.workerId));
-      return updated;
-    });
-    return toJobResponse(job);
   }
 
   /**

@@ -1,3 +1,4 @@
+// The `transactions` table's longer SQL, kept beside TransactionsRepository (its only user).
 import { isUuid } from '../../common/ids/uuid';
 import type { Transaction, TransactionStatus, TransactionType } from './transaction.model';
 
@@ -70,3 +71,20 @@ export const AWAITING_ADMIN_SQL = `SELECT count(*) AS waiting,
               (array_agg(id ORDER BY created_at, id))[1] AS oldest_id
        FROM transactions
        WHERE type = 'WITHDRAWAL' AND status = 'PENDING' AND provider_reference IS NULL`;
+
+/** PENDING gateway checkouts older than $1 s ($2: past the checkout lifetime), oldest first, $3 rows. */
+export const PENDING_CHECKOUTS_SQL = `SELECT id, provider, provider_reference,
+              created_at < now() - make_interval(secs => $2) AS expired_by_age
+       FROM transactions
+       WHERE status = 'PENDING' AND provider IS NOT NULL
+         AND metadata ? 'paymentType' AND type <> 'WITHDRAWAL'
+         AND created_at < now() - make_interval(secs => $1)
+       ORDER BY created_at LIMIT $3`;
+
+/** PENDING refunds to the original method older than $1 s ($2: time to give up), oldest first, $3 rows. */
+export const PENDING_REFUNDS_TO_ORIGINAL_SQL = `SELECT id, provider, provider_reference, metadata->>'refundOf' AS refund_of,
+              created_at < now() - make_interval(secs => $2) AS give_up
+       FROM transactions
+       WHERE type = 'REFUND' AND status = 'PENDING' AND metadata->>'to' = 'original'
+         AND created_at < now() - make_interval(secs => $1)
+       ORDER BY created_at LIMIT $3`;

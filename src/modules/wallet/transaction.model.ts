@@ -46,6 +46,47 @@ export interface Transaction {
   completedAt: Date | null;
 }
 
+/** A new PENDING row (TransactionsRepository.createPending). */
+export interface CreatePendingInput {
+  userId: string;
+  type: TransactionType;
+  amount: number;
+  currency?: string;
+  provider?: string;
+  description?: string;
+  reference?: string;
+  paymentMethodId?: string;
+  jobId?: string;
+  metadata?: Record<string, unknown>;
+  /** PENDING_EARNING: when it leaves the buffer. */
+  releaseAt?: Date;
+}
+
+/** Reconciliation's view of a PENDING gateway checkout. */
+export interface PendingCheckoutRow {
+  id: string;
+  provider: string;
+  provider_reference: string | null;
+  expired_by_age: boolean;
+}
+
+/** Refund reconciliation's view of a PENDING refund to the original method. */
+export interface PendingRefundRow {
+  id: string;
+  provider: string;
+  provider_reference: string | null;
+  refund_of: string | null;
+  give_up: boolean;
+}
+
+/** The user's list: page size, cursor, filters. */
+export interface ListQuery {
+  limit: number;
+  cursor?: string;
+  type?: TransactionType;
+  status?: TransactionStatus;
+}
+
 /** The contract's `Transaction`. */
 export interface TransactionResponse {
   id: string;

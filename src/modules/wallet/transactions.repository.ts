@@ -3,6 +3,8 @@ import { isUuid } from '../../common/ids/uuid';
 import { decodeCursor, encodeCursor, type Row, toEntity } from './transaction-row';
 import {
   AWAITING_ADMIN_SQL,
+  PENDING_CHECKOUTS_SQL,
+  PENDING_REFUNDS_TO_ORIGINAL_SQL,
   searchQuery,
   TransactionSearch,
   TransactionWithOwner,
@@ -12,44 +14,16 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { isCentavoAmount } from '../../common/money/money';
 import { returningRows } from '../../database/returning-rows';
-import type { Transaction, TransactionStatus, TransactionType } from './transaction.model';
+import type {
+  CreatePendingInput,
+  ListQuery,
+  PendingCheckoutRow,
+  PendingRefundRow,
+  Transaction,
+  TransactionStatus,
+} from './transaction.model';
 
-export interface CreatePendingInput {
-  userId: string;
-  type: TransactionType;
-  amount: number;
-  currency?: string;
-  provider?: string;
-  description?: string;
-  reference?: string;
-  paymentMethodId?: string;
-  jobId?: string;
-  metadata?: Record<string, unknown>;
-  /** PENDING_EARNING: when it leaves the buffer. */
-  releaseAt?: Date;
-}
-
-export interface PendingCheckoutRow {
-  id: string;
-  provider: string;
-  provider_reference: string | null;
-  expired_by_age: boolean;
-}
-
-export interface PendingRefundRow {
-  id: string;
-  provider: string;
-  provider_reference: string | null;
-  refund_of: string | null;
-  give_up: boolean;
-}
-
-export interface ListQuery {
-  limit: number;
-  cursor?: string;
-  type?: TransactionType;
-  status?: TransactionStatus;
-}
+export type { CreatePendingInput, ListQuery, PendingCheckoutRow, PendingRefundRow };
 
 const TERMINAL_STATUSES = ['FAILED', 'EXPIRED', 'CANCELLED'] as const;
 type TerminalFailure = (typeof TERMINAL_STATUSES)[number];
@@ -276,16 +250,11 @@ export class TransactionsRepository {
     lifetimeSeconds: number,
     limit: number,
   ): Promise<PendingCheckoutRow[]> {
-    return this.ds.query<PendingCheckoutRow[]>(
-      `SELECT id, provider, provider_reference,
-              created_at < now() - make_interval(secs => $2) AS expired_by_age
-       FROM transactions
-       WHERE status = 'PENDING' AND provider IS NOT NULL
-         AND metadata ? 'paymentType' AND type <> 'WITHDRAWAL'
-         AND created_at < now() - make_interval(secs => $1)
-       ORDER BY created_at LIMIT $3`,
-      [minAgeSeconds, lifetimeSeconds, limit],
-    );
+    return this.ds.query<PendingCheckoutRow[]>(PENDING_CHECKOUTS_SQL, [
+      minAgeSeconds,
+      lifetimeSeconds,
+      limit,
+    ]);
   }
 
   /** Refund reconciliation: PENDING refunds to the original method older than `minAgeSeconds`. */
@@ -294,15 +263,11 @@ export class TransactionsRepository {
     giveUpSeconds: number,
     limit: number,
   ): Promise<PendingRefundRow[]> {
-    return this.ds.query<PendingRefundRow[]>(
-      `SELECT id, provider, provider_reference, metadata->>'refundOf' AS refund_of,
-              created_at < now() - make_interval(secs => $2) AS give_up
-       FROM transactions
-       WHERE type = 'REFUND' AND status = 'PENDING' AND metadata->>'to' = 'original'
-         AND created_at < now() - make_interval(secs => $1)
-       ORDER BY created_at LIMIT $3`,
-      [minAgeSeconds, giveUpSeconds, limit],
-    );
+    return this.ds.query<PendingRefundRow[]>(PENDING_REFUNDS_TO_ORIGINAL_SQL, [
+      minAgeSeconds,
+      giveUpSeconds,
+      limit,
+    ]);
   }
 
   /** Refunds: what was already refunded (or is being refunded) of a charge. */
