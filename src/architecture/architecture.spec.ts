@@ -44,7 +44,7 @@ function injectedClasses(file: string, source: string): Array<{ name: string; pa
 }
 
 describe('constructor dependencies', () => {
-  it(`no Nest-managed class injects more than ${MAX_DEPENDENCIES} dependencies`, () => {
+  it(`should let no Nest-managed class inject more than ${MAX_DEPENDENCIES} dependencies`, () => {
     const all = sourceFiles().flatMap((f) =>
       injectedClasses(f, readSource(f)).map((c) => ({ ...c, file: f })),
     );
@@ -53,7 +53,7 @@ describe('constructor dependencies', () => {
     expect(all.filter((c) => c.params > MAX_DEPENDENCIES)).toEqual([]);
   });
 
-  it('counts every constructor parameter of a decorated class, and only decorated classes', () => {
+  it('should count every constructor parameter of a decorated class, and only decorated classes', () => {
     const src = `
       @Injectable()
       export class Wide {
@@ -84,7 +84,7 @@ const NOT_YET_SPLIT = [
 ];
 
 describe('file size', () => {
-  it(`no source file is over ${MAX_LINES} lines (migrations aside)`, () => {
+  it(`should keep every source file within ${MAX_LINES} lines (migrations aside)`, () => {
     const files = sourceFiles().filter((f) => !f.startsWith('database/migrations/'));
     expect(files.length).toBeGreaterThan(100);
     const long = files
