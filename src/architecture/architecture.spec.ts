@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, normalize, relative } from 'node:path';
 import * as ts from 'typescript';
 
 const SRC = join(__dirname, '..');
@@ -91,5 +91,29 @@ describe('file size', () => {
       .map((f) => ({ file: f, lines: readSource(f).split('\n').length }))
       .filter((f) => f.lines > MAX_LINES && !NOT_YET_SPLIT.includes(f.file));
     expect(long).toEqual([]);
+  });
+});
+
+/** `modules/<name>/…` → `<name>`; anything else (common, config, database) → null. */
+const moduleOf = (file: string) => /^modules\/([^/]+)\//.exec(file)?.[1] ?? null;
+
+describe('module boundaries', () => {
+  it("should import no function or constant from another module's service file", () => {
+    const offences: string[] = [];
+    for (const file of sourceFiles()) {
+      const sf = ts.createSourceFile(file, readSource(file), ts.ScriptTarget.Latest, true);
+      for (const st of sf.statements) {
+        if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+        const spec = st.moduleSpecifier.text;
+        if (!spec.startsWith('.') || !spec.endsWith('.service')) continue;
+        const target = normalize(join(dirname(file), spec));
+        if (moduleOf(target) === moduleOf(file)) continue;
+        const named = st.importClause?.namedBindings;
+        if (!named || !ts.isNamedImports(named)) continue;
+        for (const el of named.elements)
+          if (/^[a-z]/.test(el.name.text)) offences.push(`${file}: ${el.name.text} from ${spec}`);
+      }
+    }
+    expect(offences).toEqual([]);
   });
 });

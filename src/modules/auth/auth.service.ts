@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error';
 import { Timed } from '../../common/metrics/timed.decorator';
 import type { AuthUser } from '../../common/decorators/current-user.decorator';
-import { toUserResponse, UserResponse } from '../users/user.entity';
-import { hashPassword, UsersService, verifyPassword } from '../users/users.service';
+import { toUserResponse, UserResponse } from '../users/user.model';
+import { hashPassword, verifyPassword } from '../users/password';
+import { UsersService } from '../users/users.service';
 import type { LoginDto, RegisterDto } from './dto/auth.dto';
 import { TokenPair, TokenService } from './token.service';
 
