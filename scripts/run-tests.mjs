@@ -1,4 +1,5 @@
-// `npm test`: the unit suite, then the e2e suite (real PostgreSQL and Redis), then one closing line.
+// `npm test`: the unit suite, the medium suite (services on a scratch database, no HTTP), then the e2e
+// suite (the whole app over HTTP; real PostgreSQL and Redis), then one closing line.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ const out = mkdtempSync(join(tmpdir(), 'jest-results-'));
 const extra = process.argv.slice(2);
 const suites = [
   ['unit', ['-c', 'jest.config.json']],
+  ['medium', ['-c', 'test/jest-medium.json']],
   ['e2e', ['-c', 'test/jest-e2e.json']],
 ];
 let passed = 0;

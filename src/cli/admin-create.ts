@@ -4,8 +4,6 @@ import { AppError } from '../common/errors/app-error';
 import { ConfigError, loadConfig } from '../config/app-config';
 import { startEmbeddedDatabaseIfNeeded } from '../database/embedded-database';
 import { buildTypeOrmOptions } from '../database/typeorm-options';
-import { RefreshToken } from '../modules/auth/refresh-token.entity';
-import { User } from '../modules/users/user.entity';
 import { UsersService } from '../modules/users/users.service';
 import { ADMIN_CREATE_USAGE, checkAdminPassword, parseAdminArgs } from './admin-args';
 import { promptHidden } from './password-prompt';
@@ -36,7 +34,7 @@ async function main(): Promise<number> {
   const cfg = loadConfig(process.env);
   const ds = new DataSource({
     ...buildTypeOrmOptions(cfg.database),
-    entities: [User, RefreshToken],
+    entities: [],
     extra: { max: 2, connectionTimeoutMillis: 5_000 },
   });
   try {
@@ -51,7 +49,7 @@ async function main(): Promise<number> {
       }
       await ds.runMigrations({ transaction: 'each' });
     }
-    const user = await new UsersService(ds.getRepository(User), ds).create({
+    const user = await new UsersService(ds).create({
       ...parsed.args,
       role: 'ADMIN',
     });

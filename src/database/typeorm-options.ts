@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { MIGRATIONS } from './migrations';
@@ -25,8 +24,8 @@ export function buildTypeOrmOptions(
     migrationsRun: overrides.migrationsRun ?? false,
     migrationsTransactionMode: 'each',
     migrations: MIGRATIONS,
-    // The CLI finds compiled entities by glob; the app registers them through forFeature/autoLoadEntities.
-    entities: [join(__dirname, '..', '**', '*.entity.js')],
+    // No ORM entities: rows are plain interfaces mapped by their repositories (ADR 0115).
+    entities: [],
     // TypeORM's error log prints query parameters (password hashes, account numbers): keep it off.
     logging: false,
     applicationName: 'iayos-payments',

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { walletAccount, walletPendingAccount } from '../../src/modules/ledger/account-policy';
 import { LedgerService } from '../../src/modules/ledger/ledger.service';
-import { TransactionsService } from '../../src/modules/wallet/transactions.service';
+import { TransactionsRepository } from '../../src/modules/wallet/transactions.repository';
 import { WalletService } from '../../src/modules/wallet/wallet.service';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -9,7 +9,7 @@ import { createTestApp, TestApp } from '../support/test-app';
 describe('Wallet (e2e)', () => {
   let t: TestApp;
   let ledger: LedgerService;
-  let txs: TransactionsService;
+  let txs: TransactionsRepository;
   let n = 0;
 
   const deposit = (userId: string, amount: number) =>
@@ -25,7 +25,7 @@ describe('Wallet (e2e)', () => {
   beforeAll(async () => {
     t = await createTestApp();
     ledger = t.app.get(LedgerService);
-    txs = t.app.get(TransactionsService);
+    txs = t.app.get(TransactionsRepository);
   });
   afterAll(() => t.close());
 

@@ -5,14 +5,14 @@ import { AppError } from '../../common/errors/app-error';
 import { AuditLogService } from '../audit/audit-log.service';
 import { walletAccount } from '../ledger/account-policy';
 import { LedgerService } from '../ledger/ledger.service';
-import { DepositService } from '../payments/deposits/deposit.service';
+import { WalletNotifier } from '../wallet/wallet-notifier';
 import { GatewayRefundsService, RefundState } from '../payments/refunds/gateway-refunds.service';
 import {
   toTransactionResponse,
   Transaction,
   TransactionResponse,
-} from '../wallet/transaction.entity';
-import { TransactionsService } from '../wallet/transactions.service';
+} from '../wallet/transaction.model';
+import { TransactionsRepository } from '../wallet/transactions.repository';
 import type { RefundDestination, RefundTransactionDto } from './admin-refund.dto';
 import { AdminErrors } from './admin.errors';
 import { PaymentErrors } from '../payments/payments.errors';
@@ -52,10 +52,10 @@ export class AdminRefundsService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly ledger: LedgerService,
-    private readonly transactions: TransactionsService,
+    private readonly transactions: TransactionsRepository,
     private readonly audit: AuditLogService,
     private readonly gatewayRefunds: GatewayRefundsService,
-    private readonly deposits: DepositService,
+    private readonly notifier: WalletNotifier,
   ) {}
 
   async refund(
@@ -70,7 +70,7 @@ export class AdminRefundsService {
     );
     const refundTxn = await this.transactions.findById(prepared.refundTxnId);
     if (!refundTxn) throw new Error(`refund ${prepared.refundTxnId} vanished`);
-    await this.deposits.publishWallet(refundTxn.userId);
+    await this.notifier.publish(refundTxn.userId);
     if (prepared.result.to === 'wallet') return prepared.result;
     // Sent once: only while nothing was asked yet (a retry after a crash before the call). The
     // gateway idempotency key is the refund's id, so even that retry cannot refund twice.
@@ -112,12 +112,7 @@ export class AdminRefundsService {
         message: 'A deposit is already in the wallet; refund it to the original payment method',
       });
     if (original.jobId) await this.assertJobSettled(original.jobId, m);
-    const [{ total }] = await m.query<Array<{ total: string }>>(
-      `SELECT coalesce(sum(amount), 0) AS total FROM transactions
-       WHERE type = 'REFUND' AND status IN ('COMPLETED', 'PENDING') AND metadata->>'refundOf' = $1`,
-      [original.id],
-    );
-    const refundedBefore = Number(total);
+    const refundedBefore = await this.transactions.refundedTotal(original.id, m);
     const refundable = original.amount - refundedBefore;
     if (input.amount > refundable)
       throw new AppError(AdminErrors.REFUND_EXCEEDS_PAID, {

@@ -17,7 +17,7 @@ import {
   TRANSACTION_TYPES,
   TransactionStatus,
   TransactionType,
-} from '../wallet/transaction.entity';
+} from '../wallet/transaction.model';
 
 export class AdminTransactionsQuery {
   @ApiPropertyOptional({ format: 'uuid' })

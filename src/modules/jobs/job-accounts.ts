@@ -5,7 +5,6 @@ export const escrowAccount = (jobId: string) => `escrow:${jobId}`;
 export const availableAccount = walletAccount;
 export const pendingAccount = walletPendingAccount;
 export const PLATFORM_FEES = 'platform:fees';
-export const clearingAccount = (provider: string) => `gateway:${provider}:clearing`;
 
 /** One ledger entry id per money step of a job: the ledger cannot apply any of them twice. */
 export const jobEntryId = {

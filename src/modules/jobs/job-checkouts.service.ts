@@ -1,19 +1,13 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
-import { LedgerService } from '../ledger/ledger.service';
-import { DepositService } from '../payments/deposits/deposit.service';
 import { CheckoutService } from '../payments/checkouts/checkout.service';
 import { PaymentProviderRegistry } from '../payments/providers/payment-provider.token';
-import { PaymentHandlerRegistry } from '../payments/settlement/payment-handler.registry';
-import type { AfterCommit, HandlerContext } from '../payments/settlement/settlement.types';
+import type { AfterCommit } from '../payments/settlement/settlement.types';
 import { UsersService } from '../users/users.service';
-import type { Transaction } from '../wallet/transaction.entity';
-import { TransactionsService } from '../wallet/transactions.service';
-import { availableAccount, clearingAccount, jobEntryId } from './job-accounts';
-import { downpaymentTotal, JobEscrowService } from './job-escrow.service';
-import { JobListCache } from './job-list.cache';
-import { JobMilestonesService } from './job-milestones.service';
+import type { Transaction } from '../wallet/transaction.model';
+import { TransactionsRepository } from '../wallet/transactions.repository';
+import { downpaymentTotal } from './job-escrow.service';
 import type { Job } from './job.model';
 import { JobsRepository } from './jobs.repository';
 import { CommonErrors } from '../../common/errors/common.errors';
@@ -32,38 +26,20 @@ export interface JobCheckout {
 
 /**
  * GCASH payments of a job through the gateway (ADR 0046): a PENDING PAYMENT transaction and a checkout
- * with `metadata.payment_type = downpayment | remaining`. The paid webhook — or reconciliation — reaches
- * `onPaid` through the payments module's handler registry (no second webhook path) with the transaction
- * row locked; the job row is locked after it (lock order everywhere: transaction, then job), and
- * escrow is funded from the gateway clearing account exactly once.
+ * with `metadata.payment_type = downpayment | remaining`. When it is paid, JobCheckoutSettlement funds
+ * escrow.
  */
 @Injectable()
-export class JobCheckoutsService implements OnModuleInit {
+export class JobCheckoutsService {
   private readonly logger = new Logger('JobCheckouts');
 
   constructor(
-    private readonly ds: DataSource,
     private readonly checkout: CheckoutService,
     private readonly providers: PaymentProviderRegistry,
-    private readonly handlers: PaymentHandlerRegistry,
-    private readonly transactions: TransactionsService,
-    private readonly ledger: LedgerService,
+    private readonly transactions: TransactionsRepository,
     private readonly users: UsersService,
     private readonly jobs: JobsRepository,
-    private readonly escrow: JobEscrowService,
-    private readonly milestones: JobMilestonesService,
-    private readonly listCache: JobListCache,
-    private readonly deposits: DepositService,
   ) {}
-
-  onModuleInit(): void {
-    this.handlers.registerCheckoutHandler('downpayment', {
-      onPaid: (ctx) => this.onPaid('downpayment', ctx),
-    });
-    this.handlers.registerCheckoutHandler('remaining', {
-      onPaid: (ctx) => this.onPaid('remaining', ctx),
-    });
-  }
 
   /**
    * Inside the job transaction (job row locked): the open checkout of this step if there is one,
@@ -157,74 +133,6 @@ export class JobCheckoutsService implements OnModuleInit {
         );
       }
     };
-  }
-
-  private async onPaid(
-    step: JobCheckoutStep,
-    { txn, event, manager: m }: HandlerContext,
-  ): Promise<AfterCommit[]> {
-    const job = txn.jobId ? await this.jobs.lockById(txn.jobId, m) : null;
-    const expected =
-      step === 'downpayment'
-        ? job?.status === 'AWAITING_DOWNPAYMENT' && job.downpaymentTransactionId === txn.id
-        : job?.status === 'AWAITING_APPROVAL' && job.remainingTransactionId === txn.id;
-    if (!job || !expected) return this.creditOrphan(txn, event.provider, m);
-    const source = { kind: 'GATEWAY' as const, provider: event.provider };
-    if (step === 'downpayment') {
-      const { entryId } = await this.escrow.fundDownpayment(job, source, m);
-      await this.transactions.complete(txn.id, { ledgerEntryId: entryId }, m);
-      await this.milestones.downpaymentPaid(job, 'GCASH', null, m, txn.id);
-    } else {
-      await this.milestones.remainingPaid(job, source, null, m);
-      await this.transactions.complete(txn.id, { ledgerEntryId: jobEntryId.remaining(job.id) }, m);
-    }
-    return [
-      () => this.listCache.invalidate(job.clientId, job.workerId),
-      () => this.deposits.publishWallet(job.workerId),
-    ];
-  }
-
-  /**
-   * Paid, but the job no longer waits for this payment (it cannot happen through our own routes, which
-   * close or refuse in that case): the money is not lost — it is credited to the client's wallet, shown
-   * as a REFUND of the charge.
-   */
-  private async creditOrphan(
-    txn: Transaction,
-    provider: string,
-    m: EntityManager,
-  ): Promise<AfterCommit[]> {
-    const entryId = `job-orphan:${txn.id}`;
-    const r = await this.ledger.post(
-      {
-        entryId,
-        type: 'REFUND',
-        reference: txn.id,
-        metadata: { jobId: txn.jobId, reason: 'job no longer awaiting this payment' },
-        legs: [
-          { account: clearingAccount(provider), direction: 'DEBIT', amount: txn.amount },
-          { account: availableAccount(txn.userId), direction: 'CREDIT', amount: txn.amount },
-        ],
-      },
-      m,
-    );
-    if (r.status === 'REJECTED') throw new Error(`ledger rejected ${entryId}`);
-    await this.transactions.complete(txn.id, { ledgerEntryId: entryId }, m);
-    const refund = await this.transactions.createPending(
-      {
-        userId: txn.userId,
-        type: 'REFUND',
-        amount: txn.amount,
-        jobId: txn.jobId ?? undefined,
-        reference: txn.id,
-        description: 'Job payment returned to wallet (job no longer awaiting it)',
-        metadata: { refundOf: txn.id },
-      },
-      m,
-    );
-    await this.transactions.complete(refund.id, { ledgerEntryId: entryId }, m);
-    this.logger.warn(`Payment ${txn.id} for job ${txn.jobId ?? '?'} credited to the client wallet`);
-    return [() => this.deposits.publishWallet(txn.userId)];
   }
 }
 

@@ -3,9 +3,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { AuditLogService } from '../audit/audit-log.service';
-import { DepositService } from '../payments/deposits/deposit.service';
+import { WalletNotifier } from '../wallet/wallet-notifier';
 import { JobEscrowService } from './job-escrow.service';
-import { isUuid } from './job-id';
+import { isUuid } from '../../common/ids/uuid';
 import { JobListCache } from './job-list.cache';
 import { Job, JobResponse, toJobResponse } from './job.model';
 import { JobsRepository } from './jobs.repository';
@@ -37,7 +37,7 @@ export class JobEarningsService {
     private readonly escrow: JobEscrowService,
     private readonly audit: AuditLogService,
     private readonly listCache: JobListCache,
-    private readonly deposits: DepositService,
+    private readonly notifier: WalletNotifier,
   ) {}
 
   /**
@@ -149,7 +149,7 @@ export class JobEarningsService {
   private afterChange(job: Job): Promise<void> {
     return this.uow.afterCommitted('job.earnings', [
       () => this.listCache.invalidate(job.clientId, job.workerId),
-      () => this.deposits.publishWallet(job.workerId),
+      () => this.notifier.publish(job.workerId),
     ]);
   }
 

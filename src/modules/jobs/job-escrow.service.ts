@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
+import { clearingAccount, gatewayToWallet } from '../ledger/account-policy';
 import { LedgerService } from '../ledger/ledger.service';
+import type { Transaction } from '../wallet/transaction.model';
 import type { LedgerLeg, PostResult } from '../ledger/ledger.types';
-import { TransactionsService } from '../wallet/transactions.service';
+import { TransactionsRepository } from '../wallet/transactions.repository';
 import {
   availableAccount,
-  clearingAccount,
   escrowAccount,
   jobEntryId,
   pendingAccount,
@@ -34,7 +35,7 @@ export class JobEscrowService {
 
   constructor(
     private readonly ledger: LedgerService,
-    private readonly transactions: TransactionsService,
+    private readonly transactions: TransactionsRepository,
   ) {}
 
   /**
@@ -214,6 +215,40 @@ export class JobEscrowService {
     );
     await this.transactions.complete(t.id, { ledgerEntryId: entryId }, m);
     return t.id;
+  }
+
+  /**
+   * Paid, but the job no longer waits for this payment (it cannot happen through our own routes, which
+   * close or refuse in that case): the money is not lost — it is credited to the client's wallet, shown
+   * as a REFUND of the charge.
+   */
+  async creditOrphanPayment(txn: Transaction, provider: string, m: EntityManager): Promise<void> {
+    const entryId = `job-orphan:${txn.id}`;
+    await this.ledger.postOrThrow(
+      {
+        entryId,
+        type: 'REFUND',
+        reference: txn.id,
+        metadata: { jobId: txn.jobId, reason: 'job no longer awaiting this payment' },
+        legs: gatewayToWallet(provider, txn.userId, txn.amount),
+      },
+      m,
+    );
+    await this.transactions.complete(txn.id, { ledgerEntryId: entryId }, m);
+    const refund = await this.transactions.createPending(
+      {
+        userId: txn.userId,
+        type: 'REFUND',
+        amount: txn.amount,
+        jobId: txn.jobId ?? undefined,
+        reference: txn.id,
+        description: 'Job payment returned to wallet (job no longer awaiting it)',
+        metadata: { refundOf: txn.id },
+      },
+      m,
+    );
+    await this.transactions.complete(refund.id, { ledgerEntryId: entryId }, m);
+    this.logger.warn(`Payment ${txn.id} for job ${txn.jobId ?? '?'} credited to the client wallet`);
   }
 }
 

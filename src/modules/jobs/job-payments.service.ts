@@ -3,11 +3,11 @@ import type { EntityManager } from 'typeorm';
 import { UnitOfWork } from '../../common/database/unit-of-work';
 import type { AuthUser } from '../../common/decorators/current-user.decorator';
 import { AppError } from '../../common/errors/app-error';
-import { DepositService } from '../payments/deposits/deposit.service';
-import type { Transaction } from '../wallet/transaction.entity';
+import { WalletNotifier } from '../wallet/wallet-notifier';
+import type { Transaction } from '../wallet/transaction.model';
 import { JobCheckout, JobCheckoutsService, JobCheckoutStep } from './job-checkouts.service';
 import { JobEscrowService } from './job-escrow.service';
-import { isUuid } from './job-id';
+import { isUuid } from '../../common/ids/uuid';
 import { JobListCache } from './job-list.cache';
 import { JobMilestonesService } from './job-milestones.service';
 import { assertTransition } from './job-status';
@@ -32,7 +32,7 @@ export class JobPaymentsService {
     private readonly milestones: JobMilestonesService,
     private readonly checkouts: JobCheckoutsService,
     private readonly listCache: JobListCache,
-    private readonly deposits: DepositService,
+    private readonly notifier: WalletNotifier,
   ) {}
 
   async payDownpayment(
@@ -53,9 +53,7 @@ export class JobPaymentsService {
         funded.paymentTransactionId,
       );
     });
-    await this.uow.afterCommitted('job.downpayment', [
-      () => this.deposits.publishWallet(job.clientId),
-    ]);
+    await this.uow.afterCommitted('job.downpayment', [() => this.notifier.publish(job.clientId)]);
     return { job: toJobResponse(job), checkout: null };
   }
 
@@ -72,8 +70,8 @@ export class JobPaymentsService {
       return this.milestones.remainingPaid(job, { kind: 'WALLET' }, user.id, m);
     });
     await this.uow.afterCommitted('job.approve', [
-      () => this.deposits.publishWallet(job.clientId),
-      () => this.deposits.publishWallet(job.workerId),
+      () => this.notifier.publish(job.clientId),
+      () => this.notifier.publish(job.workerId),
     ]);
     return { job: toJobResponse(job), checkout: null };
   }

@@ -8,6 +8,7 @@ import { CancelJobDto, CreateJobDto, ListJobsQueryDto, PayJobDto } from './dto/j
 import { JobPaymentResult, JobPaymentsService } from './job-payments.service';
 import type { TimelineEvent } from './job-events';
 import type { JobResponse } from './job.model';
+import { JobCancellationService } from './job-cancellation.service';
 import { JobPage, JobsService } from './jobs.service';
 
 @ApiTags('jobs')
@@ -16,6 +17,7 @@ import { JobPage, JobsService } from './jobs.service';
 export class JobsController {
   constructor(
     private readonly jobs: JobsService,
+    private readonly cancellation: JobCancellationService,
     private readonly payments: JobPaymentsService,
   ) {}
 
@@ -84,7 +86,7 @@ export class JobsController {
     @Param('id') id: string,
     @Body() dto: CancelJobDto,
   ): Promise<JobResponse> {
-    return this.jobs.cancel(user, id, dto.reason);
+    return this.cancellation.cancel(user, id, dto.reason);
   }
 
   @Get(':id/payment-timeline')

@@ -17,6 +17,8 @@ import { JobPaymentsService } from './job-payments.service';
 import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
+import { JobCancellationService } from './job-cancellation.service';
+import { JobCheckoutSettlement } from './job-checkout-settlement.service';
 
 /** Jobs and escrow. Graph: jobs → payments → wallet → ledger; jobs → settings, scheduling, audit. */
 @Module({
@@ -37,6 +39,8 @@ import { JobsService } from './jobs.service';
     JobMilestonesService,
     JobPaymentsService,
     JobCheckoutsService,
+    JobCheckoutSettlement,
+    JobCancellationService,
     JobEarningsService,
     JobListCache,
   ],

@@ -3,20 +3,16 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AuthUser } from '../../common/decorators/current-user.decorator';
 import { AppError } from '../../common/errors/app-error';
-import { isUuid } from './job-id';
+import { JobErrors } from './jobs.errors';
+import { isUuid } from '../../common/ids/uuid';
 import { PlatformSettingsService } from '../platform-settings/platform-settings.service';
 import { UsersService } from '../users/users.service';
 import { computeJobAmounts } from './job-amounts';
-import { DepositService } from '../payments/deposits/deposit.service';
-import { TransactionsService } from '../wallet/transactions.service';
-import { JobCheckoutsService } from './job-checkouts.service';
-import { JobEscrowService } from './job-escrow.service';
 import { JobListCache } from './job-list.cache';
 import type { TimelineEvent } from './job-events';
 import { assertTransition, JobStatus } from './job-status';
 import { Job, JobResponse, toJobResponse } from './job.model';
 import { JobsRepository } from './jobs.repository';
-import { JobErrors } from './jobs.errors';
 
 const DEFAULT_PAGE = 20;
 
@@ -34,10 +30,6 @@ export class JobsService {
     private readonly users: UsersService,
     private readonly settings: PlatformSettingsService,
     private readonly listCache: JobListCache,
-    private readonly escrow: JobEscrowService,
-    private readonly checkouts: JobCheckoutsService,
-    private readonly transactions: TransactionsService,
-    private readonly deposits: DepositService,
   ) {}
 
   async create(
@@ -45,9 +37,11 @@ export class JobsService {
     input: { title: string; budget: number; workerId: string },
   ): Promise<JobResponse> {
     const worker = await this.users.findById(input.workerId);
-    if (!worker) throw new AppError(JobErrors.WORKER_NOT_FOUND);
+    if (!worker) throw new AppError(JobErrors.WORKER_NOT_FOUND, { message: 'No such worker' });
     if (worker.role !== 'WORKER' && worker.role !== 'AGENCY')
-      throw new AppError(JobErrors.INVALID_WORKER);
+      throw new AppError(JobErrors.INVALID_WORKER, {
+        message: 'workerId must be a WORKER or AGENCY user',
+      });
     const job = await this.uow.run('job.create', async (m, work) => {
       // Snapshot the settings in force: later changes apply to new jobs only.
       const s = await this.settings.current(m);
@@ -107,7 +101,10 @@ export class JobsService {
   /** The assigned worker reports the work done: IN_PROGRESS → AWAITING_APPROVAL. */
   async complete(user: AuthUser, id: string): Promise<JobResponse> {
     return this.inJobTransaction(user, id, async (job, m) => {
-      if (job.workerId !== user.id) throw new AppError(JobErrors.NOT_ASSIGNED_WORKER);
+      if (job.workerId !== user.id)
+        throw new AppError(JobErrors.NOT_ASSIGNED_WORKER, {
+          message: 'Only the assigned worker can do this',
+        });
       assertTransition(job.status, 'AWAITING_APPROVAL');
       const updated = await this.jobs.update(
         job.id,
@@ -117,62 +114,6 @@ export class JobsService {
       await this.jobs.addEvent({ jobId: job.id, type: 'WORK_COMPLETED', actorId: user.id }, m);
       return updated;
     });
-  }
-
-  /**
-   * Client or worker cancels before the work is reported done: a paid downpayment returns to the
-   * client (fee kept); an open GCASH downpayment checkout is closed and expired at the gateway.
-   * Lock order as in webhooks: that checkout's transaction row first, then the job row.
-   */
-  async cancel(user: AuthUser, id: string, reason: string): Promise<JobResponse> {
-    if (!isUuid(id)) throw jobNotFound();
-    const peek = await this.jobs.findById(id);
-    if (!peek || !isParticipant(peek, user.id)) throw jobNotFound();
-    const job = await this.uow.run('job.cancel', async (m, work) => {
-      const open = await this.checkouts.openTransaction(peek, 'downpayment', m);
-      const checkoutTxn = open ? await this.transactions.lockById(open.id, m) : null;
-      const job = await this.jobs.lockById(id, m);
-      if (!job) throw jobNotFound();
-      // A checkout opened between the peek and the lock is not locked by us: let the caller retry.
-      const nowOpen = await this.checkouts.openTransaction(job, 'downpayment', m);
-      if (nowOpen && nowOpen.id !== checkoutTxn?.id) throw new AppError(JobErrors.JOB_CHANGED);
-      assertTransition(job.status, 'CANCELLED');
-      const updated = await this.jobs.update(
-        job.id,
-        {
-          status: 'CANCELLED',
-          cancelledAt: new Date(),
-          cancelledBy: user.id,
-          cancelReason: reason,
-        },
-        m,
-      );
-      await this.jobs.addEvent(
-        { jobId: job.id, type: 'JOB_CANCELLED', actorId: user.id, detail: { reason } },
-        m,
-      );
-      if (checkoutTxn?.status === 'PENDING')
-        work.afterCommit(await this.checkouts.closeForCancel(checkoutTxn, m));
-      // Before completion the only money in escrow is the downpayment + fee: the downpayment goes
-      // back to the client, the fee stays with the platform (ADR 0044).
-      if (job.downpaymentPaidAt) {
-        await this.escrow.refundDownpayment(job, m);
-        await this.jobs.addEvent(
-          {
-            jobId: job.id,
-            type: 'DOWNPAYMENT_REFUNDED',
-            amount: job.downpaymentAmount,
-            actorId: user.id,
-            detail: { platformFeeKept: job.platformFee },
-          },
-          m,
-        );
-        work.afterCommit(() => this.deposits.publishWallet(job.clientId));
-      }
-      work.afterCommit(() => this.listCache.invalidate(updated.clientId, updated.workerId));
-      return updated;
-    });
-    return toJobResponse(job);
   }
 
   /**
@@ -220,4 +161,5 @@ export function isParticipant(job: Job, userId: string): boolean {
   return job.clientId === userId || job.workerId === userId;
 }
 
-export const jobNotFound = () => new AppError(JobErrors.JOB_NOT_FOUND);
+export const jobNotFound = () =>
+  new AppError(JobErrors.JOB_NOT_FOUND, { message: 'Job not found' });

@@ -1,4 +1,4 @@
-import type { Direction } from './ledger.types';
+import type { Direction, LedgerLeg } from './ledger.types';
 
 export interface AccountPolicy {
   normalSide: Direction;
@@ -22,3 +22,19 @@ export function accountPolicy(code: string): AccountPolicy {
 
 export const walletAccount = (userId: string) => `wallet:${userId}:available`;
 export const walletPendingAccount = (userId: string) => `wallet:${userId}:pending`;
+
+/** Money a gateway collected (or will pay out) before it reaches a wallet: one account per gateway. */
+export const clearingAccount = (provider: string) => `gateway:${provider}:clearing`;
+
+/** Money the gateway collected, moved to the user's wallet. */
+export function gatewayToWallet(
+  provider: string,
+  userId: string,
+  amount: number,
+  currency?: string,
+): LedgerLeg[] {
+  return [
+    { account: clearingAccount(provider), direction: 'DEBIT', amount, currency },
+    { account: walletAccount(userId), direction: 'CREDIT', amount, currency },
+  ];
+}

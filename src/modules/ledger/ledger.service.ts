@@ -108,6 +108,17 @@ export class LedgerService {
   }
 
   /**
+   * Posts or throws (rolling the caller's transaction back): for movements that must always land, such
+   * as a payment the gateway already confirmed. Returns APPLIED or DUPLICATE.
+   */
+  async postOrThrow(input: PostInput, manager: EntityManager): Promise<PostResult> {
+    const res = await this.post(input, manager);
+    if (res.status === 'REJECTED')
+      throw new Error(`ledger rejected ${input.entryId}: ${res.reason ?? ''}`);
+    return res;
+  }
+
+  /**
    * Posts up to 1,000 independent entries in one transaction and one round trip (each gets its own
    * APPLIED / DUPLICATE / REJECTED, in input order). For bulk work: imports, batch releases.
    */

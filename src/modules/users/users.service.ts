@@ -1,15 +1,40 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import * as argon2 from 'argon2';
 import type { Pool } from 'pg';
-import { DataSource, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AppError } from '../../common/errors/app-error';
-import type { Role } from './role';
-import { User, type UserResponse } from './user.entity';
 import { UserErrors } from './users.errors';
+import { isUuid } from '../../common/ids/uuid';
+import { hashPassword } from './password';
+import type { Role } from './role';
+import type { User, UserResponse, UserWithHash } from './user.model';
 
 const UNIQUE_VIOLATION = '23505';
+
+interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  disabled_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  password_hash?: string;
+}
+
+const USER_COLUMNS = 'id, email, name, role, disabled_at, created_at, updated_at';
+
+function toUser(r: UserRow): User {
+  return {
+    id: r.id,
+    email: r.email,
+    name: r.name,
+    role: r.role,
+    disabledAt: r.disabled_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
 
 interface ProfileRow {
   id: string;
@@ -23,11 +48,8 @@ interface ProfileRow {
 export class UsersService {
   private readonly pool: Pool;
 
-  constructor(
-    @InjectRepository(User) private readonly users: Repository<User>,
-    dataSource: DataSource,
-  ) {
-    this.pool = (dataSource.driver as PostgresDriver).master as Pool;
+  constructor(private readonly ds: DataSource) {
+    this.pool = (ds.driver as PostgresDriver).master as Pool;
   }
 
   async create(input: {
@@ -38,26 +60,31 @@ export class UsersService {
   }): Promise<User> {
     const passwordHash = await hashPassword(input.password);
     try {
-      return await this.users.save(
-        this.users.create({
-          email: input.email.trim().toLowerCase(),
-          name: input.name.trim(),
-          role: input.role,
-          passwordHash,
-        }),
+      const [row] = await this.ds.query<UserRow[]>(
+        `INSERT INTO users (email, name, role, password_hash) VALUES ($1, $2, $3, $4)
+         RETURNING ${USER_COLUMNS}`,
+        [input.email.trim().toLowerCase(), input.name.trim(), input.role, passwordHash],
       );
+      return toUser(row);
     } catch (err) {
       if (
         err instanceof QueryFailedError &&
         (err.driverError as { code?: string }).code === UNIQUE_VIOLATION
       )
-        throw new AppError(UserErrors.EMAIL_TAKEN);
+        throw new AppError(UserErrors.EMAIL_TAKEN, {
+          message: 'An account with this email already exists',
+        });
       throw err;
     }
   }
 
-  findById(id: string): Promise<User | null> {
-    return this.users.findOne({ where: { id } });
+  async findById(id: string): Promise<User | null> {
+    if (!isUuid(id)) return null;
+    const [row] = await this.ds.query<UserRow[]>(
+      `SELECT ${USER_COLUMNS} FROM users WHERE id = $1`,
+      [id],
+    );
+    return row ? toUser(row) : null;
   }
 
   /**
@@ -82,20 +109,11 @@ export class UsersService {
   }
 
   /** Includes the password hash, for login only. */
-  findByEmailWithHash(email: string): Promise<User | null> {
-    return this.users
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('lower(u.email) = lower(:email)', { email: email.trim() })
-      .getOne();
+  async findByEmailWithHash(email: string): Promise<UserWithHash | null> {
+    const [row] = await this.ds.query<UserRow[]>(
+      `SELECT ${USER_COLUMNS}, password_hash FROM users WHERE lower(email) = lower($1) LIMIT 1`,
+      [email.trim()],
+    );
+    return row ? { ...toUser(row), passwordHash: row.password_hash ?? '' } : null;
   }
-}
-
-export function hashPassword(password: string): Promise<string> {
-  // argon2id with the library's OWASP-aligned defaults (m=64 MiB, t=3, p=4).
-  return argon2.hash(password, { type: argon2.argon2id });
-}
-
-export function verifyPassword(hash: string, password: string): Promise<boolean> {
-  return argon2.verify(hash, password).catch(() => false);
 }

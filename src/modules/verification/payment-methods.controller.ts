@@ -11,6 +11,7 @@ import { Idempotent } from '../../common/idempotency/idempotent.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { BANK_DIRECTORY } from '../payments/providers/bank-directory';
 import { AddPaymentMethodDto, PaymentMethodResponse } from './payment-method.dto';
+import { PaymentMethodsService } from './payment-methods.service';
 import { AddResult, VerificationService } from './verification.service';
 
 /** Payout accounts, the same routes for clients, workers and agencies. */
@@ -18,12 +19,15 @@ import { AddResult, VerificationService } from './verification.service';
 @ApiBearerAuth()
 @Controller('api/payment-methods')
 export class PaymentMethodsController {
-  constructor(private readonly verification: VerificationService) {}
+  constructor(
+    private readonly verification: VerificationService,
+    private readonly paymentMethods: PaymentMethodsService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Your verified payout accounts, primary first' })
   async list(@CurrentUser() user: AuthUser): Promise<Page<PaymentMethodResponse>> {
-    return wholeList(await this.verification.list(user.id));
+    return wholeList(await this.paymentMethods.list(user.id));
   }
 
   @Get('banks')
@@ -51,13 +55,13 @@ export class PaymentMethodsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove an account (not while a withdrawal to it is pending)' })
   async remove(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<void> {
-    await this.verification.remove(user.id, id);
+    await this.paymentMethods.remove(user.id, id);
   }
 
   @Post(':id/primary')
   @HttpCode(200)
   @ApiOperation({ summary: 'Make a verified account the primary one' })
   primary(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<PaymentMethodResponse> {
-    return this.verification.makePrimary(user.id, id);
+    return this.paymentMethods.makePrimary(user.id, id);
   }
 }

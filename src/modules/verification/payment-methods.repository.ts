@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isUuid } from '../../common/ids/uuid';
 import { DataSource, EntityManager } from 'typeorm';
 import type { PaymentMethodResponse, PaymentMethodType } from './payment-method.dto';
 
@@ -14,8 +15,6 @@ export interface PaymentMethodRow {
   verification_transaction_id: string | null;
   created_at: Date;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function toPaymentMethodResponse(r: PaymentMethodRow): PaymentMethodResponse {
   return {
@@ -82,7 +81,7 @@ export class PaymentMethodsRepository {
   }
 
   async find(id: string, m?: EntityManager): Promise<PaymentMethodRow | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const rows = await this.q(m).query<PaymentMethodRow[]>(
       `SELECT * FROM payment_methods WHERE id = $1`,
       [id],
@@ -162,21 +161,24 @@ export class PaymentMethodsRepository {
     );
   }
 
-  async hasPendingWithdrawal(id: string, m: EntityManager): Promise<boolean> {
-    const rows = await m.query<unknown[]>(
-      `SELECT 1 FROM transactions WHERE payment_method_id = $1 AND type = 'WITHDRAWAL' AND status = 'PENDING' LIMIT 1`,
-      [id],
+  /**
+   * A verified payout account of the user, share-locked for the caller's transaction (it cannot be
+   * removed or re-verified meanwhile), and whether it was added within the last `cooldownHours`.
+   */
+  async lockVerifiedForPayout(
+    id: string,
+    userId: string,
+    cooldownHours: number,
+    m: EntityManager,
+  ): Promise<(PaymentMethodRow & { in_cooldown: boolean }) | null> {
+    if (!isUuid(id)) return null;
+    const [row] = await m.query<Array<PaymentMethodRow & { in_cooldown: boolean }>>(
+      `SELECT pm.*, pm.created_at > now() - make_interval(hours => $3) AS in_cooldown
+       FROM payment_methods pm WHERE pm.id = $1 AND pm.user_id = $2 AND pm.is_verified
+       FOR SHARE OF pm`,
+      [id, userId, cooldownHours],
     );
-    return rows.length > 0;
-  }
-
-  async verificationAttemptsToday(userId: string): Promise<number> {
-    const rows = await this.ds.query<Array<{ n: string }>>(
-      `SELECT count(*) AS n FROM transactions WHERE user_id = $1 AND type = 'VERIFICATION_BONUS'
-         AND created_at > now() - interval '24 hours'`,
-      [userId],
-    );
-    return Number(rows[0]?.n ?? 0);
+    return row ?? null;
   }
 
   async staleUnverified(olderThanSeconds: number, limit: number): Promise<PaymentMethodRow[]> {

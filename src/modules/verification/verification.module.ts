@@ -7,6 +7,11 @@ import { UsersModule } from '../users/users.module';
 import { WalletModule } from '../wallet/wallet.module';
 import { PaymentMethodsController } from './payment-methods.controller';
 import { PaymentMethodsRepository } from './payment-methods.repository';
+import { PayoutAccountReader } from './payout-account.reader';
+import { PaymentMethodAnnouncer } from './payment-method-announcer';
+import { PaymentMethodsService } from './payment-methods.service';
+import { VerificationPurge } from './verification-purge.service';
+import { VerificationSettlement } from './verification-settlement.service';
 import { VerificationService } from './verification.service';
 
 /** Payout accounts and their GCash/Maya verification. Depends on payments (never the reverse). */
@@ -20,7 +25,15 @@ import { VerificationService } from './verification.service';
     AuditModule,
   ],
   controllers: [PaymentMethodsController],
-  providers: [PaymentMethodsRepository, VerificationService],
-  exports: [PaymentMethodsRepository],
+  providers: [
+    PaymentMethodsRepository,
+    PayoutAccountReader,
+    PaymentMethodAnnouncer,
+    PaymentMethodsService,
+    VerificationService,
+    VerificationSettlement,
+    VerificationPurge,
+  ],
+  exports: [PayoutAccountReader],
 })
 export class VerificationModule {}

@@ -1,44 +1,23 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../../common/database/unit-of-work';
 import { AppError } from '../../common/errors/app-error';
-import type { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.token';
-import { AuditLogService } from '../audit/audit-log.service';
-import { LedgerService } from '../ledger/ledger.service';
-import { DepositService, gatewayToWallet, postOrThrow } from '../payments/deposits/deposit.service';
-import { bankByCode } from '../payments/providers/bank-directory';
-import { CheckoutService } from '../payments/checkouts/checkout.service';
-import { PaymentProviderRegistry } from '../payments/providers/payment-provider.token';
-import { ProviderError } from '../payments/providers/provider-errors';
-import { PaymentHandlerRegistry } from '../payments/settlement/payment-handler.registry';
-import type { AfterCommit, HandlerContext } from '../payments/settlement/settlement.types';
-import { RealtimePublisher } from '../realtime/realtime.publisher';
-import { ScheduledJobsService } from '../scheduling/scheduled-jobs.service';
-import { UsersService } from '../users/users.service';
-import { TransactionsService } from '../wallet/transactions.service';
-import { maskAccount, normaliseBankAccount, normaliseMobileNumber } from './account-number';
-import type { AddPaymentMethodDto, PaymentMethodResponse } from './payment-method.dto';
-import {
-  PaymentMethodRow,
-  PaymentMethodsRepository,
-  toPaymentMethodResponse,
-} from './payment-methods.repository';
 import { CommonErrors } from '../../common/errors/common.errors';
 import { VerificationErrors } from './verification.errors';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.token';
+import { bankByCode } from '../payments/providers/bank-directory';
+import { CheckoutService } from '../payments/checkouts/checkout.service';
+import { UsersService } from '../users/users.service';
+import { TransactionsRepository } from '../wallet/transactions.repository';
+import { maskAccount, normaliseBankAccount, normaliseMobileNumber } from './account-number';
+import type { AddPaymentMethodDto, PaymentMethodResponse } from './payment-method.dto';
+import { PaymentMethodAnnouncer } from './payment-method-announcer';
+import { PaymentMethodsRepository, toPaymentMethodResponse } from './payment-methods.repository';
+import { WALLET_VERIFICATION, WalletKind } from './wallet-verification';
 
 /** Verification checkouts a user may start per rolling 24 h. */
 export const MAX_VERIFICATION_ATTEMPTS_PER_DAY = 5;
-export const UNVERIFIED_TTL_SECONDS = 24 * 3600;
-export const PURGE_JOB = 'verification-purge-unverified';
 const VERIFY_STEP = 'verification.create';
-
-/** How each mobile wallet proves ownership: a checkout paid through that wallet's own method. */
-const WALLET_VERIFICATION = {
-  GCASH: { type: 'GCASH', label: 'GCash', method: 'gcash', purpose: 'gcash_verification' },
-  MAYA: { type: 'MAYA', label: 'Maya', method: 'paymaya', purpose: 'maya_verification' },
-} as const;
-type WalletKind = (typeof WALLET_VERIFICATION)[keyof typeof WALLET_VERIFICATION];
 
 export type AddResult =
   | { paymentMethod: PaymentMethodResponse; verification: { required: false } }
@@ -53,42 +32,16 @@ export type AddResult =
  * VERIFICATION_BONUS (DEBIT gateway clearing, CREDIT wallet: the money the gateway collected), exactly once.
  */
 @Injectable()
-export class VerificationService implements OnModuleInit {
-  private readonly log = new Logger('Verification');
-
+export class VerificationService {
   constructor(
     private readonly uow: UnitOfWork,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
     private readonly checkouts: CheckoutService,
-    private readonly providers: PaymentProviderRegistry,
     private readonly methods: PaymentMethodsRepository,
-    private readonly transactions: TransactionsService,
-    private readonly ledger: LedgerService,
+    private readonly transactions: TransactionsRepository,
     private readonly users: UsersService,
-    private readonly handlers: PaymentHandlerRegistry,
-    private readonly jobs: ScheduledJobsService,
-    private readonly realtime: RealtimePublisher,
-    private readonly deposits: DepositService,
-    private readonly audit: AuditLogService,
+    private readonly announcer: PaymentMethodAnnouncer,
   ) {}
-
-  onModuleInit(): void {
-    for (const { purpose } of Object.values(WALLET_VERIFICATION))
-      this.handlers.registerCheckoutHandler(purpose, {
-        onPaid: (ctx) => this.onPaid(ctx),
-        onClosed: (ctx) => this.onClosed(ctx),
-      });
-    this.jobs.register({
-      name: PURGE_JOB,
-      schedule: '17 * * * *',
-      description: 'Remove unverified payment methods older than 24 h and expire their checkouts',
-      handler: () => this.purgeUnverified(),
-    });
-  }
-
-  async list(userId: string): Promise<PaymentMethodResponse[]> {
-    return (await this.methods.listVerified(userId)).map(toPaymentMethodResponse);
-  }
 
   /**
    * GCash and Maya accounts are stored unverified until a checkout of VERIFICATION_AMOUNT is paid
@@ -99,23 +52,27 @@ export class VerificationService implements OnModuleInit {
   async add(userId: string, dto: AddPaymentMethodDto, requestId?: string): Promise<AddResult> {
     const { number, bankCode } = this.normalise(dto);
     if (await this.methods.verifiedExists(userId, dto.type, number, bankCode))
-      throw new AppError(VerificationErrors.PAYMENT_METHOD_EXISTS);
+      throw new AppError(VerificationErrors.PAYMENT_METHOD_EXISTS, {
+        message: 'This account is already saved and verified',
+      });
     const accountName = dto.accountName.trim();
 
     if (dto.type === 'BANK') {
       const row = await this.uow.run('payment-method.add', async (m) => {
         await this.methods.lockUser(userId, m);
         if (await this.methods.verifiedExists(userId, dto.type, number, bankCode, m))
-          throw new AppError(VerificationErrors.PAYMENT_METHOD_EXISTS);
+          throw new AppError(VerificationErrors.PAYMENT_METHOD_EXISTS, {
+            message: 'This account is already saved and verified',
+          });
         const r = await this.methods.insert(
           { userId, type: dto.type, accountName, accountNumber: number, bankCode, verified: true },
           m,
         );
         await this.methods.setPrimaryIfNone(r.id, userId, m);
-        await this.recordAdded(userId, r, requestId, m);
+        await this.announcer.recordAdded(userId, r, requestId, m);
         return (await this.methods.find(r.id, m)) ?? r;
       });
-      this.publishAdded(userId, row);
+      this.announcer.publishAdded(userId, row);
       return { paymentMethod: toPaymentMethodResponse(row), verification: { required: false } };
     }
     return this.addMobileWallet(
@@ -125,40 +82,6 @@ export class VerificationService implements OnModuleInit {
       number,
       requestId,
     );
-  }
-
-  private async recordAdded(
-    userId: string,
-    row: PaymentMethodRow,
-    requestId: string | undefined,
-    m: EntityManager,
-  ): Promise<void> {
-    await this.audit.record(
-      {
-        actorId: userId,
-        action: 'payment-method.add',
-        targetType: 'payment_method',
-        targetId: row.id,
-        after: {
-          type: row.type,
-          accountNumber: maskAccount(row.account_number),
-          bankCode: row.bank_code,
-          isVerified: row.is_verified,
-        },
-        requestId: requestId ?? null,
-        metadata: { userId },
-      },
-      m,
-    );
-  }
-
-  private publishAdded(userId: string, row: PaymentMethodRow): void {
-    this.realtime.publish(userId, 'payment-method.added', {
-      id: row.id,
-      type: row.type,
-      accountNumber: maskAccount(row.account_number),
-      isVerified: row.is_verified,
-    });
   }
 
   private async addMobileWallet(
@@ -175,11 +98,12 @@ export class VerificationService implements OnModuleInit {
       primary: this.cfg.business.verificationProvider,
       refusal: 'configuration',
     });
-    if ((await this.methods.verificationAttemptsToday(userId)) >= MAX_VERIFICATION_ATTEMPTS_PER_DAY)
+    if (
+      (await this.transactions.verificationAttemptsLastDay(userId)) >=
+      MAX_VERIFICATION_ATTEMPTS_PER_DAY
+    )
       throw new AppError(VerificationErrors.VERIFICATION_LIMIT_REACHED, {
-        headers: {
-          'Retry-After': '3600',
-        },
+        headers: { 'Retry-After': '3600' },
       });
     const user = await this.users.findById(userId);
     if (!user) throw new AppError(CommonErrors.UNAUTHORIZED);
@@ -211,15 +135,18 @@ export class VerificationService implements OnModuleInit {
         m,
       );
       await this.methods.setVerificationTransaction(method.id, txn.id, m);
-      await this.recordAdded(userId, method, requestId, m);
+      await this.announcer.recordAdded(userId, method, requestId, m);
       return { methodId: method.id, txnId: txn.id };
     });
     const [method, txn] = await Promise.all([
       this.methods.find(ids.methodId),
       this.transactions.findById(ids.txnId),
     ]);
-    if (!method || !txn) throw new AppError(VerificationErrors.VERIFICATION_CLOSED);
-    this.publishAdded(userId, method);
+    if (!method || !txn)
+      throw new AppError(VerificationErrors.VERIFICATION_CLOSED, {
+        message: 'This verification attempt was closed',
+      });
+    this.announcer.publishAdded(userId, method);
     const checkoutUrl = txn.metadata.checkoutUrl;
     if (txn.providerReference && typeof checkoutUrl === 'string')
       return {
@@ -254,32 +181,6 @@ export class VerificationService implements OnModuleInit {
     };
   }
 
-  async remove(userId: string, id: string): Promise<void> {
-    await this.uow.run('payment-method.remove', async (m) => {
-      const mine = await this.methods.lockUser(userId, m);
-      const target = mine.find((r) => r.id === id);
-      if (!target) throw new AppError(VerificationErrors.PAYMENT_METHOD_NOT_FOUND);
-      if (await this.methods.hasPendingWithdrawal(id, m))
-        throw new AppError(VerificationErrors.PAYMENT_METHOD_IN_USE);
-      if (target.verification_transaction_id) {
-        const t = await this.transactions.lockById(target.verification_transaction_id, m);
-        if (t?.status === 'PENDING') await this.transactions.setStatus(t.id, 'CANCELLED', m);
-      }
-      await this.methods.delete(id, m);
-      if (target.is_primary) await this.methods.promoteNewest(userId, m);
-    });
-  }
-
-  async makePrimary(userId: string, id: string): Promise<PaymentMethodResponse> {
-    return this.uow.run('payment-method.primary', async (m) => {
-      const mine = await this.methods.lockUser(userId, m);
-      const target = mine.find((r) => r.id === id);
-      if (!target) throw new AppError(VerificationErrors.PAYMENT_METHOD_NOT_FOUND);
-      if (!target.is_verified) throw new AppError(VerificationErrors.PAYMENT_METHOD_NOT_VERIFIED);
-      return toPaymentMethodResponse(await this.methods.setPrimary(id, userId, m));
-    });
-  }
-
   private normalise(dto: AddPaymentMethodDto): { number: string; bankCode: string | null } {
     if (dto.type === 'BANK') {
       if (!dto.bankCode)
@@ -287,9 +188,15 @@ export class VerificationService implements OnModuleInit {
           message: 'bankCode is required for BANK accounts',
         });
       // One directory backs every gateway, so a saved account keeps working after a switch.
-      if (!bankByCode(dto.bankCode)) throw new AppError(VerificationErrors.UNKNOWN_BANK_CODE);
+      if (!bankByCode(dto.bankCode))
+        throw new AppError(VerificationErrors.UNKNOWN_BANK_CODE, {
+          message: 'Unknown bankCode; GET /api/payment-methods/banks lists the supported banks',
+        });
       const n = normaliseBankAccount(dto.accountNumber);
-      if (!n) throw new AppError(VerificationErrors.INVALID_ACCOUNT_NUMBER);
+      if (!n)
+        throw new AppError(VerificationErrors.INVALID_ACCOUNT_NUMBER, {
+          message: 'Bank account numbers have 8 to 20 digits',
+        });
       return { number: n, bankCode: dto.bankCode };
     }
     if (dto.bankCode)
@@ -302,115 +209,5 @@ export class VerificationService implements OnModuleInit {
         message: 'Mobile wallet numbers look like 09XXXXXXXXX',
       });
     return { number: n, bankCode: null };
-  }
-
-  // ---- settlement of the verification checkout --------------------------------------------
-
-  private async onPaid({ txn, event, manager }: HandlerContext): Promise<AfterCommit[]> {
-    const entryId = `verification:${txn.id}`;
-    await this.transactions.complete(txn.id, { ledgerEntryId: entryId }, manager);
-    const after: AfterCommit[] = [() => this.deposits.publishWallet(txn.userId)];
-    const methodId = txn.paymentMethodId;
-    const method = methodId ? await this.methods.find(methodId, manager) : null;
-    if (method && methodId) {
-      if (
-        await this.methods.verifiedExists(
-          method.user_id,
-          method.type,
-          method.account_number,
-          method.bank_code,
-          manager,
-        )
-      ) {
-        // Verified twice (two attempts both paid): keep the first, drop this copy.
-        await this.methods.deleteUnverified(methodId, manager);
-      } else {
-        await this.methods.markVerified(methodId, txn.userId, manager);
-        after.push(() =>
-          this.realtime.publish(txn.userId, 'payment-method.updated', {
-            id: methodId,
-            isVerified: true,
-          }),
-        );
-      }
-    }
-    // A purged method still gets its money back. Ledger last: the clearing account's lock is held briefly.
-    await postOrThrow(
-      this.ledger,
-      {
-        entryId,
-        type: 'VERIFICATION_BONUS',
-        reference: event.eventId,
-        metadata: {
-          transactionId: txn.id,
-          paymentMethodId: txn.paymentMethodId,
-          checkoutId: event.checkoutId,
-        },
-        legs: gatewayToWallet(event.provider, txn.userId, txn.amount, txn.currency),
-      },
-      manager,
-    );
-    return after;
-  }
-
-  private async onClosed({ txn, manager }: HandlerContext): Promise<AfterCommit[]> {
-    const methodId = txn.paymentMethodId;
-    if (!methodId || !(await this.methods.deleteUnverified(methodId, manager))) return [];
-    return [
-      () =>
-        this.realtime.publish(txn.userId, 'payment-method.updated', {
-          id: methodId,
-          isVerified: false,
-        }),
-    ];
-  }
-
-  /** Hourly: unverified methods older than 24 h are removed and their checkouts expired. */
-  async purgeUnverified(): Promise<Record<string, number>> {
-    const counts = { purged: 0, skipped: 0 };
-    const stale = await this.methods.staleUnverified(UNVERIFIED_TTL_SECONDS, 500);
-    for (const row of stale) {
-      const txn = row.verification_transaction_id
-        ? await this.transactions.findById(row.verification_transaction_id)
-        : null;
-      if (txn?.status === 'PENDING' && txn.providerReference && txn.provider) {
-        try {
-          await this.providers.byName(txn.provider).expireCheckout(txn.providerReference);
-        } catch (err) {
-          // Already paid/expired at the gateway, or the gateway is down: the webhook/reconciliation path
-          // settles it; never delete a method whose payment may have gone through.
-          if (!(err instanceof ProviderError) || err.kind !== 'rejected') {
-            counts.skipped++;
-            continue;
-          }
-          const st = await this.providers
-            .byName(txn.provider)
-            .getCheckoutStatus(txn.providerReference)
-            .catch(() => null);
-          if (!st || st.status === 'paid') {
-            counts.skipped++;
-            continue;
-          }
-        }
-      }
-      const removed = await this.uow.run('verification.purge', async (m) => {
-        if (txn) {
-          const locked = await this.transactions.lockById(txn.id, m);
-          if (locked?.status === 'COMPLETED') return false;
-          if (locked?.status === 'PENDING')
-            await this.transactions.setStatus(locked.id, 'EXPIRED', m);
-        }
-        return this.methods.deleteUnverified(row.id, m);
-      });
-      if (removed) {
-        counts.purged++;
-        this.realtime.publish(row.user_id, 'payment-method.updated', {
-          id: row.id,
-          isVerified: false,
-        });
-      } else counts.skipped++;
-    }
-    if (counts.purged > 0) this.log.log(`purged ${counts.purged} unverified payment methods`);
-    return counts;
   }
 }

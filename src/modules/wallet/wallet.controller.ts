@@ -15,8 +15,8 @@ import {
   TransactionPageDto,
   WalletDto,
 } from './dto/wallet-responses.dto';
-import { toTransactionResponse, TransactionResponse } from './transaction.entity';
-import { TransactionsService } from './transactions.service';
+import { toTransactionResponse, TransactionResponse } from './transaction.model';
+import { TransactionsRepository } from './transactions.repository';
 import { PendingEarningsView, WalletService, WalletView } from './wallet.service';
 
 @ApiTags('wallet')
@@ -25,7 +25,7 @@ import { PendingEarningsView, WalletService, WalletView } from './wallet.service
 export class WalletController {
   constructor(
     private readonly wallet: WalletService,
-    private readonly transactions: TransactionsService,
+    private readonly transactions: TransactionsRepository,
   ) {}
 
   @Get()

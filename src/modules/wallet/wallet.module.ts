@@ -1,16 +1,16 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { LedgerModule } from '../ledger/ledger.module';
-import { Transaction } from './transaction.entity';
-import { TransactionsService } from './transactions.service';
+import { RealtimeModule } from '../realtime/realtime.module';
+import { TransactionsRepository } from './transactions.repository';
 import { WalletController } from './wallet.controller';
+import { WalletNotifier } from './wallet-notifier';
 import { WalletService } from './wallet.service';
 
-/** Wallet views and user-facing transactions. Depends on the ledger only (payments → wallet → ledger). */
+/** Wallet views and user-facing transactions. Depends on the ledger and realtime (payments → wallet → ledger; wallet → realtime). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Transaction]), LedgerModule],
+  imports: [LedgerModule, RealtimeModule],
   controllers: [WalletController],
-  providers: [WalletService, TransactionsService],
-  exports: [WalletService, TransactionsService, LedgerModule],
+  providers: [WalletService, TransactionsRepository, WalletNotifier],
+  exports: [WalletService, TransactionsRepository, WalletNotifier, LedgerModule],
 })
 export class WalletModule {}

@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { UnitOfWork } from '../../common/database/unit-of-work';
 import { AppError } from '../../common/errors/app-error';
+import { LedgerErrors } from '../ledger/ledger.errors';
+import { WalletErrors } from './wallet.errors';
 import { walletAccount, walletPendingAccount } from '../ledger/account-policy';
 import { LedgerService } from '../ledger/ledger.service';
 import type { PostInput, PostResult } from '../ledger/ledger.types';
-import type { Transaction } from './transaction.entity';
-import { TransactionsService } from './transactions.service';
-import { LedgerErrors } from '../ledger/ledger.errors';
-import { WalletErrors } from './wallet.errors';
+import type { Transaction } from './transaction.model';
+import { TransactionsRepository } from './transactions.repository';
 
 export interface WalletView {
   currency: 'PHP';
@@ -41,7 +41,7 @@ export interface PendingEarningsView {
 export class WalletService {
   constructor(
     private readonly ledger: LedgerService,
-    private readonly transactions: TransactionsService,
+    private readonly transactions: TransactionsRepository,
     private readonly uow: UnitOfWork,
   ) {}
 
@@ -59,7 +59,10 @@ export class WalletService {
   ): Promise<{ transaction: Transaction; ledger: PostResult | null; alreadyCompleted: boolean }> {
     const run = async (m: EntityManager) => {
       const tx = await this.transactions.lockById(transactionId, m);
-      if (!tx) throw new AppError(WalletErrors.TRANSACTION_NOT_FOUND);
+      if (!tx)
+        throw new AppError(WalletErrors.TRANSACTION_NOT_FOUND, {
+          message: 'Transaction not found',
+        });
       if (tx.status === 'COMPLETED')
         return { transaction: tx, ledger: null, alreadyCompleted: true };
       if (tx.status !== 'PENDING')

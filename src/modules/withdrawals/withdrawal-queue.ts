@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { metricsRegistry } from '../../common/metrics/metrics.registry';
+import { TransactionsRepository } from '../wallet/transactions.repository';
 
 export interface AdminQueueState {
   /** PENDING withdrawals with no gateway payout: manual payouts and unknown outcomes. */
@@ -38,25 +39,17 @@ new Gauge({
 export class WithdrawalQueue {
   private readonly logger = new Logger('Withdrawals');
 
-  constructor(private readonly ds: DataSource) {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly transactions: TransactionsRepository,
+  ) {
+    // Only whether the pool is up: a scrape before the database connects reports nothing.
     queueSource = () => (this.ds.isInitialized ? this.state() : Promise.resolve(undefined));
   }
 
   async state(): Promise<AdminQueueState> {
-    const [row] = await this.ds.query<
-      Array<{ waiting: string; age: string | null; oldest_id: string | null }>
-    >(
-      `SELECT count(*) AS waiting,
-              floor(extract(epoch FROM now() - min(created_at))) AS age,
-              (array_agg(id ORDER BY created_at, id))[1] AS oldest_id
-       FROM transactions
-       WHERE type = 'WITHDRAWAL' AND status = 'PENDING' AND provider_reference IS NULL`,
-    );
-    return {
-      waiting: Number(row.waiting),
-      oldestAgeSeconds: row.age === null ? 0 : Number(row.age),
-      oldestId: row.oldest_id,
-    };
+    const s = await this.transactions.awaitingAdmin();
+    return { waiting: s.waiting, oldestAgeSeconds: s.ageSeconds ?? 0, oldestId: s.oldestId };
   }
 
   /** Scheduled: one warning line while anything waits, so log-based alerting sees it too. */

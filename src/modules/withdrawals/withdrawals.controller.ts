@@ -9,20 +9,22 @@ import { Roles } from '../../common/decorators/roles.decorator';
 import { requestIdOf } from '../../common/http/request-id';
 import { Idempotent } from '../../common/idempotency/idempotent.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
-import type { TransactionResponse } from '../wallet/transaction.entity';
+import type { TransactionResponse } from '../wallet/transaction.model';
 import {
   ApproveWithdrawalDto,
   ListWithdrawalsQuery,
   RejectWithdrawalDto,
   WithdrawDto,
 } from './withdrawal.dto';
-import { WithdrawalsService, WithdrawResult } from './withdrawals.service';
+import type { WithdrawResult } from './withdrawal.types';
+import { WithdrawalRequests } from './withdrawal-requests.service';
+import { WithdrawalsService } from './withdrawals.service';
 
 @ApiTags('wallet')
 @ApiBearerAuth()
 @Controller('api/wallet')
 export class WithdrawalsController {
-  constructor(private readonly withdrawals: WithdrawalsService) {}
+  constructor(private readonly withdrawals: WithdrawalRequests) {}
 
   @Post('withdraw')
   @HttpCode(201)

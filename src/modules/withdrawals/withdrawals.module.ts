@@ -8,13 +8,32 @@ import { WalletModule } from '../wallet/wallet.module';
 import { AdminWithdrawalsController, WithdrawalsController } from './withdrawals.controller';
 import { payoutPollOutcome } from './payout-poll-outcome';
 import { WithdrawalQueue } from './withdrawal-queue';
+import { VerificationModule } from '../verification/verification.module';
+import { PayoutRequester } from './payout-requester';
+import { WithdrawalRequests } from './withdrawal-requests.service';
+import { WithdrawalRules } from './withdrawal-rules';
+import { WithdrawalSettlement } from './withdrawal-settlement.service';
 import { WithdrawalsService } from './withdrawals.service';
 
-/** Withdrawals and payouts. Graph: withdrawals → payments → wallet → ledger; → settings, audit. */
+/** Withdrawals and payouts. Graph: withdrawals → verification → payments → wallet → ledger; → settings, audit. */
 @Module({
-  imports: [PaymentsModule, WalletModule, PlatformSettingsModule, AuditModule, SchedulingModule],
+  imports: [
+    PaymentsModule,
+    WalletModule,
+    VerificationModule,
+    PlatformSettingsModule,
+    AuditModule,
+    SchedulingModule,
+  ],
   controllers: [WithdrawalsController, AdminWithdrawalsController],
-  providers: [WithdrawalsService, WithdrawalQueue],
+  providers: [
+    WithdrawalRules,
+    WithdrawalSettlement,
+    PayoutRequester,
+    WithdrawalRequests,
+    WithdrawalsService,
+    WithdrawalQueue,
+  ],
   exports: [WithdrawalsService],
 })
 export class WithdrawalsModule implements OnModuleInit {

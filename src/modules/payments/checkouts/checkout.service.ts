@@ -7,8 +7,8 @@ import { HealthRegistry } from '../../../common/health/health-registry';
 import type { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.token';
 import type { EntityManager } from 'typeorm';
-import type { Transaction } from '../../wallet/transaction.entity';
-import { TransactionsService } from '../../wallet/transactions.service';
+import type { Transaction } from '../../wallet/transaction.model';
+import { TransactionsRepository } from '../../wallet/transactions.repository';
 import { checkoutReturnUrls } from '../deposits/checkout-urls';
 import {
   assertCheckoutAllowed,
@@ -80,7 +80,7 @@ export class CheckoutService implements OnModuleInit {
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
     private readonly providers: PaymentProviderRegistry,
     private readonly breakers: CircuitBreakerRegistry,
-    private readonly transactions: TransactionsService,
+    private readonly transactions: TransactionsRepository,
     private readonly health: HealthRegistry,
     private readonly uow: UnitOfWork,
   ) {}

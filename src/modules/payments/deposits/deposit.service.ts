@@ -2,19 +2,16 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { CheckoutService } from '../checkouts/checkout.service';
 import { UnitOfWork } from '../../../common/database/unit-of-work';
 import { AppError } from '../../../common/errors/app-error';
-import { walletAccount } from '../../ledger/account-policy';
+import { gatewayToWallet } from '../../ledger/account-policy';
 import { LedgerService } from '../../ledger/ledger.service';
-import type { LedgerLeg, PostInput } from '../../ledger/ledger.types';
-import type { EntityManager } from 'typeorm';
-import { RealtimePublisher } from '../../realtime/realtime.publisher';
 import { UsersService } from '../../users/users.service';
 import {
   toTransactionResponse,
   Transaction,
   TransactionResponse,
-} from '../../wallet/transaction.entity';
-import { TransactionsService } from '../../wallet/transactions.service';
-import { WalletService } from '../../wallet/wallet.service';
+} from '../../wallet/transaction.model';
+import { TransactionsRepository } from '../../wallet/transactions.repository';
+import { WalletNotifier } from '../../wallet/wallet-notifier';
 import { PaymentHandlerRegistry } from '../settlement/payment-handler.registry';
 import type { AfterCommit, HandlerContext } from '../settlement/settlement.types';
 import { CommonErrors } from '../../../common/errors/common.errors';
@@ -41,32 +38,6 @@ function openedCheckout(txn: Transaction): DepositResponse | null {
   };
 }
 
-export const clearingAccount = (provider: string) => `gateway:${provider}:clearing`;
-
-/** Money the gateway collected, moved to the user's wallet. */
-export function gatewayToWallet(
-  provider: string,
-  userId: string,
-  amount: number,
-  currency: string,
-): LedgerLeg[] {
-  return [
-    { account: clearingAccount(provider), direction: 'DEBIT', amount, currency },
-    { account: walletAccount(userId), direction: 'CREDIT', amount, currency },
-  ];
-}
-
-/** Posts or throws (rolling the caller's transaction back): a confirmed payment must always land. */
-export async function postOrThrow(
-  ledger: LedgerService,
-  input: PostInput,
-  manager: EntityManager,
-): Promise<void> {
-  const res = await ledger.post(input, manager);
-  if (res.status === 'REJECTED')
-    throw new Error(`ledger rejected ${input.entryId}: ${res.reason ?? ''}`);
-}
-
 /**
  * Wallet top-ups: a PENDING DEPOSIT and a gateway checkout now; the ledger moves only when the gateway
  * confirms payment (DEBIT gateway clearing, CREDIT the user's wallet), exactly once.
@@ -75,11 +46,10 @@ export async function postOrThrow(
 export class DepositService implements OnModuleInit {
   constructor(
     private readonly checkouts: CheckoutService,
-    private readonly transactions: TransactionsService,
+    private readonly transactions: TransactionsRepository,
     private readonly ledger: LedgerService,
-    private readonly wallet: WalletService,
+    private readonly notifier: WalletNotifier,
     private readonly users: UsersService,
-    private readonly realtime: RealtimePublisher,
     private readonly handlers: PaymentHandlerRegistry,
     private readonly uow: UnitOfWork,
   ) {}
@@ -143,8 +113,7 @@ export class DepositService implements OnModuleInit {
     const entryId = `deposit:${txn.id}`;
     await this.transactions.complete(txn.id, { ledgerEntryId: entryId }, manager);
     // Last statement before commit: the clearing account is hot, so its lock is held as briefly as possible.
-    await postOrThrow(
-      this.ledger,
+    await this.ledger.postOrThrow(
       {
         entryId,
         type: 'DEPOSIT',
@@ -159,16 +128,6 @@ export class DepositService implements OnModuleInit {
       },
       manager,
     );
-    return [() => this.publishWallet(txn.userId)];
-  }
-
-  async publishWallet(userId: string): Promise<void> {
-    const w = await this.wallet.getWallet(userId);
-    this.realtime.publish(userId, 'wallet.updated', {
-      balance: w.balance,
-      reserved: w.reserved,
-      available: w.available,
-      pendingEarnings: w.pendingEarnings,
-    });
+    return [() => this.notifier.publish(txn.userId)];
   }
 }

@@ -5,7 +5,7 @@ import {
   parseSourceAccount,
   sessionToStatus,
   transferToPayout,
-} from './paymongo.provider';
+} from './paymongo-wire';
 import {
   invoiceToStatus,
   normaliseXenditCallback,

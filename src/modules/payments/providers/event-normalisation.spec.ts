@@ -1,4 +1,4 @@
-import { normalisePaymongoEvent, sessionToStatus } from './paymongo.provider';
+import { normalisePaymongoEvent, sessionToStatus } from './paymongo-wire';
 import { invoiceToStatus, normaliseXenditCallback } from './xendit.provider';
 import { WebhookPayloadError } from './provider-errors';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { obj, str } from './json-read';
 import { refundToResult } from './paymongo-refund-wire';
-import { normalisePaymongoEvent } from './paymongo.provider';
+import { normalisePaymongoEvent } from './paymongo-wire';
 import { WebhookPayloadError } from './provider-errors';
 import { xenditRefundToResult } from './xendit-refund-wire';
 import { normaliseXenditCallback } from './xendit.provider';

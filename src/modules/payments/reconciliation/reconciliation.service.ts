@@ -1,7 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { ScheduledJobsService } from '../../scheduling/scheduled-jobs.service';
-import { TransactionsService } from '../../wallet/transactions.service';
+import { PendingCheckoutRow, TransactionsRepository } from '../../wallet/transactions.repository';
 import { isPaymentProviderName } from '../providers/payment-provider';
 import { PaymentProviderRegistry } from '../providers/payment-provider.token';
 import { ProviderError } from '../providers/provider-errors';
@@ -14,13 +13,6 @@ export const RECONCILE_MIN_AGE_SECONDS = 180;
 export const CHECKOUT_LIFETIME_SECONDS = 24 * 3600;
 const BATCH = 200;
 
-interface PendingRow {
-  id: string;
-  provider: string;
-  provider_reference: string | null;
-  expired_by_age: boolean;
-}
-
 /**
  * Every 5 minutes (once across instances): polls the gateway for PENDING checkout-backed transactions
  * older than a few minutes and applies what it finds through the same path as a webhook, so a lost
@@ -31,11 +23,10 @@ export class ReconciliationService implements OnModuleInit {
   private readonly log = new Logger('Reconciliation');
 
   constructor(
-    private readonly ds: DataSource,
     private readonly jobs: ScheduledJobsService,
     private readonly providers: PaymentProviderRegistry,
     private readonly processor: WebhookProcessor,
-    private readonly transactions: TransactionsService,
+    private readonly transactions: TransactionsRepository,
   ) {}
 
   onModuleInit(): void {
@@ -49,15 +40,10 @@ export class ReconciliationService implements OnModuleInit {
 
   async run(): Promise<Record<string, number>> {
     const counts = { checked: 0, settled: 0, expired: 0, stillPending: 0, errors: 0 };
-    const rows = await this.ds.query<PendingRow[]>(
-      `SELECT id, provider, provider_reference,
-              created_at < now() - make_interval(secs => $2) AS expired_by_age
-       FROM transactions
-       WHERE status = 'PENDING' AND provider IS NOT NULL
-         AND metadata ? 'paymentType' AND type <> 'WITHDRAWAL'
-         AND created_at < now() - make_interval(secs => $1)
-       ORDER BY created_at LIMIT ${BATCH}`,
-      [RECONCILE_MIN_AGE_SECONDS, CHECKOUT_LIFETIME_SECONDS],
+    const rows = await this.transactions.pendingCheckouts(
+      RECONCILE_MIN_AGE_SECONDS,
+      CHECKOUT_LIFETIME_SECONDS,
+      BATCH,
     );
     for (const row of rows) {
       counts.checked++;
@@ -72,7 +58,9 @@ export class ReconciliationService implements OnModuleInit {
     return counts;
   }
 
-  private async reconcileOne(row: PendingRow): Promise<'settled' | 'expired' | 'stillPending'> {
+  private async reconcileOne(
+    row: PendingCheckoutRow,
+  ): Promise<'settled' | 'expired' | 'stillPending'> {
     if (!isPaymentProviderName(row.provider)) return 'stillPending';
     if (!row.provider_reference) {
       // An ambiguous create never got a checkout id; nothing can have been paid through us.

@@ -4,9 +4,10 @@ import { UnitOfWork } from '../../../common/database/unit-of-work';
 import { AppError } from '../../../common/errors/app-error';
 import { LedgerService } from '../../ledger/ledger.service';
 import { RealtimePublisher } from '../../realtime/realtime.publisher';
-import type { Transaction } from '../../wallet/transaction.entity';
-import { TransactionsService } from '../../wallet/transactions.service';
-import { clearingAccount, DepositService } from '../deposits/deposit.service';
+import type { Transaction } from '../../wallet/transaction.model';
+import { TransactionsRepository } from '../../wallet/transactions.repository';
+import { clearingAccount } from '../../ledger/account-policy';
+import { WalletNotifier } from '../../wallet/wallet-notifier';
 import type { RefundReason, RefundResult } from '../providers/payment-provider';
 import { PaymentProviderRegistry } from '../providers/payment-provider.token';
 import { ProviderError } from '../providers/provider-errors';
@@ -46,9 +47,9 @@ export class GatewayRefundsService implements OnModuleInit {
     private readonly uow: UnitOfWork,
     private readonly providers: PaymentProviderRegistry,
     private readonly ledger: LedgerService,
-    private readonly transactions: TransactionsService,
+    private readonly transactions: TransactionsRepository,
     private readonly handlers: PaymentHandlerRegistry,
-    private readonly deposits: DepositService,
+    private readonly notifier: WalletNotifier,
     private readonly realtime: RealtimePublisher,
   ) {}
 
@@ -229,6 +230,6 @@ export class GatewayRefundsService implements OnModuleInit {
       status,
       amount: txn.amount,
     });
-    await this.deposits.publishWallet(txn.userId);
+    await this.notifier.publish(txn.userId);
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { ScheduledJobsService } from '../../scheduling/scheduled-jobs.service';
-import { TransactionsService } from '../../wallet/transactions.service';
+import { PendingRefundRow, TransactionsRepository } from '../../wallet/transactions.repository';
 import { isPaymentProviderName, RefundResult } from '../providers/payment-provider';
 import { PaymentProviderRegistry } from '../providers/payment-provider.token';
 import { WebhookProcessor } from '../webhooks/webhook-processor.service';
@@ -12,14 +11,6 @@ export const REFUND_RECONCILE_JOB = 'payments-refunds-reconcile';
 export const REFUND_RECONCILE_MIN_AGE_SECONDS = 180;
 /** A refund the gateway still does not know this long after we (maybe) sent it never reached it. */
 export const REFUND_GIVE_UP_SECONDS = 3600;
-
-interface PendingRefundRow {
-  id: string;
-  provider: string;
-  provider_reference: string | null;
-  refund_of: string | null;
-  give_up: boolean;
-}
 
 /**
  * Every 5 minutes (once across instances): asks the gateway about PENDING refunds to the original
@@ -32,11 +23,10 @@ export class RefundReconciliationService implements OnModuleInit {
   private readonly log = new Logger('RefundReconciliation');
 
   constructor(
-    private readonly ds: DataSource,
     private readonly jobs: ScheduledJobsService,
     private readonly providers: PaymentProviderRegistry,
     private readonly processor: WebhookProcessor,
-    private readonly transactions: TransactionsService,
+    private readonly transactions: TransactionsRepository,
     private readonly refunds: GatewayRefundsService,
   ) {}
 
@@ -53,14 +43,10 @@ export class RefundReconciliationService implements OnModuleInit {
     minAgeSeconds = REFUND_RECONCILE_MIN_AGE_SECONDS,
   ): Promise<Record<'checked' | 'settled' | 'stillPending' | 'gaveUp' | 'errors', number>> {
     const counts = { checked: 0, settled: 0, stillPending: 0, gaveUp: 0, errors: 0 };
-    const rows = await this.ds.query<PendingRefundRow[]>(
-      `SELECT id, provider, provider_reference, metadata->>'refundOf' AS refund_of,
-              created_at < now() - make_interval(secs => $2) AS give_up
-       FROM transactions
-       WHERE type = 'REFUND' AND status = 'PENDING' AND metadata->>'to' = 'original'
-         AND created_at < now() - make_interval(secs => $1)
-       ORDER BY created_at LIMIT 200`,
-      [minAgeSeconds, REFUND_GIVE_UP_SECONDS],
+    const rows = await this.transactions.pendingRefundsToOriginal(
+      minAgeSeconds,
+      REFUND_GIVE_UP_SECONDS,
+      200,
     );
     for (const row of rows) {
       counts.checked++;

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { isUuid } from '../../../common/ids/uuid';
 import type { EntityManager } from 'typeorm';
-import type { Transaction } from '../../wallet/transaction.entity';
-import { TransactionsService } from '../../wallet/transactions.service';
+import type { Transaction } from '../../wallet/transaction.model';
+import { TransactionsRepository } from '../../wallet/transactions.repository';
 import { PaymentHandlerRegistry } from './payment-handler.registry';
 import type { AfterCommit, SettlementEvent, SettlementOutcome } from './settlement.types';
 import { RealtimePublisher } from '../../realtime/realtime.publisher';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const outcome = (
   status: SettlementOutcome['status'],
@@ -24,7 +23,7 @@ const outcome = (
 @Injectable()
 export class SettlementService {
   constructor(
-    private readonly transactions: TransactionsService,
+    private readonly transactions: TransactionsRepository,
     private readonly handlers: PaymentHandlerRegistry,
     private readonly realtime: RealtimePublisher,
   ) {}
@@ -38,7 +37,7 @@ export class SettlementService {
       event.type === 'payout_reversed';
     // Our id from the metadata we set (locked straight away), else fallback routing.
     let txn =
-      event.transactionHint && UUID.test(event.transactionHint)
+      event.transactionHint && isUuid(event.transactionHint)
         ? await this.transactions.lockById(event.transactionHint, m)
         : null;
     if (!txn) {
@@ -66,11 +65,12 @@ export class SettlementService {
       if (t) return t.id;
     }
     if (!isPayout && event.paymentIntentId) {
-      const rows = await m.query<Array<{ id: string }>>(
-        `SELECT id FROM transactions WHERE provider = $1 AND metadata->>'paymentIntentId' = $2 LIMIT 1`,
-        [event.provider, event.paymentIntentId],
+      const id = await this.transactions.findIdByPaymentIntent(
+        event.provider,
+        event.paymentIntentId,
+        m,
       );
-      if (rows[0]) return rows[0].id;
+      if (id) return id;
     }
     return null;
   }
@@ -172,7 +172,7 @@ export class SettlementService {
     const handler = this.handlers.refundHandler();
     if (!handler) return outcome('IGNORED', null, 'no refund handler');
     const ids = new Set<string>();
-    if (event.transactionHint && UUID.test(event.transactionHint)) ids.add(event.transactionHint);
+    if (event.transactionHint && isUuid(event.transactionHint)) ids.add(event.transactionHint);
     for (const refundId of event.refundIds ?? []) {
       const t = await this.transactions.findByProviderReference(event.provider, refundId, m);
       if (t && t.type === 'REFUND') ids.add(t.id);

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { AfterCommit } from '../../../common/database/unit-of-work';
-import type { Transaction } from '../../wallet/transaction.entity';
+import type { Transaction } from '../../wallet/transaction.model';
 import type { PaymentProviderName, WebhookEventType } from '../providers/payment-provider';
 
 /** A gateway finding about one checkout or payout, from a webhook or from reconciliation. */

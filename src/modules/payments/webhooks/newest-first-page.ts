@@ -1,8 +1,7 @@
 import type { DataSource } from 'typeorm';
+import { isUuid } from '../../../common/ids/uuid';
 import { AppError } from '../../../common/errors/app-error';
 import { CommonErrors } from '../../../common/errors/common.errors';
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * One page of a webhook table, newest first by (received_at, id); the cursor is the id of the last
@@ -21,7 +20,8 @@ export async function newestFirstPage<R extends { id: string }>(
     where.push(`${column} = $${params.length}`);
   }
   if (q.cursor) {
-    if (!UUID.test(q.cursor)) throw new AppError(CommonErrors.INVALID_CURSOR);
+    if (!isUuid(q.cursor))
+      throw new AppError(CommonErrors.INVALID_CURSOR, { message: 'cursor is not valid' });
     params.push(q.cursor);
     where.push(
       `(received_at, id) < (SELECT received_at, id FROM ${table} WHERE id = $${params.length})`,

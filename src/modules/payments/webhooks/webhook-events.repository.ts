@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { PaymentProviderName } from '../providers/payment-provider';
-import { newestFirstPage, UUID } from './newest-first-page';
+import { isUuid } from '../../../common/ids/uuid';
+import { newestFirstPage } from './newest-first-page';
 
 export type WebhookEventStatus =
   'PROCESSED' | 'NO_OP' | 'IGNORED' | 'FLAGGED' | 'UNCONFIRMED' | 'ERROR';
@@ -149,7 +150,7 @@ export class WebhookEventsRepository {
   }
 
   async lock(id: string, m: EntityManager): Promise<StoredWebhookEvent | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const rows = await m.query<Row[]>(`SELECT * FROM webhook_events WHERE id = $1 FOR UPDATE`, [
       id,
     ]);
@@ -159,7 +160,7 @@ export class WebhookEventsRepository {
   }
 
   async findById(id: string): Promise<WebhookEventView | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const rows = await this.ds.query<Row[]>(`SELECT * FROM webhook_events WHERE id = $1`, [id]);
     return rows[0] ? toView(rows[0]) : null;
   }

@@ -6,7 +6,7 @@ import {
   TRANSACTION_TYPES,
   TransactionStatus,
   TransactionType,
-} from '../transaction.entity';
+} from '../transaction.model';
 
 export class ListTransactionsQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { TRANSACTION_STATUSES, TRANSACTION_TYPES } from '../transaction.entity';
+import { TRANSACTION_STATUSES, TRANSACTION_TYPES } from '../transaction.model';
 
 export class WalletDto {
   @ApiProperty({ example: 'PHP' }) currency: string;

@@ -1,57 +1,34 @@
 import { Injectable } from '@nestjs/common';
+import { isUuid } from '../../common/ids/uuid';
+import { decodeCursor, encodeCursor, type Row, toEntity } from './transaction-row';
+import {
+  AWAITING_ADMIN_SQL,
+  type OwnedRow,
+  PENDING_CHECKOUTS_SQL,
+  PENDING_REFUNDS_TO_ORIGINAL_SQL,
+  searchQuery,
+  TransactionSearch,
+  TransactionWithOwner,
+  WITH_OWNER_BY_ID_SQL,
+  withOwner,
+  WITHDRAWAL_QUEUE_SQL,
+} from './transaction-search';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
+import { WalletErrors } from './wallet.errors';
 import { isCentavoAmount } from '../../common/money/money';
 import { returningRows } from '../../database/returning-rows';
-import { Transaction, TransactionStatus, TransactionType } from './transaction.entity';
-import { CommonErrors } from '../../common/errors/common.errors';
-import { WalletErrors } from './wallet.errors';
+import type {
+  CreatePendingInput,
+  ListQuery,
+  PendingCheckoutRow,
+  PendingRefundRow,
+  Transaction,
+  TransactionStatus,
+} from './transaction.model';
 
-export interface CreatePendingInput {
-  userId: string;
-  type: TransactionType;
-  amount: number;
-  currency?: string;
-  provider?: string;
-  description?: string;
-  reference?: string;
-  paymentMethodId?: string;
-  jobId?: string;
-  metadata?: Record<string, unknown>;
-  /** PENDING_EARNING: when it leaves the buffer. */
-  releaseAt?: Date;
-}
+export type { CreatePendingInput, ListQuery, PendingCheckoutRow, PendingRefundRow };
 
-export interface ListQuery {
-  limit: number;
-  cursor?: string;
-  type?: TransactionType;
-  status?: TransactionStatus;
-}
-
-interface Row {
-  id: string;
-  user_id: string;
-  type: TransactionType;
-  status: TransactionStatus;
-  amount: string;
-  currency: string;
-  description: string | null;
-  reference: string | null;
-  provider: string | null;
-  provider_reference: string | null;
-  payment_method_id: string | null;
-  job_id: string | null;
-  metadata: Record<string, unknown>;
-  ledger_entry_id: string | null;
-  release_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-  completed_at: Date | null;
-  cursor_ts?: string;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TERMINAL_STATUSES = ['FAILED', 'EXPIRED', 'CANCELLED'] as const;
 type TerminalFailure = (typeof TERMINAL_STATUSES)[number];
 
@@ -60,11 +37,14 @@ type TerminalFailure = (typeof TERMINAL_STATUSES)[number];
  * COMPLETED always names the ledger entry that moved the money.
  */
 @Injectable()
-export class TransactionsService {
+export class TransactionsRepository {
   constructor(private readonly ds: DataSource) {}
 
   async createPending(input: CreatePendingInput, manager?: EntityManager): Promise<Transaction> {
-    if (!isCentavoAmount(input.amount)) throw new AppError(WalletErrors.INVALID_AMOUNT);
+    if (!isCentavoAmount(input.amount))
+      throw new AppError(WalletErrors.INVALID_AMOUNT, {
+        message: 'amount must be a positive integer of centavos',
+      });
     const rows = await this.q(manager).query<Row[]>(
       `INSERT INTO transactions (user_id, type, status, amount, currency, provider, description, reference,
                                  payment_method_id, job_id, metadata, release_at)
@@ -102,7 +82,8 @@ export class TransactionsService {
     );
     if (rows.length > 0) return toEntity(rows[0]);
     const current = await this.findById(id, manager);
-    if (!current) throw new AppError(WalletErrors.TRANSACTION_NOT_FOUND);
+    if (!current)
+      throw new AppError(WalletErrors.TRANSACTION_NOT_FOUND, { message: 'Transaction not found' });
     if (current.status === 'COMPLETED' && current.ledgerEntryId === input.ledgerEntryId)
       return current;
     throw new AppError(WalletErrors.TRANSACTION_NOT_PENDING, {
@@ -116,7 +97,10 @@ export class TransactionsService {
     status: TerminalFailure,
     manager?: EntityManager,
   ): Promise<Transaction> {
-    if (!TERMINAL_STATUSES.includes(status)) throw new AppError(WalletErrors.INVALID_STATUS);
+    if (!TERMINAL_STATUSES.includes(status))
+      throw new AppError(WalletErrors.INVALID_STATUS, {
+        message: 'status must be FAILED, EXPIRED or CANCELLED',
+      });
     const rows = returningRows<Row>(
       await this.q(manager).query(
         `UPDATE transactions SET status = $2 WHERE id = $1 AND status = 'PENDING' RETURNING *`,
@@ -125,7 +109,8 @@ export class TransactionsService {
     );
     if (rows.length > 0) return toEntity(rows[0]);
     const current = await this.findById(id, manager);
-    if (!current) throw new AppError(WalletErrors.TRANSACTION_NOT_FOUND);
+    if (!current)
+      throw new AppError(WalletErrors.TRANSACTION_NOT_FOUND, { message: 'Transaction not found' });
     if (current.status === status) return current;
     throw new AppError(WalletErrors.TRANSACTION_NOT_PENDING, {
       message: `Transaction is already ${current.status}`,
@@ -167,12 +152,13 @@ export class TransactionsService {
         ],
       ),
     );
-    if (rows.length === 0) throw new AppError(WalletErrors.TRANSACTION_NOT_FOUND);
+    if (rows.length === 0)
+      throw new AppError(WalletErrors.TRANSACTION_NOT_FOUND, { message: 'Transaction not found' });
     return toEntity(rows[0]);
   }
 
   async findById(id: string, manager?: EntityManager): Promise<Transaction | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const rows = await this.q(manager).query<Row[]>(`SELECT * FROM transactions WHERE id = $1`, [
       id,
     ]);
@@ -194,7 +180,7 @@ export class TransactionsService {
 
   /** SELECT … FOR UPDATE inside the caller's transaction. */
   async lockById(id: string, manager: EntityManager): Promise<Transaction | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const rows = await manager.query<Row[]>(`SELECT * FROM transactions WHERE id = $1 FOR UPDATE`, [
       id,
     ]);
@@ -204,7 +190,8 @@ export class TransactionsService {
   /** One of the user's transactions; someone else's (or unknown) → 404. */
   async findForUser(userId: string, id: string): Promise<Transaction> {
     const t = await this.findById(id);
-    if (!t || t.userId !== userId) throw new AppError(WalletErrors.TRANSACTION_NOT_FOUND);
+    if (!t || t.userId !== userId)
+      throw new AppError(WalletErrors.TRANSACTION_NOT_FOUND, { message: 'Transaction not found' });
     return t;
   }
 
@@ -256,42 +243,156 @@ export class TransactionsService {
     return rows.map(toEntity);
   }
 
+  // ---- narrow reads for other modules (each names the question it answers) -------------------
+
+  /** Settlement routing: the checkout transaction a gateway payment intent belongs to. */
+  async findIdByPaymentIntent(
+    provider: string,
+    paymentIntentId: string,
+    m: EntityManager,
+  ): Promise<string | null> {
+    const rows = await m.query<Array<{ id: string }>>(
+      `SELECT id FROM transactions WHERE provider = $1 AND metadata->>'paymentIntentId' = $2 LIMIT 1`,
+      [provider, paymentIntentId],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** Reconciliation: PENDING gateway checkouts older than `minAgeSeconds`, oldest first. */
+  async pendingCheckouts(
+    minAgeSeconds: number,
+    lifetimeSeconds: number,
+    limit: number,
+  ): Promise<PendingCheckoutRow[]> {
+    return this.ds.query<PendingCheckoutRow[]>(PENDING_CHECKOUTS_SQL, [
+      minAgeSeconds,
+      lifetimeSeconds,
+      limit,
+    ]);
+  }
+
+  /** Refund reconciliation: PENDING refunds to the original method older than `minAgeSeconds`. */
+  async pendingRefundsToOriginal(
+    minAgeSeconds: number,
+    giveUpSeconds: number,
+    limit: number,
+  ): Promise<PendingRefundRow[]> {
+    return this.ds.query<PendingRefundRow[]>(PENDING_REFUNDS_TO_ORIGINAL_SQL, [
+      minAgeSeconds,
+      giveUpSeconds,
+      limit,
+    ]);
+  }
+
+  /** Refunds: what was already refunded (or is being refunded) of a charge. */
+  async refundedTotal(originalId: string, m: EntityManager): Promise<number> {
+    const [{ total }] = await m.query<Array<{ total: string }>>(
+      `SELECT coalesce(sum(amount), 0) AS total FROM transactions
+       WHERE type = 'REFUND' AND status IN ('COMPLETED', 'PENDING') AND metadata->>'refundOf' = $1`,
+      [originalId],
+    );
+    return Number(total);
+  }
+
+  /** Verification: checkouts the user started in the last 24 hours. */
+  async verificationAttemptsLastDay(userId: string): Promise<number> {
+    const rows = await this.ds.query<Array<{ n: string }>>(
+      `SELECT count(*) AS n FROM transactions WHERE user_id = $1 AND type = 'VERIFICATION_BONUS'
+         AND created_at > now() - interval '24 hours'`,
+      [userId],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** A payout account still has a withdrawal in flight (it may not be removed). */
+  async hasPendingWithdrawalTo(paymentMethodId: string, m: EntityManager): Promise<boolean> {
+    const rows = await m.query<unknown[]>(
+      `SELECT 1 FROM transactions WHERE payment_method_id = $1 AND type = 'WITHDRAWAL' AND status = 'PENDING' LIMIT 1`,
+      [paymentMethodId],
+    );
+    return rows.length > 0;
+  }
+
+  /** A payout account already received a completed withdrawal. */
+  async hasCompletedWithdrawalTo(paymentMethodId: string, m: EntityManager): Promise<boolean> {
+    const rows = await m.query<unknown[]>(
+      `SELECT 1 FROM transactions WHERE payment_method_id = $1 AND type = 'WITHDRAWAL' AND status = 'COMPLETED' LIMIT 1`,
+      [paymentMethodId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Daily withdrawal limits: the user's PENDING or COMPLETED withdrawals since 00:00 UTC. */
+  async withdrawalsToday(
+    userId: string,
+    m: EntityManager,
+  ): Promise<{ count: number; total: number }> {
+    const [today] = await m.query<Array<{ n: string; total: string }>>(
+      `SELECT count(*) AS n, coalesce(sum(amount), 0) AS total FROM transactions
+       WHERE user_id = $1 AND type = 'WITHDRAWAL' AND status IN ('PENDING', 'COMPLETED')
+         AND created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`,
+      [userId],
+    );
+    return { count: Number(today.n), total: Number(today.total) };
+  }
+
+  /** Payout poll: PENDING withdrawals the gateway has an id for, oldest first. */
+  async pendingPayouts(
+    limit: number,
+  ): Promise<Array<{ id: string; provider: string; provider_reference: string }>> {
+    return this.ds.query(
+      `SELECT id, provider, provider_reference FROM transactions
+       WHERE type = 'WITHDRAWAL' AND status = 'PENDING' AND provider_reference IS NOT NULL
+       ORDER BY created_at LIMIT $1`,
+      [limit],
+    );
+  }
+
+  /** Admin search, newest first: up to `limit` + 1 rows (the extra one says another page follows). */
+  async search(q: TransactionSearch, limit: number): Promise<TransactionWithOwner[]> {
+    const { sql, params } = searchQuery(q, limit);
+    return (await this.ds.query<OwnedRow[]>(sql, params)).map(withOwner);
+  }
+
+  /** Admin: one transaction with its owner's email. */
+  async findWithOwner(id: string): Promise<TransactionWithOwner | null> {
+    if (!isUuid(id)) return null;
+    const [row] = await this.ds.query<OwnedRow[]>(WITH_OWNER_BY_ID_SQL, [id]);
+    return row ? withOwner(row) : null;
+  }
+
+  /** Admin withdrawal queue by status, oldest first; up to `limit` + 1 rows after `cursor`. */
+  async withdrawalQueue(
+    status: TransactionStatus,
+    limit: number,
+    cursor?: string,
+  ): Promise<TransactionWithOwner[]> {
+    const rows = await this.ds.query<OwnedRow[]>(WITHDRAWAL_QUEUE_SQL, [
+      status,
+      limit + 1,
+      cursor ?? null,
+    ]);
+    return rows.map(withOwner);
+  }
+
+  /** What waits for an admin: PENDING withdrawals without a gateway payout, and the oldest. */
+  async awaitingAdmin(): Promise<{
+    waiting: number;
+    ageSeconds: number | null;
+    oldestId: string | null;
+  }> {
+    const [row] =
+      await this.ds.query<Array<{ waiting: string; age: string | null; oldest_id: string | null }>>(
+        AWAITING_ADMIN_SQL,
+      );
+    return {
+      waiting: Number(row.waiting),
+      ageSeconds: row.age === null ? null : Number(row.age),
+      oldestId: row.oldest_id,
+    };
+  }
+
   private q(manager?: EntityManager): EntityManager {
     return manager ?? this.ds.manager;
   }
-}
-
-function encodeCursor(ts: string, id: string): string {
-  return Buffer.from(`${ts}|${id}`, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): { ts: string; id: string } {
-  const raw = Buffer.from(cursor, 'base64url').toString('utf8');
-  const [ts, id] = raw.split('|');
-  if (!ts || !id || !UUID.test(id) || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(ts))
-    throw new AppError(CommonErrors.INVALID_CURSOR);
-  return { ts, id };
-}
-
-function toEntity(r: Row): Transaction {
-  const t = new Transaction();
-  t.id = r.id;
-  t.userId = r.user_id;
-  t.type = r.type;
-  t.status = r.status;
-  t.amount = Number(r.amount);
-  t.currency = r.currency;
-  t.description = r.description;
-  t.reference = r.reference;
-  t.provider = r.provider;
-  t.providerReference = r.provider_reference;
-  t.paymentMethodId = r.payment_method_id;
-  t.jobId = r.job_id;
-  t.metadata = r.metadata;
-  t.ledgerEntryId = r.ledger_entry_id;
-  t.releaseAt = r.release_at;
-  t.createdAt = r.created_at;
-  t.updatedAt = r.updated_at;
-  t.completedAt = r.completed_at;
-  return t;
 }

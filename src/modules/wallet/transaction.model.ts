@@ -1,6 +1,3 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { bigintToNumber } from '../../database/bigint.transformer';
-
 export const TRANSACTION_TYPES = [
   'DEPOSIT',
   'WITHDRAWAL',
@@ -23,63 +20,71 @@ export const TRANSACTION_STATUSES = [
 ] as const;
 export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
 
-/** A user-facing money movement; COMPLETED ones point at the ledger entry that moved the money. */
-@Entity({ name: 'transactions' })
-export class Transaction {
-  @PrimaryGeneratedColumn('uuid')
+/**
+ * A user-facing money movement; COMPLETED ones point at the ledger entry that moved the money. A plain
+ * row (ADR 0115): only TransactionsRepository reads or writes the `transactions` table, with SQL.
+ */
+export interface Transaction {
   id: string;
-
-  @Column({ name: 'user_id', type: 'uuid' })
   userId: string;
-
-  @Column({ type: 'text' })
   type: TransactionType;
-
-  @Column({ type: 'text' })
   status: TransactionStatus;
-
-  @Column({ type: 'bigint', transformer: bigintToNumber })
   amount: number;
-
-  @Column({ type: 'text' })
   currency: string;
-
-  @Column({ type: 'text', nullable: true })
   description: string | null;
-
-  @Column({ type: 'text', nullable: true })
   reference: string | null;
-
-  @Column({ type: 'text', nullable: true })
   provider: string | null;
-
-  @Column({ name: 'provider_reference', type: 'text', nullable: true })
   providerReference: string | null;
-
-  @Column({ name: 'payment_method_id', type: 'uuid', nullable: true })
   paymentMethodId: string | null;
-
-  @Column({ name: 'job_id', type: 'uuid', nullable: true })
   jobId: string | null;
-
-  @Column({ type: 'jsonb' })
   metadata: Record<string, unknown>;
-
-  @Column({ name: 'ledger_entry_id', type: 'text', nullable: true })
   ledgerEntryId: string | null;
-
   /** For PENDING_EARNING: when the earning leaves the buffer. */
-  @Column({ name: 'release_at', type: 'timestamptz', nullable: true })
   releaseAt: Date | null;
-
-  @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
-
-  @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
-
-  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
   completedAt: Date | null;
+}
+
+/** A new PENDING row (TransactionsRepository.createPending). */
+export interface CreatePendingInput {
+  userId: string;
+  type: TransactionType;
+  amount: number;
+  currency?: string;
+  provider?: string;
+  description?: string;
+  reference?: string;
+  paymentMethodId?: string;
+  jobId?: string;
+  metadata?: Record<string, unknown>;
+  /** PENDING_EARNING: when it leaves the buffer. */
+  releaseAt?: Date;
+}
+
+/** Reconciliation's view of a PENDING gateway checkout. */
+export interface PendingCheckoutRow {
+  id: string;
+  provider: string;
+  provider_reference: string | null;
+  expired_by_age: boolean;
+}
+
+/** Refund reconciliation's view of a PENDING refund to the original method. */
+export interface PendingRefundRow {
+  id: string;
+  provider: string;
+  provider_reference: string | null;
+  refund_of: string | null;
+  give_up: boolean;
+}
+
+/** The user's list: page size, cursor, filters. */
+export interface ListQuery {
+  limit: number;
+  cursor?: string;
+  type?: TransactionType;
+  status?: TransactionStatus;
 }
 
 /** The contract's `Transaction`. */
