@@ -104,6 +104,8 @@ export async function compile(files, print) {
       const out = join(tmp, rel);
       const { code, map } = await swc.transformFile(file, {
         ...options,
+        // The `src/…` import alias (tsconfig paths), rewritten to relative paths as nest build does.
+        jsc: { ...options.jsc, baseUrl: root, paths: { 'src/*': ['src/*'] } },
         swcrc: false,
         filename: file,
         sourceFileName: relative(dirname(out), file),

@@ -95,8 +95,11 @@ describe('module boundaries', () => {
       for (const st of sf.statements) {
         if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
         const spec = st.moduleSpecifier.text;
-        if (!spec.startsWith('.') || !spec.endsWith('.service')) continue;
-        const target = normalize(join(dirname(file), spec));
+        if (!/^(\.|src\/)/.test(spec) || !spec.endsWith('.service')) continue;
+        // `src/…` is the alias for the source root (tsconfig paths), which sourceFiles() is relative to.
+        const target = spec.startsWith('src/')
+          ? spec.slice('src/'.length)
+          : normalize(join(dirname(file), spec));
         if (moduleOf(target) === moduleOf(file)) continue;
         const named = st.importClause?.namedBindings;
         if (!named || !ts.isNamedImports(named)) continue;

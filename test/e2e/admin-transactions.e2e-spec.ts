@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { LedgerService } from '../../src/modules/ledger/ledger.service';
+import { LedgerService } from 'src/modules/ledger/ledger.service';
 import { createAdmin } from '../support/admin-helpers';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
 import { createJob } from '../support/job-helpers';

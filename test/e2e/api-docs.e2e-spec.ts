@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { NEVER_DATABASE_UNAVAILABLE } from '../../src/common/http/openapi/unavailable-responses';
+import { NEVER_DATABASE_UNAVAILABLE } from 'src/common/http/openapi/unavailable-responses';
 import { createTestApp, TestApp } from '../support/test-app';
 
 interface Operation {

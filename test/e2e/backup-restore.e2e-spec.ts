@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { LedgerChainService } from '../../src/modules/ledger/ledger-chain.service';
+import { LedgerChainService } from 'src/modules/ledger/ledger-chain.service';
 import { registerUser } from '../support/auth-helpers';
 import { fundWallet } from '../support/ledger-helpers';
 import { bareEnv, REPO_ROOT, runNode } from '../support/processes';

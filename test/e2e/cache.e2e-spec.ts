@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import request from 'supertest';
-import { QueryCacheService } from '../../src/common/cache/query-cache.service';
+import { QueryCacheService } from 'src/common/cache/query-cache.service';
 import { createTestApp, TestApp } from '../support/test-app';
 
 describe('Query cache on Redis (e2e)', () => {

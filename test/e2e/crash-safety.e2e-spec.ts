@@ -3,7 +3,7 @@ import request from 'supertest';
 import {
   SANDBOX_PAYMONGO_SECRET_KEY,
   SANDBOX_PAYMONGO_WEBHOOK_SECRET,
-} from '../../src/config/app-config';
+} from 'src/config/app-config';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
 import { createAdmin } from '../support/admin-helpers';
 import { createJob } from '../support/job-helpers';

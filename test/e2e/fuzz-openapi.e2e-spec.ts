@@ -10,7 +10,7 @@ import {
   plausible,
 } from '../support/openapi';
 import { createTestApp, TestApp } from '../support/test-app';
-import { isUnsafeString } from '../../src/common/validation/unsafe-input';
+import { isUnsafeString } from 'src/common/validation/unsafe-input';
 
 /**
  * OpenAPI-driven fuzzing (issue 10): every operation in the generated document gets a fixed set of

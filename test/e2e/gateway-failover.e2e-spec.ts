@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { LedgerService } from '../../src/modules/ledger/ledger.service';
-import { PaymentProviderRegistry } from '../../src/modules/payments/providers/payment-provider.token';
-import { ProviderError } from '../../src/modules/payments/providers/provider-errors';
+import { LedgerService } from 'src/modules/ledger/ledger.service';
+import { PaymentProviderRegistry } from 'src/modules/payments/providers/payment-provider.token';
+import { ProviderError } from 'src/modules/payments/providers/provider-errors';
 import { createAdmin } from '../support/admin-helpers';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
 import { createJob } from '../support/job-helpers';

@@ -4,12 +4,12 @@ import { bearer, registerUser, TestUser } from '../support/auth-helpers';
 import { eventually } from '../support/eventually';
 import { fundWallet } from '../support/ledger-helpers';
 import { connectSocket, nextEvent } from '../support/socket-helpers';
-import { WithdrawalsService } from '../../src/modules/withdrawals/withdrawals.service';
+import { WithdrawalsService } from 'src/modules/withdrawals/withdrawals.service';
 import { startDeposit, transactionOf, walletOf } from '../support/payment-helpers';
 import { createAdmin, sandboxAct, sandboxControls } from '../support/sandbox-helpers';
 import { createTestApp, TestApp } from '../support/test-app';
-import { signPaymongoWebhook } from '../../src/modules/payments/providers/webhook-signatures';
-import { SandboxRecords } from '../../src/modules/sandbox/sandbox-records';
+import { signPaymongoWebhook } from 'src/modules/payments/providers/webhook-signatures';
+import { SandboxRecords } from 'src/modules/sandbox/sandbox-records';
 
 type Provider = 'paymongo' | 'xendit';
 

@@ -1,9 +1,9 @@
 import { Client } from 'pg';
 import request from 'supertest';
-import { QueryCacheService } from '../../src/common/cache/query-cache.service';
-import { drainAndClose } from '../../src/common/shutdown/drain';
-import { ShutdownState } from '../../src/common/shutdown/shutdown-state';
-import { HealthStatusService } from '../../src/modules/health/health-status.service';
+import { QueryCacheService } from 'src/common/cache/query-cache.service';
+import { drainAndClose } from 'src/common/shutdown/drain';
+import { ShutdownState } from 'src/common/shutdown/shutdown-state';
+import { HealthStatusService } from 'src/modules/health/health-status.service';
 import { DataSource } from 'typeorm';
 import { registerUser } from '../support/auth-helpers';
 import { createTestApp, freePort, TestApp } from '../support/test-app';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { requestFingerprint } from '../../src/common/idempotency/canonical-json';
-import { IdempotencyStore } from '../../src/common/idempotency/idempotency.store';
-import { walletAccount } from '../../src/modules/ledger/account-policy';
-import { LedgerService } from '../../src/modules/ledger/ledger.service';
+import { requestFingerprint } from 'src/common/idempotency/canonical-json';
+import { IdempotencyStore } from 'src/common/idempotency/idempotency.store';
+import { walletAccount } from 'src/modules/ledger/account-policy';
+import { LedgerService } from 'src/modules/ledger/ledger.service';
 import { createAdmin } from '../support/admin-helpers';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
 import { httpJson, manySocketsAgent } from '../support/http-json';

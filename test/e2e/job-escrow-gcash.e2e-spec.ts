@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { LedgerService } from '../../src/modules/ledger/ledger.service';
+import { LedgerService } from 'src/modules/ledger/ledger.service';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
 import { createJob } from '../support/job-helpers';
 import { sandboxAct, sandboxControls } from '../support/sandbox-helpers';

@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { LedgerService } from '../../src/modules/ledger/ledger.service';
-import { JobEarningsService } from '../../src/modules/jobs/job-earnings.service';
+import { LedgerService } from 'src/modules/ledger/ledger.service';
+import { JobEarningsService } from 'src/modules/jobs/job-earnings.service';
 import { createAdmin } from '../support/admin-helpers';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
 import { createJob, JobBody } from '../support/job-helpers';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { LedgerAuditService } from '../../src/modules/ledger/ledger-audit.service';
-import { LedgerChainService } from '../../src/modules/ledger/ledger-chain.service';
-import { LedgerService } from '../../src/modules/ledger/ledger.service';
+import { LedgerAuditService } from 'src/modules/ledger/ledger-audit.service';
+import { LedgerChainService } from 'src/modules/ledger/ledger-chain.service';
+import { LedgerService } from 'src/modules/ledger/ledger.service';
 import { createTestApp, TestApp } from '../support/test-app';
 
 describe('LedgerService (e2e, real PostgreSQL)', () => {

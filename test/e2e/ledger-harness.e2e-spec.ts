@@ -1,6 +1,6 @@
 import type http from 'node:http';
-import { LedgerAuditService } from '../../src/modules/ledger/ledger-audit.service';
-import { LedgerChainService } from '../../src/modules/ledger/ledger-chain.service';
+import { LedgerAuditService } from 'src/modules/ledger/ledger-audit.service';
+import { LedgerChainService } from 'src/modules/ledger/ledger-chain.service';
 import {
   createNamedDatabase,
   dropNamedDatabase,

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
-import { LedgerAuditService } from '../../src/modules/ledger/ledger-audit.service';
-import { LedgerService } from '../../src/modules/ledger/ledger.service';
-import type { PostInput } from '../../src/modules/ledger/ledger.types';
+import { LedgerAuditService } from 'src/modules/ledger/ledger-audit.service';
+import { LedgerService } from 'src/modules/ledger/ledger.service';
+import type { PostInput } from 'src/modules/ledger/ledger.types';
 import { createTestApp, TestApp } from '../support/test-app';
 
 /**

@@ -4,8 +4,8 @@ import { DepositBody, startDeposit, transactionOf, walletOf } from '../support/p
 import { createAdmin, sandboxAct, sandboxControls } from '../support/sandbox-helpers';
 import { connectSocket, nextEvent } from '../support/socket-helpers';
 import { createTestApp, TestApp } from '../support/test-app';
-import { SandboxRecords } from '../../src/modules/sandbox/sandbox-records';
-import { signPaymongoWebhook } from '../../src/modules/payments/providers/webhook-signatures';
+import { SandboxRecords } from 'src/modules/sandbox/sandbox-records';
+import { signPaymongoWebhook } from 'src/modules/payments/providers/webhook-signatures';
 
 type Provider = 'paymongo' | 'xendit';
 

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { UsersService } from '../../src/modules/users/users.service';
+import { UsersService } from 'src/modules/users/users.service';
 import { bearer, registerUser } from '../support/auth-helpers';
 import { createTestApp, freePort, TestApp } from '../support/test-app';
 

@@ -1,5 +1,5 @@
 import type { Socket } from 'socket.io-client';
-import { RealtimePublisher } from '../../src/modules/realtime/realtime.publisher';
+import { RealtimePublisher } from 'src/modules/realtime/realtime.publisher';
 import { registerUser, TestUser } from '../support/auth-helpers';
 import { connectSocket, nextEvent, recordEvents } from '../support/socket-helpers';
 import { createTestApp, TestApp } from '../support/test-app';

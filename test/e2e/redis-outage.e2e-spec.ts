@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { QueryCacheService } from '../../src/common/cache/query-cache.service';
+import { QueryCacheService } from 'src/common/cache/query-cache.service';
 import { createTestApp, TestApp } from '../support/test-app';
 import { TcpProxy } from '../support/tcp-proxy';
 import { eventually } from '../support/eventually';

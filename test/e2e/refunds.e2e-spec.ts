@@ -1,8 +1,8 @@
 import request from 'supertest';
-import { LedgerService } from '../../src/modules/ledger/ledger.service';
-import { PaymentProviderRegistry } from '../../src/modules/payments/providers/payment-provider.token';
-import { ProviderError } from '../../src/modules/payments/providers/provider-errors';
-import { RefundReconciliationService } from '../../src/modules/payments/refunds/refund-reconciliation.service';
+import { LedgerService } from 'src/modules/ledger/ledger.service';
+import { PaymentProviderRegistry } from 'src/modules/payments/providers/payment-provider.token';
+import { ProviderError } from 'src/modules/payments/providers/provider-errors';
+import { RefundReconciliationService } from 'src/modules/payments/refunds/refund-reconciliation.service';
 import { createAdmin } from '../support/admin-helpers';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
 import { startDeposit, walletOf } from '../support/payment-helpers';

@@ -6,7 +6,7 @@ import { eventually } from '../support/eventually';
 import { fundWallet } from '../support/ledger-helpers';
 import { DepositBody, walletOf } from '../support/payment-helpers';
 import { trustedPayoutAccount } from '../support/payout-helpers';
-import { SANDBOX_XENDIT_API_KEY } from '../../src/config/app-config';
+import { SANDBOX_XENDIT_API_KEY } from 'src/config/app-config';
 import { bareEnv, distFile, startNode, Started, waitForStatus } from '../support/processes';
 import { createTestApp, freePort, TestApp } from '../support/test-app';
 

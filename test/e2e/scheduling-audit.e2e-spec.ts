@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { ScheduledJobsService } from '../../src/modules/scheduling/scheduled-jobs.service';
+import { ScheduledJobsService } from 'src/modules/scheduling/scheduled-jobs.service';
 import { createAdmin } from '../support/admin-helpers';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
 import { createTestApp, TestApp } from '../support/test-app';

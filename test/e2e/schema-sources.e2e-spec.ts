@@ -1,8 +1,8 @@
-import { PAYMENT_PROVIDER_NAMES } from '../../src/modules/payments/providers/payment-provider';
+import { PAYMENT_PROVIDER_NAMES } from 'src/modules/payments/providers/payment-provider';
 import {
   ledgerFunctionFiles,
   ledgerTriggerStatements,
-} from '../../src/modules/ledger/sql/ledger-sql';
+} from 'src/modules/ledger/sql/ledger-sql';
 import { createTestApp, TestApp } from '../support/test-app';
 
 /** The migrated database against the sources that define it once: the ledger SQL files and the provider list. */

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { UnitOfWork } from '../../src/common/database/unit-of-work';
+import { UnitOfWork } from 'src/common/database/unit-of-work';
 import {
   afterCommitFailures,
   unitOfWorkRetries,
-} from '../../src/common/database/unit-of-work.metrics';
+} from 'src/common/database/unit-of-work.metrics';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
 import { fundWallet } from '../support/ledger-helpers';
 import { startDeposit, walletOf } from '../support/payment-helpers';

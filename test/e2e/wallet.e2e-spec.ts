@@ -1,8 +1,8 @@
 import request from 'supertest';
-import { walletAccount, walletPendingAccount } from '../../src/modules/ledger/account-policy';
-import { LedgerService } from '../../src/modules/ledger/ledger.service';
-import { TransactionsRepository } from '../../src/modules/wallet/transactions.repository';
-import { WalletService } from '../../src/modules/wallet/wallet.service';
+import { walletAccount, walletPendingAccount } from 'src/modules/ledger/account-policy';
+import { LedgerService } from 'src/modules/ledger/ledger.service';
+import { TransactionsRepository } from 'src/modules/wallet/transactions.repository';
+import { WalletService } from 'src/modules/wallet/wallet.service';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
 import { createTestApp, TestApp } from '../support/test-app';
 

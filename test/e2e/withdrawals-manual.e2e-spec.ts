@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { LedgerService } from '../../src/modules/ledger/ledger.service';
-import { SandboxRecords } from '../../src/modules/sandbox/sandbox-records';
+import { LedgerService } from 'src/modules/ledger/ledger.service';
+import { SandboxRecords } from 'src/modules/sandbox/sandbox-records';
 import { createAdmin } from '../support/admin-helpers';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
 import { trustedPayoutAccount } from '../support/payout-helpers';

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { UnitOfWork } from '../../src/common/database/unit-of-work';
+import { UnitOfWork } from 'src/common/database/unit-of-work';
 import {
   afterCommitFailures,
   unitOfWorkRetries,
-} from '../../src/common/database/unit-of-work.metrics';
-import { AppError } from '../../src/common/errors/app-error';
-import { LedgerService } from '../../src/modules/ledger/ledger.service';
-import { UsersService } from '../../src/modules/users/users.service';
-import { WalletService } from '../../src/modules/wallet/wallet.service';
-import { WalletNotifier } from '../../src/modules/wallet/wallet-notifier';
-import { WithdrawalRequests } from '../../src/modules/withdrawals/withdrawal-requests.service';
+} from 'src/common/database/unit-of-work.metrics';
+import { AppError } from 'src/common/errors/app-error';
+import { LedgerService } from 'src/modules/ledger/ledger.service';
+import { UsersService } from 'src/modules/users/users.service';
+import { WalletService } from 'src/modules/wallet/wallet.service';
+import { WalletNotifier } from 'src/modules/wallet/wallet-notifier';
+import { WithdrawalRequests } from 'src/modules/withdrawals/withdrawal-requests.service';
 import { createServiceHarness, ServiceHarness } from '../support/service-harness';
 
 async function counterValue(

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { UsersService } from '../../src/modules/users/users.service';
+import { UsersService } from 'src/modules/users/users.service';
 import type { TestUser } from './auth-helpers';
 import type { TestApp } from './test-app';
 

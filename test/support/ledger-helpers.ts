@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LedgerService } from '../../src/modules/ledger/ledger.service';
+import { LedgerService } from 'src/modules/ledger/ledger.service';
 import type { TestApp } from './test-app';
 
 /** Tops up a wallet as a confirmed gateway deposit would (clearing → wallet); fails if not applied. */

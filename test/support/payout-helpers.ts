@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { WithdrawalsService } from '../../src/modules/withdrawals/withdrawals.service';
+import { WithdrawalsService } from 'src/modules/withdrawals/withdrawals.service';
 import { bearer, type TestUser } from './auth-helpers';
 import { eventually } from './eventually';
 import type { TestApp } from './test-app';

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { UsersService } from '../../src/modules/users/users.service';
+import { UsersService } from 'src/modules/users/users.service';
 import type { TestApp } from './test-app';
 
 /** Turns sandbox knobs (see src/modules/sandbox/sandbox.types.ts). */

@@ -1,8 +1,8 @@
 import { Test, TestingModule } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../../src/app.module';
-import { LedgerAuditService } from '../../src/modules/ledger/ledger-audit.service';
+import { AppModule } from 'src/app.module';
+import { LedgerAuditService } from 'src/modules/ledger/ledger-audit.service';
 import { createTestDatabase } from './test-app';
 
 /**

@@ -4,10 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../../src/app.module';
-import { LOG_DESTINATION } from '../../src/common/logging/logger.options';
-import { configureApp } from '../../src/configure-app';
-import { LedgerAuditService } from '../../src/modules/ledger/ledger-audit.service';
+import { AppModule } from 'src/app.module';
+import { LOG_DESTINATION } from 'src/common/logging/logger.options';
+import { configureApp } from 'src/configure-app';
+import { LedgerAuditService } from 'src/modules/ledger/ledger-audit.service';
 
 export interface TestApp {
   app: NestExpressApplication;

@@ -1,6 +1,6 @@
 import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
-import type { AppConfig } from '../../config/app-config';
+import type { AppConfig } from 'src/config/app-config';
 import { deserializeCacheEntry, serializeCacheEntry } from './cache-serializer';
 
 /** Keys live under `<REDIS_KEY_PREFIX>cache::<key>` in Redis (`<prefix>cache:<key>` in memory). */

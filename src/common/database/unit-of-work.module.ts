@@ -1,6 +1,6 @@
 import { Global, Inject, Module } from '@nestjs/common';
-import type { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.token';
+import type { AppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/config.token';
 import { armCrashPoints } from '../crash/crash-points';
 import { UnitOfWork } from './unit-of-work';
 

@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import type { Role } from '../../modules/users/role';
+import type { Role } from 'src/modules/users/role';
 
 export interface AuthUser {
   id: string;

@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { Role } from '../../modules/users/role';
+import type { Role } from 'src/modules/users/role';
 
 export const ROLES = 'auth:roles';
 /** Restricts a route (or controller) to the given roles. */

@@ -1,4 +1,4 @@
-import type { AppConfig } from '../../config/app-config';
+import type { AppConfig } from 'src/config/app-config';
 
 /** `scheme://host[:port]` of a URL, or null when it is not one. */
 export function originOf(url: string): string | null {

@@ -5,7 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ApiProperty, ApiPropertyOptional, DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import type { AppConfig } from '../../config/app-config';
+import type { AppConfig } from 'src/config/app-config';
 import { applyErrorFamilies, applyOperationDocs } from './openapi/apply-operations';
 import { addUnavailableResponses } from './openapi/unavailable-responses';
 

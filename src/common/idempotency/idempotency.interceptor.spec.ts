@@ -1,7 +1,7 @@
 import { Logger, type CallHandler, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { lastValueFrom, of } from 'rxjs';
-import type { AppConfig } from '../../config/app-config';
+import type { AppConfig } from 'src/config/app-config';
 import { DatabaseOutage } from '../database/database-outage';
 import { idempotencyContext } from './idempotency-context';
 import { IdempotencyInterceptor } from './idempotency.interceptor';

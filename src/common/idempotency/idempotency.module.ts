@@ -1,6 +1,6 @@
 import { Global, Module, OnModuleInit } from '@nestjs/common';
-import { ScheduledJobsService } from '../../modules/scheduling/scheduled-jobs.service';
-import { SchedulingModule } from '../../modules/scheduling/scheduling.module';
+import { ScheduledJobsService } from 'src/modules/scheduling/scheduled-jobs.service';
+import { SchedulingModule } from 'src/modules/scheduling/scheduling.module';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyStore } from './idempotency.store';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { returningRows } from '../../database/returning-rows';
+import { returningRows } from 'src/database/returning-rows';
 
 /** Keys are kept at least this long (the contract's ≥ 24 h), then purged by a scheduled job. */
 export const IDEMPOTENCY_RETENTION_HOURS = 24;

@@ -1,6 +1,6 @@
 import { stdSerializers } from 'pino';
 import type { Options } from 'pino-http';
-import type { AppConfig } from '../../config/app-config';
+import type { AppConfig } from 'src/config/app-config';
 import { buildLoggerOptions, UNLOGGED_ROUTES } from './logger.options';
 
 const cfg = (level: string) => ({ log: { level, json: true } }) as unknown as AppConfig;

@@ -3,7 +3,7 @@ import type { Params } from 'nestjs-pino';
 import { levels, stdSerializers, type DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AppConfig } from '../../config/app-config';
+import type { AppConfig } from 'src/config/app-config';
 import { routeTemplate } from '../http/route-template';
 
 /** Paths pino blanks out wherever they appear in a log line: credentials, tokens, account numbers. */

@@ -1,4 +1,4 @@
-import type { AppConfig } from '../../config/app-config';
+import type { AppConfig } from 'src/config/app-config';
 
 /**
  * What a person starting the service needs to know, printed once after it listens. Production gets

@@ -1,4 +1,4 @@
-import type { AppConfig } from '../../config/app-config';
+import type { AppConfig } from 'src/config/app-config';
 import { AppError } from '../errors/app-error';
 import { MetricsController } from './metrics.controller';
 

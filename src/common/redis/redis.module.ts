@@ -1,7 +1,7 @@
 import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
-import type { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.token';
+import type { AppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/config.token';
 
 /** The shared ioredis client, or `null` when REDIS_URL is unset (in-process fallbacks are used). */
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { ledgerFunctionFiles, ledgerTriggerStatements } from '../../modules/ledger/sql/ledger-sql';
+import { ledgerFunctionFiles, ledgerTriggerStatements } from 'src/modules/ledger/sql/ledger-sql';
 
 /**
  * From here on the ledger's functions and triggers are the reviewed files in

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { MAX_AMOUNT_CENTAVOS } from '../../common/money/money';
+import { MAX_AMOUNT_CENTAVOS } from 'src/common/money/money';
 import { AdminTransactionsQuery } from './admin-transactions.query';
 import { REFUND_REASONS, RefundReason } from '../payments/providers/payment-provider';
 

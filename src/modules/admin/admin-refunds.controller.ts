@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../../common/decorators/roles.decorator';
+import { Roles } from 'src/common/decorators/roles.decorator';
 import { AdminRefundsQuery } from './admin-refund.dto';
 import { AdminTransaction, AdminTransactionsService } from './admin-transactions.service';
 

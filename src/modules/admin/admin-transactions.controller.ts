@@ -4,10 +4,10 @@ import {
   AuthedRequest,
   AuthUser,
   CurrentUser,
-} from '../../common/decorators/current-user.decorator';
-import { Roles } from '../../common/decorators/roles.decorator';
-import { requestIdOf } from '../../common/http/request-id';
-import { Idempotent } from '../../common/idempotency/idempotent.decorator';
+} from 'src/common/decorators/current-user.decorator';
+import { Roles } from 'src/common/decorators/roles.decorator';
+import { requestIdOf } from 'src/common/http/request-id';
+import { Idempotent } from 'src/common/idempotency/idempotent.decorator';
 import { RefundTransactionDto } from './admin-refund.dto';
 import { AdminRefundsService, RefundResult } from './admin-refunds.service';
 import { AdminTransactionsQuery } from './admin-transactions.query';

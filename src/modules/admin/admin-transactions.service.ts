@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '../../common/errors/app-error';
+import { AppError } from 'src/common/errors/app-error';
 import { WalletErrors } from '../wallet/wallet.errors';
-import { CommonErrors } from '../../common/errors/common.errors';
+import { CommonErrors } from 'src/common/errors/common.errors';
 import { toTransactionResponse, type TransactionResponse } from '../wallet/transaction.model';
 import type { TransactionWithOwner } from '../wallet/transaction-search';
 import { TransactionsRepository } from '../wallet/transactions.repository';

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../../common/decorators/roles.decorator';
+import { Roles } from 'src/common/decorators/roles.decorator';
 import { AuditLogQueryDto } from './audit-log.query.dto';
 import { AuditLogService } from './audit-log.service';
 

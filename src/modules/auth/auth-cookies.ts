@@ -1,5 +1,5 @@
 import type { CookieOptions, Response } from 'express';
-import type { AppConfig } from '../../config/app-config';
+import type { AppConfig } from 'src/config/app-config';
 import type { TokenPair } from './token.service';
 
 export const ACCESS_COOKIE = 'access';

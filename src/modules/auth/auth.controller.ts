@@ -9,14 +9,14 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { ErrorResponseDto } from '../../common/http/api-docs';
+import { ErrorResponseDto } from 'src/common/http/api-docs';
 import { AuthResultDto, UserResponseDto } from './dto/auth-responses.dto';
 import type { Request, Response } from 'express';
-import type { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.token';
-import { AuthUser, CurrentUser } from '../../common/decorators/current-user.decorator';
-import { Public } from '../../common/decorators/public.decorator';
-import { RateLimit, RateLimitAlsoBy } from '../../common/rate-limit/rate-limit.decorator';
+import type { AppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/config.token';
+import { AuthUser, CurrentUser } from 'src/common/decorators/current-user.decorator';
+import { Public } from 'src/common/decorators/public.decorator';
+import { RateLimit, RateLimitAlsoBy } from 'src/common/rate-limit/rate-limit.decorator';
 import { clearAuthCookies, REFRESH_COOKIE, setAuthCookies } from './auth-cookies';
 import { AuthResult, AuthService } from './auth.service';
 import { LoginDto, RefreshDto, RegisterDto } from './dto/auth.dto';

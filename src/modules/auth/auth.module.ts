@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
-import { type AppConfig, ConfigError } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.token';
+import { type AppConfig, ConfigError } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/config.token';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
-import { REQUEST_IDENTITY, RequestIdentity } from '../../common/rate-limit/request-identity';
+import { REQUEST_IDENTITY, RequestIdentity } from 'src/common/rate-limit/request-identity';
 import { verifiedCaller } from './jwt-auth.guard';
 import { SessionsService } from './sessions.service';
 import { TokenService } from './token.service';

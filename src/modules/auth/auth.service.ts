@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '../../common/errors/app-error';
-import { Timed } from '../../common/metrics/timed.decorator';
-import type { AuthUser } from '../../common/decorators/current-user.decorator';
+import { AppError } from 'src/common/errors/app-error';
+import { Timed } from 'src/common/metrics/timed.decorator';
+import type { AuthUser } from 'src/common/decorators/current-user.decorator';
 import { toUserResponse, UserResponse } from '../users/user.model';
 import { hashPassword, verifyPassword } from '../users/password';
 import { UsersService } from '../users/users.service';
 import type { LoginDto, RegisterDto } from './dto/auth.dto';
 import { TokenPair, TokenService } from './token.service';
 import { AuthErrors } from './auth.errors';
-import { CommonErrors } from '../../common/errors/common.errors';
+import { CommonErrors } from 'src/common/errors/common.errors';
 
 export interface AuthResult extends TokenPair {
   user: UserResponse;

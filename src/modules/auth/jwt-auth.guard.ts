@@ -1,15 +1,15 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AppError } from '../../common/errors/app-error';
-import type { AuthedRequest, AuthUser } from '../../common/decorators/current-user.decorator';
-import { IS_PUBLIC } from '../../common/decorators/public.decorator';
-import { ROLES } from '../../common/decorators/roles.decorator';
+import { AppError } from 'src/common/errors/app-error';
+import type { AuthedRequest, AuthUser } from 'src/common/decorators/current-user.decorator';
+import { IS_PUBLIC } from 'src/common/decorators/public.decorator';
+import { ROLES } from 'src/common/decorators/roles.decorator';
 import type { Role } from '../users/role';
 import { ACCESS_COOKIE } from './auth-cookies';
 import { SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
 import type { Response } from 'express';
-import { CommonErrors } from '../../common/errors/common.errors';
+import { CommonErrors } from 'src/common/errors/common.errors';
 
 /**
  * Global guard: every route needs a valid access token (Bearer or `access` cookie) of a live session

@@ -1,12 +1,12 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
-import type { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.token';
-import { REDIS_CLIENT, RedisClient } from '../../common/redis/redis.module';
-import { ShutdownState } from '../../common/shutdown/shutdown-state';
-import { HealthRegistry } from '../../common/health/health-registry';
-import { DatabaseOutage, type PoolLike } from '../../common/database/database-outage';
+import type { AppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/config.token';
+import { REDIS_CLIENT, RedisClient } from 'src/common/redis/redis.module';
+import { ShutdownState } from 'src/common/shutdown/shutdown-state';
+import { HealthRegistry } from 'src/common/health/health-registry';
+import { DatabaseOutage, type PoolLike } from 'src/common/database/database-outage';
 
 const startedAt = Date.now();
 

@@ -5,12 +5,12 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { ErrorResponseDto } from '../../common/http/api-docs';
+import { ErrorResponseDto } from 'src/common/http/api-docs';
 import { HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
-import { AppError } from '../../common/errors/app-error';
-import { Public } from '../../common/decorators/public.decorator';
-import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
-import { ShutdownState } from '../../common/shutdown/shutdown-state';
+import { AppError } from 'src/common/errors/app-error';
+import { Public } from 'src/common/decorators/public.decorator';
+import { RateLimit } from 'src/common/rate-limit/rate-limit.decorator';
+import { ShutdownState } from 'src/common/shutdown/shutdown-state';
 import { HealthStatusService } from './health-status.service';
 import { HealthErrors } from './health.errors';
 

@@ -4,9 +4,9 @@ import {
   AuthedRequest,
   AuthUser,
   CurrentUser,
-} from '../../common/decorators/current-user.decorator';
-import { Roles } from '../../common/decorators/roles.decorator';
-import { requestIdOf } from '../../common/http/request-id';
+} from 'src/common/decorators/current-user.decorator';
+import { Roles } from 'src/common/decorators/roles.decorator';
+import { requestIdOf } from 'src/common/http/request-id';
 import { HoldEarningsDto, ReleaseEarningsDto } from './dto/admin-jobs.dto';
 import { JobEarningsService } from './job-earnings.service';
 import type { JobResponse } from './job.model';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { AuthUser } from '../../common/decorators/current-user.decorator';
-import { UnitOfWork } from '../../common/database/unit-of-work';
-import { AppError } from '../../common/errors/app-error';
+import type { AuthUser } from 'src/common/decorators/current-user.decorator';
+import { UnitOfWork } from 'src/common/database/unit-of-work';
+import { AppError } from 'src/common/errors/app-error';
 import { JobErrors } from './jobs.errors';
-import { isUuid } from '../../common/ids/uuid';
+import { isUuid } from 'src/common/ids/uuid';
 import { TransactionsRepository } from '../wallet/transactions.repository';
 import { WalletNotifier } from '../wallet/wallet-notifier';
 import { JobCheckoutsService } from './job-checkouts.service';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AppError } from '../../common/errors/app-error';
+import { AppError } from 'src/common/errors/app-error';
 import { CheckoutService } from '../payments/checkouts/checkout.service';
 import { PaymentProviderRegistry } from '../payments/providers/payment-provider.token';
 import type { AfterCommit } from '../payments/settlement/settlement.types';
@@ -10,7 +10,7 @@ import { TransactionsRepository } from '../wallet/transactions.repository';
 import { downpaymentTotal } from './job-escrow.service';
 import type { Job } from './job.model';
 import { JobsRepository } from './jobs.repository';
-import { CommonErrors } from '../../common/errors/common.errors';
+import { CommonErrors } from 'src/common/errors/common.errors';
 import { JobErrors } from './jobs.errors';
 
 export type JobCheckoutStep = 'downpayment' | 'remaining';

@@ -1,11 +1,11 @@
-import { UnitOfWork } from '../../common/database/unit-of-work';
+import { UnitOfWork } from 'src/common/database/unit-of-work';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AppError } from '../../common/errors/app-error';
+import { AppError } from 'src/common/errors/app-error';
 import { AuditLogService } from '../audit/audit-log.service';
 import { WalletNotifier } from '../wallet/wallet-notifier';
 import { JobEscrowService } from './job-escrow.service';
-import { isUuid } from '../../common/ids/uuid';
+import { isUuid } from 'src/common/ids/uuid';
 import { JobListCache } from './job-list.cache';
 import { Job, JobResponse, toJobResponse } from './job.model';
 import { JobsRepository } from './jobs.repository';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { QueryCacheService } from '../../common/cache/query-cache.service';
+import { QueryCacheService } from 'src/common/cache/query-cache.service';
 
 /**
  * Cache for job lists (the original's most expensive read), keyed by a per-user generation:

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { UnitOfWork } from '../../common/database/unit-of-work';
-import type { AuthUser } from '../../common/decorators/current-user.decorator';
-import { AppError } from '../../common/errors/app-error';
+import { UnitOfWork } from 'src/common/database/unit-of-work';
+import type { AuthUser } from 'src/common/decorators/current-user.decorator';
+import { AppError } from 'src/common/errors/app-error';
 import { WalletNotifier } from '../wallet/wallet-notifier';
 import type { Transaction } from '../wallet/transaction.model';
 import { JobCheckout, JobCheckoutsService, JobCheckoutStep } from './job-checkouts.service';
 import { JobEscrowService } from './job-escrow.service';
-import { isUuid } from '../../common/ids/uuid';
+import { isUuid } from 'src/common/ids/uuid';
 import { JobListCache } from './job-list.cache';
 import { JobMilestonesService } from './job-milestones.service';
 import { assertTransition } from './job-status';

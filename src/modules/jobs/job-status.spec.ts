@@ -1,4 +1,4 @@
-import { AppError } from '../../common/errors/app-error';
+import { AppError } from 'src/common/errors/app-error';
 import { assertTransition, canTransition, JOB_STATUSES, JobStatus } from './job-status';
 
 const ALLOWED: Array<[JobStatus, JobStatus]> = [

@@ -1,4 +1,4 @@
-import { AppError } from '../../common/errors/app-error';
+import { AppError } from 'src/common/errors/app-error';
 import { JobErrors } from './jobs.errors';
 
 export const JOB_STATUSES = [

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser } from '../../common/decorators/current-user.decorator';
-import { Roles } from '../../common/decorators/roles.decorator';
-import { Idempotent } from '../../common/idempotency/idempotent.decorator';
-import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
+import { AuthUser, CurrentUser } from 'src/common/decorators/current-user.decorator';
+import { Roles } from 'src/common/decorators/roles.decorator';
+import { Idempotent } from 'src/common/idempotency/idempotent.decorator';
+import { RateLimit } from 'src/common/rate-limit/rate-limit.decorator';
 import { CancelJobDto, CreateJobDto, ListJobsQueryDto, PayJobDto } from './dto/jobs.dto';
 import { JobPaymentResult, JobPaymentsService } from './job-payments.service';
 import type { TimelineEvent } from './job-events';

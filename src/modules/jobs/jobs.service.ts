@@ -1,10 +1,10 @@
-import { UnitOfWork } from '../../common/database/unit-of-work';
+import { UnitOfWork } from 'src/common/database/unit-of-work';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { AuthUser } from '../../common/decorators/current-user.decorator';
-import { AppError } from '../../common/errors/app-error';
+import type { AuthUser } from 'src/common/decorators/current-user.decorator';
+import { AppError } from 'src/common/errors/app-error';
 import { JobErrors } from './jobs.errors';
-import { isUuid } from '../../common/ids/uuid';
+import { isUuid } from 'src/common/ids/uuid';
 import { PlatformSettingsService } from '../platform-settings/platform-settings.service';
 import { UsersService } from '../users/users.service';
 import { computeJobAmounts } from './job-amounts';

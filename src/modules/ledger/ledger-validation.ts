@@ -1,4 +1,4 @@
-import { isCentavoAmount } from '../../common/money/money';
+import { isCentavoAmount } from 'src/common/money/money';
 import { ACCOUNT_CODE } from './account-policy';
 import { DEFAULT_CURRENCY, Direction, LedgerInputError, PostInput } from './ledger.types';
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import type { EntityManager } from 'typeorm';
-import { AppError } from '../../common/errors/app-error';
-import { metricsRegistry } from '../../common/metrics/metrics.registry';
+import { AppError } from 'src/common/errors/app-error';
+import { metricsRegistry } from 'src/common/metrics/metrics.registry';
 import { accountPolicy } from './account-policy';
 import { LedgerRepository } from './ledger.repository';
 import {

@@ -1,15 +1,15 @@
 import { Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CircuitBreakerRegistry } from '../../common/circuit-breaker/circuit-breaker.registry';
+import { CircuitBreakerRegistry } from 'src/common/circuit-breaker/circuit-breaker.registry';
 import {
   AuthedRequest,
   AuthUser,
   CurrentUser,
-} from '../../common/decorators/current-user.decorator';
-import { Roles } from '../../common/decorators/roles.decorator';
-import { AppError } from '../../common/errors/app-error';
-import { wholeList } from '../../common/http/page';
-import { requestIdOf } from '../../common/http/request-id';
+} from 'src/common/decorators/current-user.decorator';
+import { Roles } from 'src/common/decorators/roles.decorator';
+import { AppError } from 'src/common/errors/app-error';
+import { wholeList } from 'src/common/http/page';
+import { requestIdOf } from 'src/common/http/request-id';
 import { AuditLogService } from '../audit/audit-log.service';
 import { PaymentErrors } from './payments.errors';
 

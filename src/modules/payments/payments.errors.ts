@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { errorCatalogue } from '../../common/errors/error-catalogue';
+import { errorCatalogue } from 'src/common/errors/error-catalogue';
 
 /** The payments errors: code → HTTP status and default message (see error-catalogue.ts). */
 export const PaymentErrors = errorCatalogue({

@@ -4,14 +4,14 @@ import {
   AuthedRequest,
   AuthUser,
   CurrentUser,
-} from '../../common/decorators/current-user.decorator';
-import { Roles } from '../../common/decorators/roles.decorator';
-import { AppError } from '../../common/errors/app-error';
-import { requestIdOf } from '../../common/http/request-id';
+} from 'src/common/decorators/current-user.decorator';
+import { Roles } from 'src/common/decorators/roles.decorator';
+import { AppError } from 'src/common/errors/app-error';
+import { requestIdOf } from 'src/common/http/request-id';
 import { UpdatePlatformSettingsDto } from './platform-settings.dto';
 import { PlatformSettingsService } from './platform-settings.service';
 import type { PlatformSettingsView } from './platform-settings.types';
-import { CommonErrors } from '../../common/errors/common.errors';
+import { CommonErrors } from 'src/common/errors/common.errors';
 
 @ApiTags('admin')
 @ApiBearerAuth()

@@ -1,9 +1,9 @@
-import { UnitOfWork } from '../../common/database/unit-of-work';
+import { UnitOfWork } from 'src/common/database/unit-of-work';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppError } from '../../common/errors/app-error';
-import type { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.token';
+import { AppError } from 'src/common/errors/app-error';
+import type { AppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/config.token';
 import { AuditLogService } from '../audit/audit-log.service';
 import {
   DEFAULT_PLATFORM_FEE_BPS,

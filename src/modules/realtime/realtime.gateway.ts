@@ -1,9 +1,9 @@
 import { Inject, Logger } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
-import { allowedOrigins, type OriginMatcher } from '../../common/http/allowed-origins';
-import type { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.token';
+import { allowedOrigins, type OriginMatcher } from 'src/common/http/allowed-origins';
+import type { AppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/config.token';
 import { ACCESS_COOKIE } from '../auth/auth-cookies';
 import { TokenService } from '../auth/token.service';
 import { SessionsService } from '../auth/sessions.service';

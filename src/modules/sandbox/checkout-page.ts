@@ -1,4 +1,4 @@
-import { formatPesos } from '../../common/money/money';
+import { formatPesos } from 'src/common/money/money';
 import type { DeliveryRecord, SandboxCheckout } from './sandbox.types';
 
 const esc = (s: string) =>

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../../common/decorators/public.decorator';
-import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
+import { Public } from 'src/common/decorators/public.decorator';
+import { RateLimit } from 'src/common/rate-limit/rate-limit.decorator';
 import { SandboxCheckoutsService } from './sandbox-checkouts.service';
 import { SandboxGatewayService } from './sandbox-gateway.service';
 import { SandboxPayoutsService } from './sandbox-payouts.service';
@@ -13,7 +13,7 @@ import { SandboxRefundsService } from './sandbox-refunds.service';
 import { SandboxStore } from './sandbox.store';
 import { DEFAULT_CONTROLS, SandboxControls } from './sandbox.types';
 import { SandboxWebhookDispatcher } from './sandbox-webhook.dispatcher';
-import { wholeList } from '../../common/http/page';
+import { wholeList } from 'src/common/http/page';
 
 /**
  * Test and demo controls (ours, not part of either gateway): act as the customer, turn failure knobs,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import type { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.token';
+import type { AppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/config.token';
 import { SandboxRecords, SandboxTx } from './sandbox-records';
 import { GatewayReply, pmError, xnError } from './sandbox-replies';
 import { SandboxStore } from './sandbox.store';

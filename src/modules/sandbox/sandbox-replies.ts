@@ -1,4 +1,4 @@
-import { pesosToCentavos } from '../../common/money/money';
+import { pesosToCentavos } from 'src/common/money/money';
 
 /** What a sandbox gateway endpoint answers: an HTTP status and the gateway's JSON body. */
 export interface GatewayReply {

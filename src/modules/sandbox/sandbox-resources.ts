@@ -1,4 +1,4 @@
-import { centavosToPesos } from '../../common/money/money';
+import { centavosToPesos } from 'src/common/money/money';
 import { paymongoId } from './sandbox.ids';
 import type { SandboxCheckout, SandboxPayout, SandboxRefund } from './sandbox.types';
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import type { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.token';
+import type { AppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/config.token';
 import { signPaymongoWebhook } from '../payments/providers/webhook-signatures';
 import { SandboxStore } from './sandbox.store';
 import type { DeliveryRecord, SandboxProvider } from './sandbox.types';

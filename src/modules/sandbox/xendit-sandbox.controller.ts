@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../../common/decorators/public.decorator';
-import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
+import { Public } from 'src/common/decorators/public.decorator';
+import { RateLimit } from 'src/common/rate-limit/rate-limit.decorator';
 import { SandboxCheckoutsService } from './sandbox-checkouts.service';
 import { SandboxGatewayService } from './sandbox-gateway.service';
 import { SandboxPayoutsService } from './sandbox-payouts.service';

@@ -4,10 +4,10 @@ import {
   AuthUser,
   AuthedRequest,
   CurrentUser,
-} from '../../common/decorators/current-user.decorator';
-import { Roles } from '../../common/decorators/roles.decorator';
-import { wholeList } from '../../common/http/page';
-import { requestIdOf } from '../../common/http/request-id';
+} from 'src/common/decorators/current-user.decorator';
+import { Roles } from 'src/common/decorators/roles.decorator';
+import { wholeList } from 'src/common/http/page';
+import { requestIdOf } from 'src/common/http/request-id';
 import { AuditLogService } from '../audit/audit-log.service';
 import { ScheduledJobsService } from './scheduled-jobs.service';
 

@@ -4,11 +4,11 @@ import * as Sentry from '@sentry/nestjs';
 import { CronJob } from 'cron';
 import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
-import type { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.token';
-import { AppError } from '../../common/errors/app-error';
-import { withAdvisoryLock } from '../../common/locks/advisory-lock';
-import { isDatabaseUnavailable } from '../../common/database/connection-errors';
+import type { AppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/config.token';
+import { AppError } from 'src/common/errors/app-error';
+import { withAdvisoryLock } from 'src/common/locks/advisory-lock';
+import { isDatabaseUnavailable } from 'src/common/database/connection-errors';
 import { JobPartialFailure } from './job-partial-failure';
 import { jobRunDuration, jobRunsTotal } from './scheduled-job.metrics';
 import type {

@@ -4,11 +4,11 @@ import {
   AuthedRequest,
   AuthUser,
   CurrentUser,
-} from '../../common/decorators/current-user.decorator';
-import { Page, wholeList } from '../../common/http/page';
-import { requestIdOf } from '../../common/http/request-id';
-import { Idempotent } from '../../common/idempotency/idempotent.decorator';
-import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
+} from 'src/common/decorators/current-user.decorator';
+import { Page, wholeList } from 'src/common/http/page';
+import { requestIdOf } from 'src/common/http/request-id';
+import { Idempotent } from 'src/common/idempotency/idempotent.decorator';
+import { RateLimit } from 'src/common/rate-limit/rate-limit.decorator';
 import { BANK_DIRECTORY } from '../payments/providers/bank-directory';
 import { AddPaymentMethodDto, PaymentMethodResponse } from './payment-method.dto';
 import { PaymentMethodsService } from './payment-methods.service';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isUuid } from '../../common/ids/uuid';
+import { isUuid } from 'src/common/ids/uuid';
 import { DataSource, EntityManager } from 'typeorm';
 import type { PaymentMethodResponse, PaymentMethodType } from './payment-method.dto';
 

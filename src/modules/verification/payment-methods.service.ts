@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { UnitOfWork } from '../../common/database/unit-of-work';
-import { AppError } from '../../common/errors/app-error';
+import { UnitOfWork } from 'src/common/database/unit-of-work';
+import { AppError } from 'src/common/errors/app-error';
 import { VerificationErrors } from './verification.errors';
 import { TransactionsRepository } from '../wallet/transactions.repository';
 import type { PaymentMethodResponse } from './payment-method.dto';

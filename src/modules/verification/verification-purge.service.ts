@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { UnitOfWork } from '../../common/database/unit-of-work';
+import { UnitOfWork } from 'src/common/database/unit-of-work';
 import { PaymentProviderRegistry } from '../payments/providers/payment-provider.token';
 import { ProviderError } from '../payments/providers/provider-errors';
 import { RealtimePublisher } from '../realtime/realtime.publisher';

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { UnitOfWork } from '../../common/database/unit-of-work';
-import { AppError } from '../../common/errors/app-error';
-import { CommonErrors } from '../../common/errors/common.errors';
+import { UnitOfWork } from 'src/common/database/unit-of-work';
+import { AppError } from 'src/common/errors/app-error';
+import { CommonErrors } from 'src/common/errors/common.errors';
 import { VerificationErrors } from './verification.errors';
-import type { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.token';
+import type { AppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/config.token';
 import { bankByCode } from '../payments/providers/bank-directory';
 import { CheckoutService } from '../payments/checkouts/checkout.service';
 import { UsersService } from '../users/users.service';

@@ -1,6 +1,6 @@
-import { AppError } from '../../common/errors/app-error';
-import { CommonErrors } from '../../common/errors/common.errors';
-import { isUuid } from '../../common/ids/uuid';
+import { AppError } from 'src/common/errors/app-error';
+import { CommonErrors } from 'src/common/errors/common.errors';
+import { isUuid } from 'src/common/ids/uuid';
 import type { Transaction, TransactionStatus, TransactionType } from './transaction.model';
 
 /** A `transactions` row as PostgreSQL returns it (bigint as string). */

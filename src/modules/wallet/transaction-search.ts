@@ -1,5 +1,5 @@
 // The `transactions` table's longer SQL, kept beside TransactionsRepository (its only user).
-import { isUuid } from '../../common/ids/uuid';
+import { isUuid } from 'src/common/ids/uuid';
 import { type Row, toEntity } from './transaction-row';
 import type { Transaction, TransactionStatus, TransactionType } from './transaction.model';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isUuid } from '../../common/ids/uuid';
+import { isUuid } from 'src/common/ids/uuid';
 import { decodeCursor, encodeCursor, type Row, toEntity } from './transaction-row';
 import {
   AWAITING_ADMIN_SQL,
@@ -14,10 +14,10 @@ import {
   WITHDRAWAL_QUEUE_SQL,
 } from './transaction-search';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppError } from '../../common/errors/app-error';
+import { AppError } from 'src/common/errors/app-error';
 import { WalletErrors } from './wallet.errors';
-import { isCentavoAmount } from '../../common/money/money';
-import { returningRows } from '../../database/returning-rows';
+import { isCentavoAmount } from 'src/common/money/money';
+import { returningRows } from 'src/database/returning-rows';
 import type {
   CreatePendingInput,
   ListQuery,

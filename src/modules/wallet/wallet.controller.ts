@@ -6,8 +6,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { ErrorResponseDto } from '../../common/http/api-docs';
-import { AuthUser, CurrentUser } from '../../common/decorators/current-user.decorator';
+import { ErrorResponseDto } from 'src/common/http/api-docs';
+import { AuthUser, CurrentUser } from 'src/common/decorators/current-user.decorator';
 import { ListTransactionsQuery } from './dto/list-transactions.query';
 import {
   PendingEarningsDto,

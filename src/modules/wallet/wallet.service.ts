@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { UnitOfWork } from '../../common/database/unit-of-work';
-import { AppError } from '../../common/errors/app-error';
+import { UnitOfWork } from 'src/common/database/unit-of-work';
+import { AppError } from 'src/common/errors/app-error';
 import { LedgerErrors } from '../ledger/ledger.errors';
 import { WalletErrors } from './wallet.errors';
 import { walletAccount, walletPendingAccount } from '../ledger/account-policy';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { crashPoint } from '../../common/crash/crash-points';
+import { crashPoint } from 'src/common/crash/crash-points';
 import type { PaymentProvider, PayoutResult } from '../payments/providers/payment-provider';
 import { PAYMENT_PROVIDER } from '../payments/providers/payment-provider.token';
 import { ProviderError } from '../payments/providers/provider-errors';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { metricsRegistry } from '../../common/metrics/metrics.registry';
+import { metricsRegistry } from 'src/common/metrics/metrics.registry';
 import { TransactionsRepository } from '../wallet/transactions.repository';
 
 export interface AdminQueueState {

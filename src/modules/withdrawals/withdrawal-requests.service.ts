@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { UnitOfWork } from '../../common/database/unit-of-work';
-import { AppError } from '../../common/errors/app-error';
+import { UnitOfWork } from 'src/common/database/unit-of-work';
+import { AppError } from 'src/common/errors/app-error';
 import { LedgerErrors } from '../ledger/ledger.errors';
 import { walletAccount } from '../ledger/account-policy';
 import { LedgerService } from '../ledger/ledger.service';

@@ -11,8 +11,8 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { MAX_AMOUNT_CENTAVOS } from '../../common/money/money';
-import { trimString } from '../../common/validation/trim';
+import { MAX_AMOUNT_CENTAVOS } from 'src/common/money/money';
+import { trimString } from 'src/common/validation/trim';
 
 export class WithdrawDto {
   @ApiProperty({ description: 'Centavos, at least ₱100.00 (10000)', example: 50000 })

@@ -4,11 +4,11 @@ import {
   AuthedRequest,
   AuthUser,
   CurrentUser,
-} from '../../common/decorators/current-user.decorator';
-import { Roles } from '../../common/decorators/roles.decorator';
-import { requestIdOf } from '../../common/http/request-id';
-import { Idempotent } from '../../common/idempotency/idempotent.decorator';
-import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
+} from 'src/common/decorators/current-user.decorator';
+import { Roles } from 'src/common/decorators/roles.decorator';
+import { requestIdOf } from 'src/common/http/request-id';
+import { Idempotent } from 'src/common/idempotency/idempotent.decorator';
+import { RateLimit } from 'src/common/rate-limit/rate-limit.decorator';
 import type { TransactionResponse } from '../wallet/transaction.model';
 import {
   ApproveWithdrawalDto,

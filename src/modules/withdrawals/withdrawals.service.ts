@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { UnitOfWork } from '../../common/database/unit-of-work';
-import { AppError } from '../../common/errors/app-error';
+import { UnitOfWork } from 'src/common/database/unit-of-work';
+import { AppError } from 'src/common/errors/app-error';
 import { WithdrawalErrors } from './withdrawals.errors';
-import { pageOf } from '../../common/http/page';
+import { pageOf } from 'src/common/http/page';
 import { AuditLogService } from '../audit/audit-log.service';
 import { PaymentProviderRegistry } from '../payments/providers/payment-provider.token';
 import type { AfterCommit } from '../payments/settlement/settlement.types';

@@ -1,5 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { DATABASE_RETRY_AFTER_S } from '../../database/database-outage';
+import { DATABASE_RETRY_AFTER_S } from 'src/common/database/database-outage';
 
 type Operation = NonNullable<OpenAPIObject['paths'][string]['get']>;
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { SELF_SERVICE_ROLES } from '../../users/role';
+import { SELF_SERVICE_ROLES } from 'src/modules/users/role';
 
 export class RegisterDto {
   @ApiProperty({ example: 'juan@example.com' })

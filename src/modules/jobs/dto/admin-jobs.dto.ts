@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { trimString } from '../../../common/validation/trim';
+import { trimString } from 'src/common/validation/trim';
 
 export class HoldEarningsDto {
   @ApiProperty({ example: 'Client reported unfinished work', minLength: 1, maxLength: 500 })

@@ -13,7 +13,7 @@ import {
 } from 'class-validator';
 import { MAX_JOB_BUDGET, MIN_JOB_BUDGET } from '../job-amounts';
 import { JOB_STATUSES, JobStatus } from '../job-status';
-import { trimString } from '../../../common/validation/trim';
+import { trimString } from 'src/common/validation/trim';
 
 export class CreateJobDto {
   @ApiProperty({ example: 'Fix the kitchen sink', minLength: 1, maxLength: 200 })

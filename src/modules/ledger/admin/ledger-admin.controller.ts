@@ -8,11 +8,11 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { ErrorResponseDto } from '../../../common/http/api-docs';
-import { AuthUser, CurrentUser } from '../../../common/decorators/current-user.decorator';
-import { Roles } from '../../../common/decorators/roles.decorator';
-import { requestIdOf } from '../../../common/http/request-id';
-import { Idempotent } from '../../../common/idempotency/idempotent.decorator';
+import { ErrorResponseDto } from 'src/common/http/api-docs';
+import { AuthUser, CurrentUser } from 'src/common/decorators/current-user.decorator';
+import { Roles } from 'src/common/decorators/roles.decorator';
+import { requestIdOf } from 'src/common/http/request-id';
+import { Idempotent } from 'src/common/idempotency/idempotent.decorator';
 import { LedgerAuditReport, LedgerAuditService } from '../ledger-audit.service';
 import {
   AdjustmentDto,

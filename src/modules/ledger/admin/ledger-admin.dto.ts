@@ -10,7 +10,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { MAX_AMOUNT_CENTAVOS, PLATFORM_CURRENCIES } from '../../../common/money/money';
+import { MAX_AMOUNT_CENTAVOS, PLATFORM_CURRENCIES } from 'src/common/money/money';
 
 export class AdjustmentDto {
   @ApiProperty({ example: 'wallet:6f1c…:available', description: 'Ledger account code' })

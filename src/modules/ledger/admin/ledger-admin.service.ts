@@ -1,9 +1,9 @@
-import { UnitOfWork } from '../../../common/database/unit-of-work';
+import { UnitOfWork } from 'src/common/database/unit-of-work';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AppError } from '../../../common/errors/app-error';
-import { AuditLogService } from '../../audit/audit-log.service';
+import { AppError } from 'src/common/errors/app-error';
+import { AuditLogService } from 'src/modules/audit/audit-log.service';
 import { LedgerService } from '../ledger.service';
 import type { Direction, LedgerLeg } from '../ledger.types';
 import { LedgerErrors } from '../ledger.errors';

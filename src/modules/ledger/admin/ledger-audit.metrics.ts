@@ -1,5 +1,5 @@
 import { Gauge } from 'prom-client';
-import { metricsRegistry } from '../../../common/metrics/metrics.registry';
+import { metricsRegistry } from 'src/common/metrics/metrics.registry';
 
 /** Set by each scheduled ledger audit; any value above 0 pages someone (deploy/prometheus/alerts.yml). */
 export const ledgerAuditFailedChecks = new Gauge({

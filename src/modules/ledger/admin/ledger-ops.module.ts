@@ -1,8 +1,8 @@
 import { Logger, Module, OnModuleInit } from '@nestjs/common';
 import * as Sentry from '@sentry/nestjs';
-import { AuditModule } from '../../audit/audit.module';
-import { ScheduledJobsService } from '../../scheduling/scheduled-jobs.service';
-import { SchedulingModule } from '../../scheduling/scheduling.module';
+import { AuditModule } from 'src/modules/audit/audit.module';
+import { ScheduledJobsService } from 'src/modules/scheduling/scheduled-jobs.service';
+import { SchedulingModule } from 'src/modules/scheduling/scheduling.module';
 import { LedgerAuditService } from '../ledger-audit.service';
 import { LedgerChainService } from '../ledger-chain.service';
 import { LedgerModule } from '../ledger.module';

@@ -11,18 +11,18 @@ import {
   CanActivate,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { AppConfig } from '../../../config/app-config';
-import { APP_CONFIG } from '../../../config/config.token';
-import { AppError } from '../../../common/errors/app-error';
-import { Public } from '../../../common/decorators/public.decorator';
-import { RateLimit } from '../../../common/rate-limit/rate-limit.decorator';
+import type { AppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/config.token';
+import { AppError } from 'src/common/errors/app-error';
+import { Public } from 'src/common/decorators/public.decorator';
+import { RateLimit } from 'src/common/rate-limit/rate-limit.decorator';
 import { LedgerInputError } from '../ledger.types';
 import {
   HarnessJournalLine,
   HarnessPostResult,
   LedgerHarnessService,
 } from './ledger-harness.service';
-import { CommonErrors } from '../../../common/errors/common.errors';
+import { CommonErrors } from 'src/common/errors/common.errors';
 
 /** The harness routes answer 404, as if absent, unless LEDGER_TEST_API is on (never in production). */
 @Injectable()

@@ -1,7 +1,7 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AppConfig } from '../../../config/app-config';
-import { APP_CONFIG } from '../../../config/config.token';
+import type { AppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/config.token';
 import { LedgerModule } from '../ledger.module';
 import { LedgerHarnessController, LedgerHarnessEnabledGuard } from './ledger-harness.controller';
 import { LedgerHarnessService } from './ledger-harness.service';

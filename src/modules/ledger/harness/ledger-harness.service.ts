@@ -1,4 +1,4 @@
-import { UnitOfWork } from '../../../common/database/unit-of-work';
+import { UnitOfWork } from 'src/common/database/unit-of-work';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { LedgerChainService } from '../ledger-chain.service';

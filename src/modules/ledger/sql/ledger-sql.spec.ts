@@ -1,4 +1,4 @@
-import { MIGRATIONS } from '../../../database/migrations';
+import { MIGRATIONS } from 'src/database/migrations';
 import { ledgerFunctionFiles, ledgerSqlDigest, ledgerTriggerStatements } from './ledger-sql';
 
 describe('ledger SQL files', () => {

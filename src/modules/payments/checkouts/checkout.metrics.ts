@@ -1,5 +1,5 @@
 import { Counter } from 'prom-client';
-import { metricsRegistry } from '../../../common/metrics/metrics.registry';
+import { metricsRegistry } from 'src/common/metrics/metrics.registry';
 
 export const checkoutsOpened = new Counter({
   name: 'gateway_checkouts_total',

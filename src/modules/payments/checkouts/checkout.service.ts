@@ -1,14 +1,14 @@
 import { HttpStatus, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { providerUnavailable } from '../../../common/circuit-breaker/circuit-breaker';
-import { CircuitBreakerRegistry } from '../../../common/circuit-breaker/circuit-breaker.registry';
-import { crashPoint } from '../../../common/crash/crash-points';
-import { UnitOfWork } from '../../../common/database/unit-of-work';
-import { HealthRegistry } from '../../../common/health/health-registry';
-import type { AppConfig } from '../../../config/app-config';
-import { APP_CONFIG } from '../../../config/config.token';
+import { providerUnavailable } from 'src/common/circuit-breaker/circuit-breaker';
+import { CircuitBreakerRegistry } from 'src/common/circuit-breaker/circuit-breaker.registry';
+import { crashPoint } from 'src/common/crash/crash-points';
+import { UnitOfWork } from 'src/common/database/unit-of-work';
+import { HealthRegistry } from 'src/common/health/health-registry';
+import type { AppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/config.token';
 import type { EntityManager } from 'typeorm';
-import type { Transaction } from '../../wallet/transaction.model';
-import { TransactionsRepository } from '../../wallet/transactions.repository';
+import type { Transaction } from 'src/modules/wallet/transaction.model';
+import { TransactionsRepository } from 'src/modules/wallet/transactions.repository';
 import { checkoutReturnUrls } from '../deposits/checkout-urls';
 import {
   assertCheckoutAllowed,

@@ -1,4 +1,4 @@
-import type { AppConfig } from '../../../config/app-config';
+import type { AppConfig } from 'src/config/app-config';
 
 /** Redirects after a hosted checkout, built from configuration only (never from a request). */
 export function checkoutReturnUrls(

@@ -1,8 +1,8 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser } from '../../../common/decorators/current-user.decorator';
-import { Idempotent } from '../../../common/idempotency/idempotent.decorator';
-import { RateLimit } from '../../../common/rate-limit/rate-limit.decorator';
+import { AuthUser, CurrentUser } from 'src/common/decorators/current-user.decorator';
+import { Idempotent } from 'src/common/idempotency/idempotent.decorator';
+import { RateLimit } from 'src/common/rate-limit/rate-limit.decorator';
 import { DepositDto } from './deposit.dto';
 import { DepositResponse, DepositService } from './deposit.service';
 

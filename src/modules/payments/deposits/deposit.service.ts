@@ -1,21 +1,21 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { CheckoutService } from '../checkouts/checkout.service';
-import { UnitOfWork } from '../../../common/database/unit-of-work';
-import { AppError } from '../../../common/errors/app-error';
-import { gatewayToWallet } from '../../ledger/account-policy';
-import { LedgerService } from '../../ledger/ledger.service';
-import { UsersService } from '../../users/users.service';
+import { UnitOfWork } from 'src/common/database/unit-of-work';
+import { AppError } from 'src/common/errors/app-error';
+import { gatewayToWallet } from 'src/modules/ledger/account-policy';
+import { LedgerService } from 'src/modules/ledger/ledger.service';
+import { UsersService } from 'src/modules/users/users.service';
 import {
   toTransactionResponse,
   Transaction,
   TransactionResponse,
-} from '../../wallet/transaction.model';
-import { TransactionsRepository } from '../../wallet/transactions.repository';
-import { WalletNotifier } from '../../wallet/wallet-notifier';
+} from 'src/modules/wallet/transaction.model';
+import { TransactionsRepository } from 'src/modules/wallet/transactions.repository';
+import { WalletNotifier } from 'src/modules/wallet/wallet-notifier';
 import { PaymentHandlerRegistry } from '../settlement/payment-handler.registry';
 import type { AfterCommit, HandlerContext } from '../settlement/settlement.types';
-import { CommonErrors } from '../../../common/errors/common.errors';
-import { WalletErrors } from '../../wallet/wallet.errors';
+import { CommonErrors } from 'src/common/errors/common.errors';
+import { WalletErrors } from 'src/modules/wallet/wallet.errors';
 
 export interface DepositResponse {
   transaction: TransactionResponse;

@@ -1,12 +1,12 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../../../common/decorators/public.decorator';
-import { AppError } from '../../../common/errors/app-error';
-import type { AppConfig } from '../../../config/app-config';
-import { APP_CONFIG } from '../../../config/config.token';
+import { Public } from 'src/common/decorators/public.decorator';
+import { AppError } from 'src/common/errors/app-error';
+import type { AppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/config.token';
 import { returnPage } from './return-page';
-import { CommonErrors } from '../../../common/errors/common.errors';
+import { CommonErrors } from 'src/common/errors/common.errors';
 
 /** The checkout return links' target when no FRONTEND_URL is set (see checkout-urls.ts). */
 @ApiExcludeController()

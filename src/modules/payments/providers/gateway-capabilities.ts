@@ -1,5 +1,5 @@
-import { AppError } from '../../../common/errors/app-error';
-import { formatPesos } from '../../../common/money/money';
+import { AppError } from 'src/common/errors/app-error';
+import { formatPesos } from 'src/common/money/money';
 import type { CheckoutMethod, PaymentProviderName } from './payment-provider';
 import { PaymentErrors } from '../payments.errors';
 

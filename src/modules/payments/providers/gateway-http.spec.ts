@@ -4,7 +4,7 @@ import {
   NamedCircuitBreaker,
   DEFAULT_BREAKER_POLICY,
   providerUnavailable,
-} from '../../../common/circuit-breaker/circuit-breaker';
+} from 'src/common/circuit-breaker/circuit-breaker';
 import { GatewayHttpClient } from './gateway-http';
 import { parsePaymongoError } from './paymongo-wire';
 import { ProviderError } from './provider-errors';

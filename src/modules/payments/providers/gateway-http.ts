@@ -1,4 +1,4 @@
-import type { NamedCircuitBreaker } from '../../../common/circuit-breaker/circuit-breaker';
+import type { NamedCircuitBreaker } from 'src/common/circuit-breaker/circuit-breaker';
 import type { PaymentProviderName } from './payment-provider';
 import { ProviderError, ProviderFailureKind } from './provider-errors';
 import { gatewayCallDuration, gatewayCalls } from './gateway.metrics';

@@ -1,5 +1,5 @@
 import { Counter, Histogram } from 'prom-client';
-import { metricsRegistry } from '../../../common/metrics/metrics.registry';
+import { metricsRegistry } from 'src/common/metrics/metrics.registry';
 
 export const gatewayCalls = new Counter({
   name: 'gateway_calls_total',

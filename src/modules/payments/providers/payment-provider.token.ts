@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '../../../common/errors/app-error';
-import type { AppConfig } from '../../../config/app-config';
-import { APP_CONFIG } from '../../../config/config.token';
+import { AppError } from 'src/common/errors/app-error';
+import type { AppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/config.token';
 import { isPaymentProviderName } from './payment-provider';
 import type { PaymentProvider, PaymentProviderName } from './payment-provider';
 import { PaymongoProvider } from './paymongo.provider';

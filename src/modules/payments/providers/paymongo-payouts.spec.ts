@@ -1,6 +1,6 @@
-import { CircuitBreakerRegistry } from '../../../common/circuit-breaker/circuit-breaker.registry';
-import { HealthRegistry } from '../../../common/health/health-registry';
-import { loadConfig } from '../../../config/app-config';
+import { CircuitBreakerRegistry } from 'src/common/circuit-breaker/circuit-breaker.registry';
+import { HealthRegistry } from 'src/common/health/health-registry';
+import { loadConfig } from 'src/config/app-config';
 import type { CreatePayoutInput } from './payment-provider';
 import { PaymongoProvider } from './paymongo.provider';
 

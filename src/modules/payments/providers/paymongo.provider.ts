@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CircuitBreakerRegistry } from '../../../common/circuit-breaker/circuit-breaker.registry';
-import type { AppConfig } from '../../../config/app-config';
-import { APP_CONFIG } from '../../../config/config.token';
+import { CircuitBreakerRegistry } from 'src/common/circuit-breaker/circuit-breaker.registry';
+import type { AppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/config.token';
 import { payoutDestination } from './bank-directory';
 import { GatewayCapabilities, payoutRailFor } from './gateway-capabilities';
 import { GatewayHttpClient } from './gateway-http';

@@ -1,7 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
-import { AppError, retryAfter } from '../../../common/errors/app-error';
-import { CommonErrors } from '../../../common/errors/common.errors';
-import type { ErrorDef } from '../../../common/errors/error-catalogue';
+import { AppError, retryAfter } from 'src/common/errors/app-error';
+import { CommonErrors } from 'src/common/errors/common.errors';
+import type { ErrorDef } from 'src/common/errors/error-catalogue';
 import { PaymentErrors } from '../payments.errors';
 import type { PaymentProviderName } from './payment-provider';
 

@@ -1,5 +1,5 @@
 import { PATH_METADATA } from '@nestjs/common/constants';
-import { EnvSchema } from '../../../config/env-schema';
+import { EnvSchema } from 'src/config/env-schema';
 import { WebhooksController } from '../webhooks/webhooks.controller';
 import { PAYMENT_PROVIDER_NAMES } from './payment-provider';
 

@@ -1,4 +1,4 @@
-import { pesosToCentavos } from '../../../common/money/money';
+import { pesosToCentavos } from 'src/common/money/money';
 import { Json, obj, str, stringMap } from './json-read';
 import type { GatewayRefundStatus, NormalisedWebhookEvent, RefundResult } from './payment-provider';
 import { WebhookPayloadError } from './provider-errors';

@@ -1,4 +1,4 @@
-import { MAX_AMOUNT_CENTAVOS } from '../../../common/money/money';
+import { MAX_AMOUNT_CENTAVOS } from 'src/common/money/money';
 import type { GatewayCapabilities } from './gateway-capabilities';
 import type { CheckoutMethod } from './payment-provider';
 

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CircuitBreakerRegistry } from '../../../common/circuit-breaker/circuit-breaker.registry';
-import type { AppConfig } from '../../../config/app-config';
-import { APP_CONFIG } from '../../../config/config.token';
+import { CircuitBreakerRegistry } from 'src/common/circuit-breaker/circuit-breaker.registry';
+import type { AppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/config.token';
 import { payoutDestination } from './bank-directory';
 import type { GatewayCapabilities } from './gateway-capabilities';
 import { GatewayErrorInfo, GatewayHttpClient } from './gateway-http';
 import { xenditCapabilities } from './xendit.capabilities';
 import { headerValue, Json, obj, str, stringMap } from './json-read';
-import { centavosToPesos, pesosToCentavos } from '../../../common/money/money';
+import { centavosToPesos, pesosToCentavos } from 'src/common/money/money';
 import type {
   CheckoutMethod,
   CheckoutSession,

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { ScheduledJobsService } from '../../scheduling/scheduled-jobs.service';
-import { PendingCheckoutRow, TransactionsRepository } from '../../wallet/transactions.repository';
+import { ScheduledJobsService } from 'src/modules/scheduling/scheduled-jobs.service';
+import { PendingCheckoutRow, TransactionsRepository } from 'src/modules/wallet/transactions.repository';
 import { isPaymentProviderName } from '../providers/payment-provider';
 import { PaymentProviderRegistry } from '../providers/payment-provider.token';
 import { ProviderError } from '../providers/provider-errors';

@@ -1,19 +1,19 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { UnitOfWork } from '../../../common/database/unit-of-work';
-import { AppError } from '../../../common/errors/app-error';
-import { LedgerService } from '../../ledger/ledger.service';
-import { RealtimePublisher } from '../../realtime/realtime.publisher';
-import type { Transaction } from '../../wallet/transaction.model';
-import { TransactionsRepository } from '../../wallet/transactions.repository';
-import { clearingAccount } from '../../ledger/account-policy';
-import { WalletNotifier } from '../../wallet/wallet-notifier';
+import { UnitOfWork } from 'src/common/database/unit-of-work';
+import { AppError } from 'src/common/errors/app-error';
+import { LedgerService } from 'src/modules/ledger/ledger.service';
+import { RealtimePublisher } from 'src/modules/realtime/realtime.publisher';
+import type { Transaction } from 'src/modules/wallet/transaction.model';
+import { TransactionsRepository } from 'src/modules/wallet/transactions.repository';
+import { clearingAccount } from 'src/modules/ledger/account-policy';
+import { WalletNotifier } from 'src/modules/wallet/wallet-notifier';
 import type { RefundReason, RefundResult } from '../providers/payment-provider';
 import { PaymentProviderRegistry } from '../providers/payment-provider.token';
 import { ProviderError } from '../providers/provider-errors';
 import { PaymentHandlerRegistry } from '../settlement/payment-handler.registry';
 import type { AfterCommit } from '../settlement/settlement.types';
-import { LedgerErrors } from '../../ledger/ledger.errors';
+import { LedgerErrors } from 'src/modules/ledger/ledger.errors';
 import { PaymentErrors } from '../payments.errors';
 
 /** Where a refund to the original method stands; kept in the REFUND transaction's metadata. */

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { ScheduledJobsService } from '../../scheduling/scheduled-jobs.service';
-import { PendingRefundRow, TransactionsRepository } from '../../wallet/transactions.repository';
+import { ScheduledJobsService } from 'src/modules/scheduling/scheduled-jobs.service';
+import { PendingRefundRow, TransactionsRepository } from 'src/modules/wallet/transactions.repository';
 import { isPaymentProviderName, RefundResult } from '../providers/payment-provider';
 import { PaymentProviderRegistry } from '../providers/payment-provider.token';
 import { WebhookProcessor } from '../webhooks/webhook-processor.service';

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { isUuid } from '../../../common/ids/uuid';
+import { isUuid } from 'src/common/ids/uuid';
 import type { EntityManager } from 'typeorm';
-import type { Transaction } from '../../wallet/transaction.model';
-import { TransactionsRepository } from '../../wallet/transactions.repository';
+import type { Transaction } from 'src/modules/wallet/transaction.model';
+import { TransactionsRepository } from 'src/modules/wallet/transactions.repository';
 import { PaymentHandlerRegistry } from './payment-handler.registry';
 import type { AfterCommit, SettlementEvent, SettlementOutcome } from './settlement.types';
-import { RealtimePublisher } from '../../realtime/realtime.publisher';
+import { RealtimePublisher } from 'src/modules/realtime/realtime.publisher';
 
 const outcome = (
   status: SettlementOutcome['status'],

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import type { AfterCommit } from '../../../common/database/unit-of-work';
-import type { Transaction } from '../../wallet/transaction.model';
+import type { AfterCommit } from 'src/common/database/unit-of-work';
+import type { Transaction } from 'src/modules/wallet/transaction.model';
 import type { PaymentProviderName, WebhookEventType } from '../providers/payment-provider';
 
 /** A gateway finding about one checkout or payout, from a webhook or from reconciliation. */
@@ -23,7 +23,7 @@ export interface SettlementEvent {
 }
 
 /** Work that must happen only after the database commit (run by the unit of work's policy). */
-export type { AfterCommit } from '../../../common/database/unit-of-work';
+export type { AfterCommit } from 'src/common/database/unit-of-work';
 
 export interface HandlerContext {
   txn: Transaction;

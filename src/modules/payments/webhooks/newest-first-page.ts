@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { isUuid } from '../../../common/ids/uuid';
-import { AppError } from '../../../common/errors/app-error';
-import { CommonErrors } from '../../../common/errors/common.errors';
+import { isUuid } from 'src/common/ids/uuid';
+import { AppError } from 'src/common/errors/app-error';
+import { CommonErrors } from 'src/common/errors/common.errors';
 
 /**
  * One page of a webhook table, newest first by (received_at, id); the cursor is the id of the last

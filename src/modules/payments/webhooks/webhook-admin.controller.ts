@@ -5,11 +5,11 @@ import {
   AuthedRequest,
   AuthUser,
   CurrentUser,
-} from '../../../common/decorators/current-user.decorator';
-import { Roles } from '../../../common/decorators/roles.decorator';
-import { AppError } from '../../../common/errors/app-error';
-import { requestIdOf } from '../../../common/http/request-id';
-import { AuditLogService } from '../../audit/audit-log.service';
+} from 'src/common/decorators/current-user.decorator';
+import { Roles } from 'src/common/decorators/roles.decorator';
+import { AppError } from 'src/common/errors/app-error';
+import { requestIdOf } from 'src/common/http/request-id';
+import { AuditLogService } from 'src/modules/audit/audit-log.service';
 import { WEBHOOK_EVENT_STATUSES, WebhookEventsRepository } from './webhook-events.repository';
 import { WebhookProcessor } from './webhook-processor.service';
 import { ProviderPageQuery } from './webhook-rejections.controller';

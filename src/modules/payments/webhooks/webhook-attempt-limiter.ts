@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { REDIS_CLIENT, RedisClient } from '../../../common/redis/redis.module';
+import { REDIS_CLIENT, RedisClient } from 'src/common/redis/redis.module';
 
 const WINDOW_SECONDS = 60;
 /** Failed verifications one source IP may make per minute before it is refused outright. */

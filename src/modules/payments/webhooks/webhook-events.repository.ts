@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { PaymentProviderName } from '../providers/payment-provider';
-import { isUuid } from '../../../common/ids/uuid';
+import { isUuid } from 'src/common/ids/uuid';
 import { newestFirstPage } from './newest-first-page';
 
 export type WebhookEventStatus =

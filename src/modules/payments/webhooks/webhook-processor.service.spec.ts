@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { DatabaseOutage } from '../../../common/database/database-outage';
-import type { UnitOfWork } from '../../../common/database/unit-of-work';
+import { DatabaseOutage } from 'src/common/database/database-outage';
+import type { UnitOfWork } from 'src/common/database/unit-of-work';
 import type { PaymentProviderRegistry } from '../providers/payment-provider.token';
 import type { SettlementService } from '../settlement/settlement.service';
 import type { SettlementEvent } from '../settlement/settlement.types';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DatabaseOutage } from '../../../common/database/database-outage';
-import { UnitOfWork } from '../../../common/database/unit-of-work';
+import { DatabaseOutage } from 'src/common/database/database-outage';
+import { UnitOfWork } from 'src/common/database/unit-of-work';
 import type {
   NormalisedWebhookEvent,
   PaymentProvider,

@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
-import { Roles } from '../../../common/decorators/roles.decorator';
+import { Roles } from 'src/common/decorators/roles.decorator';
 import { PAYMENT_PROVIDER_NAMES } from '../providers/payment-provider';
 import { WebhookRejectionsRepository } from './webhook-rejections.repository';
 

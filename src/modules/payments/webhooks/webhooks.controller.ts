@@ -2,17 +2,17 @@ import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { Request } from 'express';
-import { Public } from '../../../common/decorators/public.decorator';
-import { AppError, retryAfter } from '../../../common/errors/app-error';
-import { RateLimit } from '../../../common/rate-limit/rate-limit.decorator';
+import { Public } from 'src/common/decorators/public.decorator';
+import { AppError, retryAfter } from 'src/common/errors/app-error';
+import { RateLimit } from 'src/common/rate-limit/rate-limit.decorator';
 import type { PaymentProviderName, WebhookHeaders } from '../providers/payment-provider';
 import { WebhookPayloadError, WebhookRejectedError } from '../providers/provider-errors';
-import { ipLimitKey } from '../../../common/rate-limit/ip-prefix';
+import { ipLimitKey } from 'src/common/rate-limit/ip-prefix';
 import { WebhookAttemptLimiter } from './webhook-attempt-limiter';
 import { WebhookRejectionsRepository } from './webhook-rejections.repository';
 import { WebhookProcessingError, WebhookProcessor } from './webhook-processor.service';
 import { webhookOutcomes } from './webhook.metrics';
-import { CommonErrors } from '../../../common/errors/common.errors';
+import { CommonErrors } from 'src/common/errors/common.errors';
 import { PaymentErrors } from '../payments.errors';
 
 /**
