@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { freePort } from '../../bench/bench-support';
 import { AppProcess, status } from './app-process';
 import { Balancer } from './balancer';
-import { postJson, sleep } from './http';
+import { getJson, postJson, sleep } from './http';
 import { MixedLoad, Party } from './mixed-load';
 import { OwnPostgres } from './own-postgres';
 import { OwnRedis } from './own-redis';
@@ -260,11 +260,26 @@ export async function runDrill(
       }
       return undefined;
     };
-    const pay = (d: Deposit) =>
-      postJson(`${gw}/sandbox/_control/checkouts/${d.checkoutId}/pay`, {}).then((r) => {
-        if (r.status === 200) paid.push(d);
-        else problems.push(`sandbox pay ${d.checkoutId} answered ${r.status}`);
-      });
+    // The payer is the drill's own client of the sandbox gateway, which keeps its checkouts in the
+    // drill's PostgreSQL: through an outage it answers 503 like every route, so the payer retries.
+    // A 409 after such a retry means an earlier attempt committed: the checkout says whether it paid.
+    const pay = async (d: Deposit) => {
+      const url = `${gw}/sandbox/_control/checkouts/${d.checkoutId}`;
+      const deadline = Date.now() + (profile.leaseSeconds + 60) * 1000;
+      let retried = false;
+      while (Date.now() < deadline) {
+        const r = await postJson(`${url}/pay`, {});
+        if (r.status === 200) return void paid.push(d);
+        if (r.status === 409 && retried) {
+          const c = await getJson(url, '');
+          if ((c.body as { state?: string } | null)?.state === 'paid') return void paid.push(d);
+        }
+        if (r.status !== 503 && r.status !== 502 && r.status !== 0) break;
+        retried = true;
+        await sleep(r.retryAfterS ? Math.min(r.retryAfterS, 2) * 1000 : 300);
+      }
+      problems.push(`sandbox pay ${d.checkoutId} did not go through`);
+    };
     const load = new MixedLoad(
       lb,
       (s) => (phase.statuses[s] = (phase.statuses[s] ?? 0) + 1),
