@@ -1,6 +1,6 @@
 import { parseMethodList } from '../modules/payments/providers/gateway-capabilities';
-import { PAYMONGO_METHODS } from '../modules/payments/providers/paymongo.capabilities';
-import { XENDIT_METHODS } from '../modules/payments/providers/xendit.capabilities';
+import { PAYMONGO_METHODS } from '../modules/payments/providers/paymongo/paymongo.capabilities';
+import { XENDIT_METHODS } from '../modules/payments/providers/xendit/xendit.capabilities';
 import type { CheckoutMethod } from '../modules/payments/providers/payment-provider';
 import {
   crashPointProblems,

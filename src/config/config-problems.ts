@@ -5,8 +5,8 @@ import {
   isPaymentProviderName,
   type PaymentProviderName,
 } from '../modules/payments/providers/payment-provider';
-import { paymongoCapabilities } from '../modules/payments/providers/paymongo.capabilities';
-import { xenditCapabilities } from '../modules/payments/providers/xendit.capabilities';
+import { paymongoCapabilities } from '../modules/payments/providers/paymongo/paymongo.capabilities';
+import { xenditCapabilities } from '../modules/payments/providers/xendit/xendit.capabilities';
 
 /**
  * The checks a schema cannot express: production refusals (placeholder or weak secrets, test keys,

@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { PaymongoProvider } from 'src/modules/payments/providers/paymongo.provider';
+import { PaymongoProvider } from 'src/modules/payments/providers/paymongo/paymongo.provider';
 import { ProviderError } from 'src/modules/payments/providers/provider-errors';
-import { XenditProvider } from 'src/modules/payments/providers/xendit.provider';
+import { XenditProvider } from 'src/modules/payments/providers/xendit/xendit.provider';
 import type { CreateCheckoutInput } from 'src/modules/payments/providers/payment-provider';
 import { bearer } from '../support/auth-helpers';
 import { createAdmin, sandboxAct, sandboxControls } from '../support/sandbox-helpers';

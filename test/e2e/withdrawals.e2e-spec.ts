@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { LedgerService } from 'src/modules/ledger/ledger.service';
-import { PaymongoProvider } from 'src/modules/payments/providers/paymongo.provider';
-import { XenditProvider } from 'src/modules/payments/providers/xendit.provider';
+import { PaymongoProvider } from 'src/modules/payments/providers/paymongo/paymongo.provider';
+import { XenditProvider } from 'src/modules/payments/providers/xendit/xendit.provider';
 import { ProviderError } from 'src/modules/payments/providers/provider-errors';
 import { WithdrawalsService } from 'src/modules/withdrawals/withdrawals.service';
 import { createAdmin } from '../support/admin-helpers';

@@ -13,8 +13,8 @@ import {
   paymentProviderFactory,
   PaymentProviderRegistry,
 } from './providers/payment-provider.token';
-import { PaymongoProvider } from './providers/paymongo.provider';
-import { XenditProvider } from './providers/xendit.provider';
+import { PaymongoProvider } from './providers/paymongo/paymongo.provider';
+import { XenditProvider } from './providers/xendit/xendit.provider';
 import { ReconciliationService } from './reconciliation/reconciliation.service';
 import { GatewayRefundsService } from './refunds/gateway-refunds.service';
 import { RefundReconciliationService } from './refunds/refund-reconciliation.service';

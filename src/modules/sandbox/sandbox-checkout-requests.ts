@@ -1,6 +1,6 @@
 import type { CheckoutMethod } from '../payments/providers/payment-provider';
-import { paymongoCapabilities } from '../payments/providers/paymongo.capabilities';
-import { xenditCapabilities } from '../payments/providers/xendit.capabilities';
+import { paymongoCapabilities } from '../payments/providers/paymongo/paymongo.capabilities';
+import { xenditCapabilities } from '../payments/providers/xendit/xendit.capabilities';
 import {
   GatewayReply,
   isObj,

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { paymongoCapabilities } from '../payments/providers/paymongo.capabilities';
+import { paymongoCapabilities } from '../payments/providers/paymongo/paymongo.capabilities';
 import { BANK_DIRECTORY, WALLET_DIRECTORY } from '../payments/providers/bank-directory';
 import { ALL_METHODS } from './sandbox-checkout-requests';
 import { SandboxGatewayService } from './sandbox-gateway.service';

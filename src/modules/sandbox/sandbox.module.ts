@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CheckoutPageController } from './checkout-page.controller';
-import { PaymongoSandboxController } from './paymongo-sandbox.controller';
+import { PaymongoSandboxController } from './paymongo/paymongo-sandbox.controller';
 import { SandboxControlController } from './sandbox-control.controller';
 import { SandboxCheckoutsService } from './sandbox-checkouts.service';
 import { SandboxGatewayService } from './sandbox-gateway.service';
@@ -9,7 +9,7 @@ import { SandboxRecords } from './sandbox-records';
 import { SandboxRefundsService } from './sandbox-refunds.service';
 import { SandboxStore } from './sandbox.store';
 import { SandboxWebhookDispatcher } from './sandbox-webhook.dispatcher';
-import { XenditSandboxController } from './xendit-sandbox.controller';
+import { XenditSandboxController } from './xendit/xendit-sandbox.controller';
 
 /**
  * In-process imitation of PayMongo and Xendit for local mode, demos and tests; its records are in

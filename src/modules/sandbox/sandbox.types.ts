@@ -1,5 +1,5 @@
 import type { PaymentProviderName } from '../payments/providers/payment-provider';
-import { PAYMONGO_MIN_PAYMENT } from '../payments/providers/paymongo.capabilities';
+import { PAYMONGO_MIN_PAYMENT } from '../payments/providers/paymongo/paymongo.capabilities';
 
 /** In-memory records of the gateway imitation. Shapes follow the gateways' own resources. */
 /** The sandbox imitates every gateway the service knows. */

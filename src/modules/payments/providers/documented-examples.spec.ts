@@ -5,13 +5,13 @@ import {
   parseSourceAccount,
   sessionToStatus,
   transferToPayout,
-} from './paymongo-wire';
+} from './paymongo/paymongo-wire';
 import {
   invoiceToStatus,
   normaliseXenditCallback,
   parseXenditError,
   payoutToResult,
-} from './xendit.provider';
+} from './xendit/xendit.provider';
 import * as pm from './fixtures/paymongo-documented';
 import * as xn from './fixtures/xendit-documented';
 

@@ -1,5 +1,5 @@
-import { normalisePaymongoEvent, sessionToStatus } from './paymongo-wire';
-import { invoiceToStatus, normaliseXenditCallback } from './xendit.provider';
+import { normalisePaymongoEvent, sessionToStatus } from './paymongo/paymongo-wire';
+import { invoiceToStatus, normaliseXenditCallback } from './xendit/xendit.provider';
 import { WebhookPayloadError } from './provider-errors';
 
 const session = (over: Record<string, unknown> = {}) => ({

@@ -4,8 +4,8 @@ import {
   parseMethodList,
   payoutRailFor,
 } from './gateway-capabilities';
-import { paymongoCapabilities } from './paymongo.capabilities';
-import { xenditCapabilities } from './xendit.capabilities';
+import { paymongoCapabilities } from './paymongo/paymongo.capabilities';
+import { xenditCapabilities } from './xendit/xendit.capabilities';
 
 const ALL = ['gcash', 'paymaya', 'card', 'qrph'] as const;
 

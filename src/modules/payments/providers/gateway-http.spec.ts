@@ -6,7 +6,7 @@ import {
   providerUnavailable,
 } from 'src/common/circuit-breaker/circuit-breaker';
 import { GatewayHttpClient } from './gateway-http';
-import { parsePaymongoError } from './paymongo-wire';
+import { parsePaymongoError } from './paymongo/paymongo-wire';
 import { ProviderError } from './provider-errors';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;

@@ -4,8 +4,8 @@ import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.token';
 import { isPaymentProviderName } from './payment-provider';
 import type { PaymentProvider, PaymentProviderName } from './payment-provider';
-import { PaymongoProvider } from './paymongo.provider';
-import { XenditProvider } from './xendit.provider';
+import { PaymongoProvider } from './paymongo/paymongo.provider';
+import { XenditProvider } from './xendit/xendit.provider';
 import { PaymentErrors } from '../payments.errors';
 
 /** The gateway new checkouts and payouts go to, chosen by `PAYMENT_PROVIDER`. */

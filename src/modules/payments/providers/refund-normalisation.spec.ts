@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { obj, str } from './json-read';
-import { refundToResult } from './paymongo-refund-wire';
-import { normalisePaymongoEvent } from './paymongo-wire';
+import { refundToResult } from './paymongo/paymongo-refund-wire';
+import { normalisePaymongoEvent } from './paymongo/paymongo-wire';
 import { WebhookPayloadError } from './provider-errors';
-import { xenditRefundToResult } from './xendit-refund-wire';
-import { normaliseXenditCallback } from './xendit.provider';
+import { xenditRefundToResult } from './xendit/xendit-refund-wire';
+import { normaliseXenditCallback } from './xendit/xendit.provider';
 
 /** Fixtures composed from the gateways' documented refund payloads (made-up ids). */
 const fixture = (name: string): Record<string, unknown> =>

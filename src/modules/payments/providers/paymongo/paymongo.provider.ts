@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CircuitBreakerRegistry } from 'src/common/circuit-breaker/circuit-breaker.registry';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.token';
-import { payoutDestination } from './bank-directory';
-import { GatewayCapabilities, payoutRailFor } from './gateway-capabilities';
-import { GatewayHttpClient } from './gateway-http';
+import { payoutDestination } from '../bank-directory';
+import { GatewayCapabilities, payoutRailFor } from '../gateway-capabilities';
+import { GatewayHttpClient } from '../gateway-http';
 import { paymongoCapabilities } from './paymongo.capabilities';
-import { arr, headerValue, Json, obj, str } from './json-read';
+import { arr, headerValue, Json, obj, str } from '../json-read';
 import type {
   CheckoutSession,
   CheckoutStatusResult,
@@ -20,10 +20,10 @@ import type {
   RefundLookup,
   RefundResult,
   WebhookHeaders,
-} from './payment-provider';
-import { ProviderError, WebhookPayloadError, WebhookRejectedError } from './provider-errors';
+} from '../payment-provider';
+import { ProviderError, WebhookPayloadError, WebhookRejectedError } from '../provider-errors';
 import { refundToResult } from './paymongo-refund-wire';
-import { SignatureCheck, verifyPaymongoSignature } from './webhook-signatures';
+import { SignatureCheck, verifyPaymongoSignature } from '../webhook-signatures';
 import {
   normalisePaymongoEvent,
   parseInstitutionBics,

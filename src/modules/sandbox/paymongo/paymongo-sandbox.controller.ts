@@ -3,12 +3,12 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from 'src/common/decorators/public.decorator';
 import { RateLimit } from 'src/common/rate-limit/rate-limit.decorator';
-import { SandboxCheckoutsService } from './sandbox-checkouts.service';
-import { SandboxGatewayService } from './sandbox-gateway.service';
-import { SandboxPayoutsService } from './sandbox-payouts.service';
-import type { GatewayReply } from './sandbox-replies';
-import { headerOf, sendDisabled, sendReply } from './sandbox-http';
-import { SandboxRefundsService } from './sandbox-refunds.service';
+import { SandboxCheckoutsService } from '../sandbox-checkouts.service';
+import { SandboxGatewayService } from '../sandbox-gateway.service';
+import { SandboxPayoutsService } from '../sandbox-payouts.service';
+import type { GatewayReply } from '../sandbox-replies';
+import { headerOf, sendDisabled, sendReply } from '../sandbox-http';
+import { SandboxRefundsService } from '../sandbox-refunds.service';
 
 type Headers = Record<string, string | string[] | undefined>;
 

@@ -1,7 +1,7 @@
 import { CircuitBreakerRegistry } from 'src/common/circuit-breaker/circuit-breaker.registry';
 import { HealthRegistry } from 'src/common/health/health-registry';
 import { loadConfig } from 'src/config/app-config';
-import type { CreatePayoutInput } from './payment-provider';
+import type { CreatePayoutInput } from '../payment-provider';
 import { PaymongoProvider } from './paymongo.provider';
 
 const input: CreatePayoutInput = {

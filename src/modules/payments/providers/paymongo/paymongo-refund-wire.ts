@@ -1,5 +1,5 @@
-import { arr, int, Json, obj, str, stringMap } from './json-read';
-import type { GatewayRefundStatus, NormalisedWebhookEvent, RefundResult } from './payment-provider';
+import { arr, int, Json, obj, str, stringMap } from '../json-read';
+import type { GatewayRefundStatus, NormalisedWebhookEvent, RefundResult } from '../payment-provider';
 
 /** PayMongo refund resources (`ref_…`) and the two refund events, read from untrusted JSON. */
 function refundStatus(raw: string | null): GatewayRefundStatus {

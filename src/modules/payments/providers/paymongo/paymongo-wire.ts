@@ -1,7 +1,7 @@
 // PayMongo's wire format: error bodies, wallets, checkout sessions, transfers and webhook events, parsed
 // into the provider port's types (pure functions, tested against the documented examples).
-import { GatewayErrorInfo } from './gateway-http';
-import { arr, int, Json, obj, str, stringMap } from './json-read';
+import { GatewayErrorInfo } from '../gateway-http';
+import { arr, int, Json, obj, str, stringMap } from '../json-read';
 import type {
   CheckoutStatus,
   CheckoutStatusResult,
@@ -9,7 +9,7 @@ import type {
   GatewayPayoutResult,
   GatewayPayoutStatus,
   WebhookEventType,
-} from './payment-provider';
+} from '../payment-provider';
 import { normalisePaymongoRefundEvent } from './paymongo-refund-wire';
 
 export interface SourceAccount {

@@ -1,6 +1,6 @@
 import { MAX_AMOUNT_CENTAVOS } from 'src/common/money/money';
-import type { GatewayCapabilities } from './gateway-capabilities';
-import type { CheckoutMethod } from './payment-provider';
+import type { GatewayCapabilities } from '../gateway-capabilities';
+import type { CheckoutMethod } from '../payment-provider';
 
 /**
  * Xendit's documented rules for the Philippines (centavos). Sources, as read in November 2026:

@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CircuitBreakerRegistry } from 'src/common/circuit-breaker/circuit-breaker.registry';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/config.token';
-import { payoutDestination } from './bank-directory';
-import type { GatewayCapabilities } from './gateway-capabilities';
-import { GatewayErrorInfo, GatewayHttpClient } from './gateway-http';
+import { payoutDestination } from '../bank-directory';
+import type { GatewayCapabilities } from '../gateway-capabilities';
+import { GatewayErrorInfo, GatewayHttpClient } from '../gateway-http';
 import { xenditCapabilities } from './xendit.capabilities';
-import { headerValue, Json, obj, str, stringMap } from './json-read';
+import { headerValue, Json, obj, str, stringMap } from '../json-read';
 import { centavosToPesos, pesosToCentavos } from 'src/common/money/money';
 import type {
   CheckoutMethod,
@@ -23,10 +23,10 @@ import type {
   RefundLookup,
   RefundResult,
   WebhookHeaders,
-} from './payment-provider';
+} from '../payment-provider';
 import { normaliseXenditRefundCallback, xenditRefundToResult } from './xendit-refund-wire';
-import { ProviderError, WebhookPayloadError, WebhookRejectedError } from './provider-errors';
-import { verifyXenditCallbackToken } from './webhook-signatures';
+import { ProviderError, WebhookPayloadError, WebhookRejectedError } from '../provider-errors';
+import { verifyXenditCallbackToken } from '../webhook-signatures';
 
 const METHOD_CODES: Record<CheckoutMethod, string> = {
   gcash: 'GCASH',

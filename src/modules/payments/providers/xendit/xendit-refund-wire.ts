@@ -1,7 +1,7 @@
 import { pesosToCentavos } from 'src/common/money/money';
-import { Json, obj, str, stringMap } from './json-read';
-import type { GatewayRefundStatus, NormalisedWebhookEvent, RefundResult } from './payment-provider';
-import { WebhookPayloadError } from './provider-errors';
+import { Json, obj, str, stringMap } from '../json-read';
+import type { GatewayRefundStatus, NormalisedWebhookEvent, RefundResult } from '../payment-provider';
+import { WebhookPayloadError } from '../provider-errors';
 
 /** Xendit Refund API resources and the `refund.succeeded` / `refund.failed` callbacks. */
 function refundStatus(raw: string | null): GatewayRefundStatus {
