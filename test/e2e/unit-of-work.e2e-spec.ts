@@ -1,25 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { UnitOfWork } from 'src/common/database/unit-of-work';
-import {
-  afterCommitFailures,
-  unitOfWorkRetries,
-} from 'src/common/database/unit-of-work.metrics';
+import { afterCommitFailures, unitOfWorkRetries } from 'src/common/database/unit-of-work.metrics';
 import { bearer, registerUser, TestUser } from '../support/auth-helpers';
 import { fundWallet } from '../support/ledger-helpers';
 import { startDeposit, walletOf } from '../support/payment-helpers';
 import { trustedPayoutAccount } from '../support/payout-helpers';
 import { sandboxAct, sandboxControls } from '../support/sandbox-helpers';
 import { createTestApp, TestApp } from '../support/test-app';
-
-/** A counter's current value for one label set. */
-async function counterValue(
-  counter: typeof unitOfWorkRetries | typeof afterCommitFailures,
-  name: string,
-): Promise<number> {
-  const m = await counter.get();
-  return m.values.filter((v) => v.labels.name === name).reduce((sum, v) => sum + v.value, 0);
-}
+import { counterValue } from '../support/metric-helpers';
 
 describe('Unit of work and failure handling of money routes (e2e)', () => {
   let t: TestApp;

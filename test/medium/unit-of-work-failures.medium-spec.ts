@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { UnitOfWork } from 'src/common/database/unit-of-work';
-import {
-  afterCommitFailures,
-  unitOfWorkRetries,
-} from 'src/common/database/unit-of-work.metrics';
+import { afterCommitFailures, unitOfWorkRetries } from 'src/common/database/unit-of-work.metrics';
 import { AppError } from 'src/common/errors/app-error';
 import { LedgerService } from 'src/modules/ledger/ledger.service';
 import { UsersService } from 'src/modules/users/users.service';
@@ -11,14 +8,7 @@ import { WalletService } from 'src/modules/wallet/wallet.service';
 import { WalletNotifier } from 'src/modules/wallet/wallet-notifier';
 import { WithdrawalRequests } from 'src/modules/withdrawals/withdrawal-requests.service';
 import { createServiceHarness, ServiceHarness } from '../support/service-harness';
-
-async function counterValue(
-  counter: typeof unitOfWorkRetries | typeof afterCommitFailures,
-  name: string,
-): Promise<number> {
-  const m = await counter.get();
-  return m.values.filter((v) => v.labels.name === name).reduce((sum, v) => sum + v.value, 0);
-}
+import { counterValue } from '../support/metric-helpers';
 
 describe('Unit of work failure branches against a real database (medium)', () => {
   let h: ServiceHarness;

@@ -61,13 +61,12 @@ export class SandboxPayoutsService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.gw.enabled) return;
-    try {
-      for (const p of await this.records.pending('sandbox_payouts')) this.arm(p.id, p.inMs);
-    } catch (err) {
-      // Not fatal: reads settle due payouts anyway.
-      this.log.warn(`Could not re-arm pending sandbox payouts: ${String(err)}`);
-    }
+    if (this.gw.enabled)
+      await this.records.rearmPending(
+        'sandbox_payouts',
+        (id, inMs) => this.arm(id, inMs),
+        this.log,
+      );
   }
 
   xenditCreatePayout(body: unknown, idempotencyKey: string | undefined): Promise<GatewayReply> {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type {
   SandboxCheckout,
@@ -287,6 +287,22 @@ export class SandboxRecords {
        FROM ${table} WHERE state = 'pending' ORDER BY settle_at LIMIT 1000`,
     );
     return rows.map((r) => ({ id: r.id, inMs: Number(r.in_ms) }));
+  }
+
+  /**
+   * After a restart, arms a timer for every pending record of `table` (by when it settles). Not fatal
+   * when it fails: any read of a record settles it once it is due.
+   */
+  async rearmPending(
+    table: Settling,
+    arm: (id: string, inMs: number) => void,
+    log: Logger,
+  ): Promise<void> {
+    try {
+      for (const r of await this.pending(table)) arm(r.id, r.inMs);
+    } catch (err) {
+      log.warn(`Could not re-arm pending ${table}: ${String(err)}`);
+    }
   }
 
   /** Forgets every record (the control API's reset; each test database is its own sandbox). */

@@ -45,12 +45,12 @@ export class SandboxRefundsService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.gw.enabled) return;
-    try {
-      for (const r of await this.records.pending('sandbox_refunds')) this.arm(r.id, r.inMs);
-    } catch (err) {
-      this.log.warn(`Could not re-arm pending sandbox refunds: ${String(err)}`);
-    }
+    if (this.gw.enabled)
+      await this.records.rearmPending(
+        'sandbox_refunds',
+        (id, inMs) => this.arm(id, inMs),
+        this.log,
+      );
   }
 
   // ---- PayMongo `/v1/refunds`, `/v1/payments/:id` -----------------------------------------------
