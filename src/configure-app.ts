@@ -14,6 +14,7 @@ import { cookieOriginCheck } from './common/http/cookie-origin-check';
 import { inputGuard } from './common/http/input-guard';
 import { jsonOnly } from './common/http/json-only';
 import { composeMiddleware, type Middleware } from './common/http/compose-middleware';
+import { frozenHeaders } from './common/http/frozen-headers';
 import { requestIdMiddleware } from './common/http/request-id';
 import { SocketIoAdapter } from './common/realtime/socket-io.adapter';
 import { drainAndClose, drainTracking } from './common/shutdown/drain';
@@ -31,21 +32,24 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     requestIdMiddleware as Middleware,
     drainTracking(app.get(ShutdownState)) as Middleware,
     httpMetricsMiddleware as Middleware,
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          // The API docs and the sandbox checkout page need inline styles/scripts of their own.
-          scriptSrc: ["'self'", "'unsafe-inline'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:'],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
+    // Helmet's headers are fixed by this configuration: recorded once, replayed per request.
+    frozenHeaders(
+      helmet({
+        contentSecurityPolicy: {
+          useDefaults: false,
+          directives: {
+            defaultSrc: ["'self'"],
+            // The API docs and the sandbox checkout page need inline styles/scripts of their own.
+            scriptSrc: ["'self'", "'unsafe-inline'"],
+            styleSrc: ["'self'", "'unsafe-inline'"],
+            imgSrc: ["'self'", 'data:'],
+            formAction: ["'self'"],
+            frameAncestors: ["'none'"],
+          },
         },
-      },
-      frameguard: { action: 'deny' },
-    }) as Middleware,
+        frameguard: { action: 'deny' },
+      }) as Middleware,
+    ) as Middleware,
     cookieParser() as Middleware,
     // Hostile input is refused before parsing (origin, type, encoding) and right after it (depth,
     // NUL, lone surrogates), so no validator, query or handler ever sees it (ADR 0075).

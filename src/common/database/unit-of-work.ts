@@ -80,6 +80,15 @@ export class UnitOfWork {
     }
   }
 
+  /**
+   * Same policy, not awaited: for hooks whose outcome the response does not carry (a realtime push
+   * reading committed figures), so the caller answers without waiting for their round trips. Failures
+   * are still logged and counted by `afterCommitted`, which never rejects.
+   */
+  afterCommittedInBackground(name: string, hooks: AfterCommit[]): void {
+    void this.afterCommitted(name, hooks);
+  }
+
   private async execute<T>(
     name: string,
     fn: WorkFn<T>,

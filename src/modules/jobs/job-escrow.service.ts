@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { AppError } from 'src/common/errors/app-error';
 import { clearingAccount, gatewayToWallet } from '../ledger/account-policy';
 import { LedgerService } from '../ledger/ledger.service';
-import type { Transaction } from '../wallet/transaction.model';
+import type { CreatePendingInput, Transaction } from '../wallet/transaction.model';
 import type { LedgerLeg, PostResult } from '../ledger/ledger.types';
 import { TransactionsRepository } from '../wallet/transactions.repository';
 import {
@@ -63,12 +63,20 @@ export class JobEscrowService {
       ),
     );
     if (source.kind !== 'WALLET') return { entryId, paymentTransactionId: null };
-    const payment = await this.completedTxn(job, 'PAYMENT', job.downpaymentAmount, entryId, m, {
-      what: 'Downpayment (50%)',
-    });
-    if (job.platformFee > 0)
-      await this.completedTxn(job, 'FEE', job.platformFee, entryId, m, { what: 'Platform fee' });
-    return { entryId, paymentTransactionId: payment };
+    // The payment and the fee rows in one statement.
+    const rows = await this.transactions.createCompleted(
+      [
+        this.clientRow(job, 'PAYMENT', job.downpaymentAmount, { what: 'Downpayment (50%)' }),
+        ...(job.platformFee > 0
+          ? [this.clientRow(job, 'FEE', job.platformFee, { what: 'Platform fee' })]
+          : []),
+      ],
+      entryId,
+      m,
+    );
+    const payment = rows.find((r) => r.type === 'PAYMENT');
+    if (!payment) throw new Error(`downpayment row of job ${job.id} was not written`);
+    return { entryId, paymentTransactionId: payment.id };
   }
 
   /**
@@ -201,20 +209,30 @@ export class JobEscrowService {
     m: EntityManager,
     opts: { what: string; metadata?: Record<string, unknown> },
   ): Promise<string> {
-    const t = await this.transactions.createPending(
-      {
-        userId: job.clientId,
-        type,
-        amount,
-        jobId: job.id,
-        reference: job.id,
-        description: `${opts.what} for job: ${job.title}`,
-        metadata: opts.metadata,
-      },
+    const [t] = await this.transactions.createCompleted(
+      [this.clientRow(job, type, amount, opts)],
+      entryId,
       m,
     );
-    await this.transactions.complete(t.id, { ledgerEntryId: entryId }, m);
     return t.id;
+  }
+
+  /** A row of the client's history for this job. */
+  private clientRow(
+    job: Job,
+    type: 'PAYMENT' | 'FEE' | 'REFUND',
+    amount: number,
+    opts: { what: string; metadata?: Record<string, unknown> },
+  ): CreatePendingInput {
+    return {
+      userId: job.clientId,
+      type,
+      amount,
+      jobId: job.id,
+      reference: job.id,
+      description: `${opts.what} for job: ${job.title}`,
+      metadata: opts.metadata,
+    };
   }
 
   /**

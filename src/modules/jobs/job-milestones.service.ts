@@ -25,7 +25,7 @@ export class JobMilestonesService {
     m: EntityManager,
     paymentTransactionId: string | null,
   ): Promise<Job> {
-    const updated = await this.jobs.update(
+    return this.jobs.updateWithEvent(
       job.id,
       {
         status: 'IN_PROGRESS',
@@ -33,11 +33,7 @@ export class JobMilestonesService {
         downpaymentPaidAt: new Date(),
         downpaymentTransactionId: paymentTransactionId ?? undefined,
       },
-      m,
-    );
-    await this.jobs.addEvent(
       {
-        jobId: job.id,
         type: 'DOWNPAYMENT_PAID',
         amount: downpaymentTotal(job),
         actorId,
@@ -45,7 +41,6 @@ export class JobMilestonesService {
       },
       m,
     );
-    return updated;
   }
 
   /**

@@ -53,7 +53,10 @@ export class JobPaymentsService {
         funded.paymentTransactionId,
       );
     });
-    await this.uow.afterCommitted('job.downpayment', [() => this.notifier.publish(job.clientId)]);
+    // The push re-reads the wallet; the response does not carry it, so it is not waited for.
+    this.uow.afterCommittedInBackground('job.downpayment', [
+      () => this.notifier.publish(job.clientId),
+    ]);
     return { job: toJobResponse(job), checkout: null };
   }
 
@@ -69,7 +72,7 @@ export class JobPaymentsService {
       await this.markApproved(job, user.id, m);
       return this.milestones.remainingPaid(job, { kind: 'WALLET' }, user.id, m);
     });
-    await this.uow.afterCommitted('job.approve', [
+    this.uow.afterCommittedInBackground('job.approve', [
       () => this.notifier.publish(job.clientId),
       () => this.notifier.publish(job.workerId),
     ]);
@@ -142,8 +145,20 @@ export class JobPaymentsService {
         });
       return fn(locked, m);
     };
+    // The job as this request's committed transaction left it (UPDATE … RETURNING): set by an
+    // after-commit hook, so an attempt that rolled back never leaves it behind. Only a replay (the
+    // key already holds the effect, nothing ran) reads the job again.
+    let committed: Job | undefined;
     const job = once
-      ? await this.committedJob(await this.uow.runOnce(once, async (m) => (await change(m)).id))
+      ? await this.uow
+          .runOnce(once, async (m, work) => {
+            const changed = await change(m);
+            work.afterCommit(() => {
+              committed = changed;
+            });
+            return changed.id;
+          })
+          .then((jobId) => committed ?? this.committedJob(jobId))
       : await this.uow.run('job.checkout', change);
     await this.uow.afterCommitted(once ?? 'job.checkout', [
       () => this.listCache.invalidate(job.clientId, job.workerId),

@@ -112,16 +112,34 @@ export class JobsRepository {
   }
 
   async update(id: string, patch: JobPatch, m: EntityManager): Promise<Job> {
-    const sets: string[] = [];
-    const params: unknown[] = [id];
-    for (const [key, column] of Object.entries(UPDATABLE)) {
-      const value = patch[key as keyof JobPatch];
-      if (value === undefined) continue;
-      params.push(value);
-      sets.push(`${column} = $${params.length}`);
-    }
+    const { sets, params } = patchSql(id, patch);
     const [rows] = await m.query<[JobRow[], number]>(
-      `UPDATE jobs SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 RETURNING *`,
+      `UPDATE jobs SET ${sets}, updated_at = now() WHERE id = $1 RETURNING *`,
+      params,
+    );
+    return fromJobRow(rows[0]);
+  }
+
+  /** `update` and `addEvent` in one statement (one round trip under the job's row lock). */
+  async updateWithEvent(
+    id: string,
+    patch: JobPatch,
+    e: Omit<NewJobEvent, 'jobId'>,
+    m: EntityManager,
+  ): Promise<Job> {
+    const { sets, params } = patchSql(id, patch);
+    const at = params.length;
+    params.push(
+      e.type,
+      e.amount ?? null,
+      e.actorId ?? null,
+      e.detail ? JSON.stringify(e.detail) : null,
+    );
+    const rows = await m.query<JobRow[]>(
+      `WITH u AS (UPDATE jobs SET ${sets}, updated_at = now() WHERE id = $1 RETURNING *),
+            e AS (INSERT INTO job_events (job_id, type, amount, actor_id, detail)
+                  SELECT id, $${at + 1}::text, $${at + 2}::bigint, $${at + 3}::uuid, $${at + 4}::jsonb FROM u)
+       SELECT * FROM u`,
       params,
     );
     return fromJobRow(rows[0]);
@@ -180,4 +198,17 @@ export class JobsRepository {
       ...(r.detail === null ? {} : { detail: r.detail }),
     }));
   }
+}
+
+/** The SET list of a job patch; `$1` is the job id. */
+function patchSql(id: string, patch: JobPatch): { sets: string; params: unknown[] } {
+  const sets: string[] = [];
+  const params: unknown[] = [id];
+  for (const [key, column] of Object.entries(UPDATABLE)) {
+    const value = patch[key as keyof JobPatch];
+    if (value === undefined) continue;
+    params.push(value);
+    sets.push(`${column} = $${params.length}`);
+  }
+  return { sets: sets.join(', '), params };
 }

@@ -18,6 +18,7 @@ import { AppError } from 'src/common/errors/app-error';
 import { WalletErrors } from './wallet.errors';
 import { isCentavoAmount } from 'src/common/money/money';
 import { returningRows } from 'src/database/returning-rows';
+import { insertTransactionsSql } from './transaction-insert';
 import type {
   CreatePendingInput,
   ListQuery,
@@ -41,30 +42,29 @@ export class TransactionsRepository {
   constructor(private readonly ds: DataSource) {}
 
   async createPending(input: CreatePendingInput, manager?: EntityManager): Promise<Transaction> {
-    if (!isCentavoAmount(input.amount))
+    return (await this.insert([input], null, manager))[0];
+  }
+
+  /** Rows of money the ledger entry already moved, written COMPLETED in one statement. */
+  createCompleted(
+    inputs: readonly CreatePendingInput[],
+    ledgerEntryId: string,
+    manager: EntityManager,
+  ): Promise<Transaction[]> {
+    return this.insert(inputs, ledgerEntryId, manager);
+  }
+
+  private async insert(
+    inputs: readonly CreatePendingInput[],
+    ledgerEntryId: string | null,
+    manager?: EntityManager,
+  ): Promise<Transaction[]> {
+    if (inputs.some((i) => !isCentavoAmount(i.amount)))
       throw new AppError(WalletErrors.INVALID_AMOUNT, {
         message: 'amount must be a positive integer of centavos',
       });
-    const rows = await this.q(manager).query<Row[]>(
-      `INSERT INTO transactions (user_id, type, status, amount, currency, provider, description, reference,
-                                 payment_method_id, job_id, metadata, release_at)
-       VALUES ($1, $2, 'PENDING', $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       RETURNING *`,
-      [
-        input.userId,
-        input.type,
-        input.amount,
-        input.currency ?? 'PHP',
-        input.provider ?? null,
-        input.description ?? null,
-        input.reference ?? null,
-        input.paymentMethodId ?? null,
-        input.jobId ?? null,
-        JSON.stringify(input.metadata ?? {}),
-        input.releaseAt ?? null,
-      ],
-    );
-    return toEntity(rows[0]);
+    const { sql, params } = insertTransactionsSql(inputs, ledgerEntryId);
+    return (await this.q(manager).query<Row[]>(sql, params)).map(toEntity);
   }
 
   /** PENDING → COMPLETED, linked to the ledger entry. Completing again with the same entry is a no-op. */

@@ -128,6 +128,6 @@ export class DepositService implements OnModuleInit {
       },
       manager,
     );
-    return [() => this.notifier.publish(txn.userId)];
+    return [this.notifier.publishLater(txn.userId)];
   }
 }
