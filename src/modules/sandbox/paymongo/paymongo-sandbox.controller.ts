@@ -7,10 +7,10 @@ import { SandboxCheckoutsService } from '../sandbox-checkouts.service';
 import { SandboxGatewayService } from '../sandbox-gateway.service';
 import { SandboxPayoutsService } from '../sandbox-payouts.service';
 import type { GatewayReply } from '../sandbox-replies';
-import { headerOf, sendDisabled, sendReply } from '../sandbox-http';
+import { headerOf, type RequestHeaders, serveGatewayCall } from '../sandbox-http';
 import { SandboxRefundsService } from '../sandbox-refunds.service';
 
-type Headers = Record<string, string | string[] | undefined>;
+type Headers = RequestHeaders;
 
 /** PayMongo's REST API as the adapters see it (`PAYMONGO_BASE_URL=<base>/sandbox/paymongo`). */
 @ApiExcludeController()
@@ -25,15 +25,12 @@ export class PaymongoSandboxController {
     private readonly refunds: SandboxRefundsService,
   ) {}
 
-  private async handle(
+  private handle(
     res: Response,
     headers: Headers,
     op: () => GatewayReply | Promise<GatewayReply>,
   ): Promise<void> {
-    if (!this.gw.enabled) return sendDisabled(res);
-    if (!this.gw.authorised('paymongo', headerOf(headers, 'authorization')))
-      return sendReply(res, this.gw.unauthorised('paymongo'));
-    sendReply(res, this.gw.injectedFailure('paymongo') ?? (await op()));
+    return serveGatewayCall(this.gw, 'paymongo', res, headers, op);
   }
 
   @Post(['v1/checkout_sessions', 'v2/checkout_sessions'])
