@@ -1,15 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   IsIn,
-  IsInt,
   IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
-  Max,
   MaxLength,
-  Min,
   MinLength,
 } from 'class-validator';
 import {
@@ -18,6 +14,7 @@ import {
   TransactionStatus,
   TransactionType,
 } from '../wallet/transaction.model';
+import { PageLimit } from 'src/common/http/page-limit.decorator';
 
 export class AdminTransactionsQuery {
   @ApiPropertyOptional({ format: 'uuid' })
@@ -59,12 +56,7 @@ export class AdminTransactionsQuery {
   @IsUUID()
   jobId?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit(50)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })

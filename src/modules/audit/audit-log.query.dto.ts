@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { PageLimit } from 'src/common/http/page-limit.decorator';
 
 export class AuditLogQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
@@ -26,12 +26,7 @@ export class AuditLogQueryDto {
   @MaxLength(200)
   targetId?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit(50)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   IsIn,
   IsInt,
@@ -13,6 +13,7 @@ import {
 } from 'class-validator';
 import { MAX_AMOUNT_CENTAVOS } from 'src/common/money/money';
 import { trimString } from 'src/common/validation/trim';
+import { PageLimit } from 'src/common/http/page-limit.decorator';
 
 export class WithdrawDto {
   @ApiProperty({ description: 'Centavos, at least ₱100.00 (10000)', example: 50000 })
@@ -53,12 +54,7 @@ export class ListWithdrawalsQuery {
   @IsIn(['PENDING', 'COMPLETED', 'FAILED'])
   status?: 'PENDING' | 'COMPLETED' | 'FAILED';
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit(50)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })

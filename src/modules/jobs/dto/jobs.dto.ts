@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   IsIn,
   IsInt,
@@ -14,6 +14,7 @@ import {
 import { MAX_JOB_BUDGET, MIN_JOB_BUDGET } from '../job-amounts';
 import { JOB_STATUSES, JobStatus } from '../job-status';
 import { trimString } from 'src/common/validation/trim';
+import { PageLimit } from 'src/common/http/page-limit.decorator';
 
 export class CreateJobDto {
   @ApiProperty({ example: 'Fix the kitchen sink', minLength: 1, maxLength: 200 })
@@ -45,12 +46,7 @@ export class ListJobsQueryDto {
   @IsIn(JOB_STATUSES)
   status?: JobStatus;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit(20)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })

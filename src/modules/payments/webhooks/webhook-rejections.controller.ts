@@ -1,10 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { Roles } from 'src/common/decorators/roles.decorator';
 import { PAYMENT_PROVIDER_NAMES } from '../providers/payment-provider';
 import { WebhookRejectionsRepository } from './webhook-rejections.repository';
+import { PageLimit } from 'src/common/http/page-limit.decorator';
 
 /** Provider filter and a keyset page (newest first; `cursor` = id of the last item seen). */
 export class ProviderPageQuery {
@@ -13,12 +13,7 @@ export class ProviderPageQuery {
   @IsIn(PAYMENT_PROVIDER_NAMES)
   provider?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit(20)
   limit?: number;
 
   @ApiPropertyOptional()

@@ -1,20 +1,15 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import {
   TRANSACTION_STATUSES,
   TRANSACTION_TYPES,
   TransactionStatus,
   TransactionType,
 } from '../transaction.model';
+import { PageLimit } from 'src/common/http/page-limit.decorator';
 
 export class ListTransactionsQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit(20)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
