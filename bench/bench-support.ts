@@ -18,6 +18,19 @@ export interface Measured {
   p50: number;
   p99: number;
   failures: number;
+  /** Server process CPU (user + system) per answered request, µs, when its pid is known. */
+  cpuUsPerReq?: number;
+}
+
+/**
+ * CPU seconds (user + system) a process has used so far (Linux `/proc/<pid>/stat`; 100 ticks per second
+ * on Linux x86-64). On a shared machine throughput swings with everyone else's load; CPU per request
+ * is the server's own cost and moves far less.
+ */
+export function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 export async function freePort(): Promise<number> {
@@ -154,28 +167,34 @@ export function loadOptionsFromEnv(): LoadOptions {
   };
 }
 
-/** Warms up (discarded, unless `warm` is false), then measures one target. */
+/** Warms up (discarded, unless `warm` is false), then measures one target (and its CPU, given `pid`). */
 export async function measure(
   name: string,
   url: string,
   headers: Record<string, string>,
   load: LoadOptions,
   warm = true,
+  pid?: number,
 ): Promise<Measured> {
   if (warm && load.warmupS > 0)
     await autocannon({ url, headers, connections: load.connections, duration: load.warmupS });
+  const cpuBefore = pid ? cpuSecondsOf(pid) : 0;
   const r = await autocannon({
     url,
     headers,
     connections: load.connections,
     duration: load.durationS,
   });
+  const answered = r.requests.total;
   return {
     name,
     reqPerSec: r.requests.average,
     p50: r.latency.p50,
     p99: r.latency.p99,
     failures: r.errors + r.timeouts + r.non2xx,
+    ...(pid && answered > 0
+      ? { cpuUsPerReq: ((cpuSecondsOf(pid) - cpuBefore) * 1e6) / answered }
+      : {}),
   };
 }
 
@@ -189,16 +208,16 @@ export const median = (xs: number[]): number => {
  * alike. Returns per-target medians (p99: the worst round) and the median per-round ratio.
  */
 export async function compareInRounds(
-  baseline: { name: string; url: string },
-  target: { name: string; url: string },
+  baseline: { name: string; url: string; pid?: number },
+  target: { name: string; url: string; pid?: number },
   headers: Record<string, string>,
   load: LoadOptions,
 ): Promise<Array<Measured & { ratio: string }>> {
   const b: Measured[] = [];
   const t: Measured[] = [];
   for (let i = 0; i < load.rounds; i++) {
-    b.push(await measure(baseline.name, baseline.url, headers, load, i === 0));
-    t.push(await measure(target.name, target.url, headers, load, i === 0));
+    b.push(await measure(baseline.name, baseline.url, headers, load, i === 0, baseline.pid));
+    t.push(await measure(target.name, target.url, headers, load, i === 0, target.pid));
   }
   const summary = (name: string, ms: Measured[]): Measured => ({
     name,
@@ -206,6 +225,9 @@ export async function compareInRounds(
     p50: median(ms.map((m) => m.p50)),
     p99: Math.max(...ms.map((m) => m.p99)),
     failures: ms.reduce((n, m) => n + m.failures, 0),
+    ...(ms.every((m) => m.cpuUsPerReq !== undefined)
+      ? { cpuUsPerReq: median(ms.map((m) => m.cpuUsPerReq ?? 0)) }
+      : {}),
   });
   const ratio = median(t.map((m, i) => m.reqPerSec / b[i].reqPerSec));
   return [
@@ -215,11 +237,13 @@ export async function compareInRounds(
 }
 
 export function printTable(rows: Array<Measured & { ratio?: string }>): void {
-  const header = '| target | req/s | p50 ms | p99 ms | errors+non-2xx | vs floor |';
-  console.log(`\n${header}\n|---|---|---|---|---|---|`);
+  const cpu = rows.some((r) => r.cpuUsPerReq !== undefined);
+  const header = `| target | req/s | p50 ms | p99 ms | errors+non-2xx | vs floor |${cpu ? ' server CPU µs/req |' : ''}`;
+  console.log(`\n${header}\n|---|---|---|---|---|---|${cpu ? '---|' : ''}`);
   for (const r of rows)
     console.log(
-      `| ${r.name} | ${Math.round(r.reqPerSec).toLocaleString('en-US')} | ${r.p50} | ${r.p99} | ${r.failures} | ${r.ratio ?? ''} |`,
+      `| ${r.name} | ${Math.round(r.reqPerSec).toLocaleString('en-US')} | ${r.p50} | ${r.p99} | ${r.failures} | ${r.ratio ?? ''} |` +
+        (cpu ? ` ${r.cpuUsPerReq === undefined ? '' : Math.round(r.cpuUsPerReq)} |` : ''),
     );
 }
 

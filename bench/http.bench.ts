@@ -26,6 +26,7 @@ import {
  * duration and connection count.
  * `BENCH_COMPARE_DIST=<another build's dist/>` also runs that build on the same database and measures
  * it against this one in alternating rounds (before/after a change, in one run).
+ * `BENCH_HTTP_PATHS=/api/wallet` (comma-separated) measures only those routes.
  */
 
 // Runs in its own process, so it shares nothing with the load generator: answers fixed bytes per path.
@@ -63,12 +64,15 @@ async function main(): Promise<void> {
     children.push(await startProcess([dist('main.js')], env, `${app}/health/ready`));
     const compareDist = process.env.BENCH_COMPARE_DIST;
     let other: string | undefined;
+    let otherPid: number | undefined;
     if (compareDist) {
       const port = await freePort();
       other = `http://127.0.0.1:${port}`;
       const otherEnv = { ...env, PORT: String(port), REDIS_KEY_PREFIX: `bench:${port}:` };
       const main = join(compareDist, 'main.js');
-      children.push(await startProcess([main], otherEnv, `${other}/health/ready`));
+      const started = await startProcess([main], otherEnv, `${other}/health/ready`);
+      children.push(started);
+      otherPid = started.pid;
     }
 
     const reg = await fetch(`${app}/api/auth/register`, {
@@ -100,8 +104,8 @@ async function main(): Promise<void> {
     };
     const nestPort = await freePort();
     const nest = `http://127.0.0.1:${nestPort}`;
-    children.push(
-      await startProcess(
+    const appPid = children[0].pid;
+    const nestProcess = await startProcess(
         [join(REPO_ROOT, 'dist-bench', 'bench', 'minimal-nest-app.js')],
         {
           PATH: process.env.PATH ?? '',
@@ -110,8 +114,8 @@ async function main(): Promise<void> {
           BARE_ROUTES: JSON.stringify(routes),
         },
         `${nest}/health/live`,
-      ),
     );
+    children.push(nestProcess);
     const barePort = await freePort();
     const bare = `http://127.0.0.1:${barePort}`;
     children.push(
@@ -131,12 +135,16 @@ async function main(): Promise<void> {
         `${cpus().length} CPUs, Node ${process.version}, Redis ${redisUp ? 'on' : 'off'}`,
     );
     const rows: Array<Measured & { ratio?: string }> = [];
-    for (const path of ['/health/live', '/api/wallet'] as const) {
+    // BENCH_HTTP_PATHS=/api/wallet measures (or profiles) one route alone.
+    const paths = (['/health/live', '/api/wallet'] as const).filter((p) =>
+      (process.env.BENCH_HTTP_PATHS ?? p).split(',').includes(p),
+    );
+    for (const path of paths) {
       const headers = path === '/api/wallet' ? auth : {};
       rows.push(
         ...(await compareInRounds(
-          { name: `minimal NestJS ${path}`, url: `${nest}${path}` },
-          { name: `app GET ${path}`, url: `${app}${path}` },
+          { name: `minimal NestJS ${path}`, url: `${nest}${path}`, pid: nestProcess.pid },
+          { name: `app GET ${path}`, url: `${app}${path}`, pid: appPid },
           headers,
           load,
         )),
@@ -153,8 +161,8 @@ async function main(): Promise<void> {
       if (other)
         rows.push(
           ...(await compareInRounds(
-            { name: `other build GET ${path}`, url: `${other}${path}` },
-            { name: `app GET ${path} (vs other build)`, url: `${app}${path}` },
+            { name: `other build GET ${path}`, url: `${other}${path}`, pid: otherPid },
+            { name: `app GET ${path} (vs other build)`, url: `${app}${path}`, pid: appPid },
             headers,
             load,
           )),

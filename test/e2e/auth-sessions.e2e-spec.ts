@@ -159,6 +159,21 @@ describe('Sessions and access-token revocation (e2e)', () => {
       await request(a.url).get('/api/auth/me').set('Authorization', `Bearer ${token}`).expect(401);
   });
 
+  it('should refuse a token from its exp on, though it was accepted (and remembered) before', async () => {
+    const u = await registerUser(a.url);
+    const c = claimsOf(u);
+    const iat = Math.floor(Date.now() / 1000);
+    const exp = iat + 5; // the two requests below have seconds to spare on a busy machine
+    const token = hs256({ sub: u.id, role: 'CLIENT', typ: 'access', iat, sid: c.sid, exp });
+    const auth = { Authorization: `Bearer ${token}` };
+    await request(a.url).get('/api/auth/me').set(auth).expect(200);
+    await request(a.url).get('/api/auth/me').set(auth).expect(200);
+    // Waits until the clock has passed exp (seconds), whatever the machine's speed.
+    while (Date.now() < exp * 1000 + 50) await new Promise((r) => setTimeout(r, 100));
+    const late = await request(a.url).get('/api/auth/me').set(auth).expect(401);
+    expect(late.body.code).toBe('UNAUTHORIZED');
+  });
+
   it('should mark authenticated responses Cache-Control: no-store', async () => {
     const u = await registerUser(a.url);
     for (const path of ['/api/wallet', '/api/auth/me', '/api/wallet/transactions']) {

@@ -9,6 +9,7 @@ import type { AuthUser } from 'src/common/decorators/current-user.decorator';
 import type { Role } from '../users/role';
 import { SessionsService } from './sessions.service';
 import { AuthErrors } from './auth.errors';
+import { VerifiedTokens } from './verified-tokens';
 
 export interface TokenPair {
   accessToken: string;
@@ -26,10 +27,14 @@ interface AccessClaims {
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+// A few MB at most (a token is a few hundred bytes); well above one instance's active users.
+const VERIFIED_TOKENS_MAX = 10_000;
 
 /** Issues access JWTs and opaque, rotating refresh tokens with family-wide reuse detection. */
 @Injectable()
 export class TokenService {
+  private readonly verified = new VerifiedTokens(VERIFIED_TOKENS_MAX);
+
   constructor(
     private readonly jwt: JwtService,
     private readonly db: DataSource,
@@ -71,6 +76,8 @@ export class TokenService {
    * is still live is the auth guard's second step (`SessionsService.activeRole`).
    */
   verifyAccess(token: string): AuthUser | null {
+    const known = this.verified.get(token);
+    if (known) return known;
     try {
       const claims = this.jwt.verify<AccessClaims>(token);
       if (
@@ -81,7 +88,14 @@ export class TokenService {
         typeof claims.exp !== 'number'
       )
         return null;
-      return { id: claims.sub, role: claims.role, sessionId: claims.sid };
+      // Frozen: the same object answers every request that carries this token.
+      const user: AuthUser = Object.freeze({
+        id: claims.sub,
+        role: claims.role,
+        sessionId: claims.sid,
+      });
+      this.verified.remember(token, user, claims.exp);
+      return user;
     } catch {
       return null;
     }
