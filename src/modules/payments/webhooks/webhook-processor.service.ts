@@ -3,12 +3,11 @@ import { DatabaseOutage } from 'src/common/database/database-outage';
 import { UnitOfWork } from 'src/common/database/unit-of-work';
 import type {
   NormalisedWebhookEvent,
-  PaymentProvider,
   PaymentProviderName,
   WebhookHeaders,
 } from '../providers/payment-provider';
 import { PaymentProviderRegistry } from '../providers/payment-provider.token';
-import { ProviderError } from '../providers/provider-errors';
+import { confirmWithGateway } from './gateway-confirmation';
 import { SettlementService } from '../settlement/settlement.service';
 import type { SettlementEvent, SettlementOutcome } from '../settlement/settlement.types';
 import {
@@ -145,7 +144,7 @@ export class WebhookProcessor {
       } else {
         const gateway = this.providers.byName(row.provider);
         if (gateway.capabilities.refetchBeforeSettling) {
-          const confirmed = await this.refetch(gateway, finding);
+          const confirmed = await confirmWithGateway(gateway, finding);
           if (confirmed.unconfirmed) {
             await this.events.setOutcome(
               row.id,
@@ -267,11 +266,7 @@ export class WebhookProcessor {
     }
   }
 
-  /**
-   * A gateway whose callback authenticity is weak (Xendit's static token: anyone who learns it could
-   * forge a callback) declares `refetchBeforeSettling`: before money moves the invoice/payout/refund is
-   * fetched from the gateway and its answer is what we apply.
-   */
+  /** Re-fetched from a gateway that declares `refetchBeforeSettling` (see confirmWithGateway). */
   private async confirm(
     event: NormalisedWebhookEvent,
   ): Promise<{ settlement: SettlementEvent | null; unconfirmed: string | null }> {
@@ -279,74 +274,7 @@ export class WebhookProcessor {
     const gateway = this.providers.get(event.provider);
     if (!base || !gateway.capabilities.refetchBeforeSettling)
       return { settlement: base, unconfirmed: null };
-    return this.refetch(gateway, base);
-  }
-
-  private async refetch(
-    gateway: PaymentProvider,
-    s: SettlementEvent,
-  ): Promise<
-    | { settlement: SettlementEvent; unconfirmed: null }
-    | { settlement: SettlementEvent; unconfirmed: string }
-  > {
-    const name = gateway.capabilities.displayName;
-    try {
-      const refundIds = s.refundIds ?? [];
-      if (refundIds.length === 1) {
-        const r = await gateway.getRefund(refundIds[0]);
-        if (r.status === 'pending')
-          return { settlement: s, unconfirmed: `${name} reports the refund still pending` };
-        return {
-          settlement: {
-            ...s,
-            type: r.status === 'succeeded' ? 'refund_succeeded' : 'refund_failed',
-            amount: r.amount,
-            transactionHint: r.reference ?? s.transactionHint,
-          },
-          unconfirmed: null,
-        };
-      }
-      if (s.payoutId) {
-        const p = await gateway.getPayout(s.payoutId);
-        if (p.status === 'pending')
-          return { settlement: s, unconfirmed: `${name} reports the payout still pending` };
-        return {
-          settlement: {
-            ...s,
-            type:
-              p.status === 'succeeded'
-                ? 'payout_succeeded'
-                : p.status === 'reversed'
-                  ? 'payout_reversed'
-                  : 'payout_failed',
-            amount: p.amount,
-          },
-          unconfirmed: null,
-        };
-      }
-      if (s.checkoutId) {
-        const st = await gateway.getCheckoutStatus(s.checkoutId);
-        if (st.status === 'pending')
-          return { settlement: s, unconfirmed: `${name} reports the invoice still pending` };
-        return {
-          settlement: {
-            ...s,
-            type: st.status,
-            amount: st.amount,
-            currency: st.currency,
-            paymentId: st.paymentId ?? s.paymentId,
-          },
-          unconfirmed: null,
-        };
-      }
-      return { settlement: s, unconfirmed: 'callback names no invoice or payout' };
-    } catch (err) {
-      const why = err instanceof ProviderError ? `${err.kind}` : 'error';
-      return {
-        settlement: s,
-        unconfirmed: `could not confirm with ${name} (${why}); reconciliation will settle it`,
-      };
-    }
+    return confirmWithGateway(gateway, base);
   }
 }
 
