@@ -1,7 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { PaymentHandlerRegistry } from '../payments/settlement/payment-handler.registry';
-import type { AfterCommit, HandlerContext } from '../payments/settlement/settlement.types';
+import {
+  type AfterCommit,
+  type HandlerContext,
+  paidMetadata,
+} from '../payments/settlement/settlement.types';
 import type { Transaction } from '../wallet/transaction.model';
 import { TransactionsRepository } from '../wallet/transactions.repository';
 import { WalletNotifier } from '../wallet/wallet-notifier';
@@ -48,15 +52,22 @@ export class JobCheckoutSettlement implements OnModuleInit {
       step === 'downpayment'
         ? job?.status === 'AWAITING_DOWNPAYMENT' && job.downpaymentTransactionId === txn.id
         : job?.status === 'AWAITING_APPROVAL' && job.remainingTransactionId === txn.id;
-    if (!job || !expected) return this.creditOrphan(txn, event.provider, m);
+    const metadata = paidMetadata(event);
+    if (!job || !expected) return this.creditOrphan(txn, event.provider, metadata, m);
     const source = { kind: 'GATEWAY' as const, provider: event.provider };
+    // The transaction row is completed (payment id included) before the money moves; a post that
+    // cannot apply fails the whole transaction, so the order changes nothing but how long the gateway
+    // clearing balance stays locked. (The remaining half's batch sits inside remainingPaid, which the
+    // wallet route shares: the job row and its events are written after it there.)
     if (step === 'downpayment') {
-      const { entryId } = await this.escrow.fundDownpayment(job, source, m);
-      await this.transactions.complete(txn.id, { ledgerEntryId: entryId }, m);
+      const ledgerEntryId = jobEntryId.downpayment(job.id);
+      await this.transactions.complete(txn.id, { ledgerEntryId, metadata }, m);
       await this.milestones.downpaymentPaid(job, 'GCASH', null, m, txn.id);
+      await this.escrow.fundDownpayment(job, source, m); // ledger last
     } else {
+      const ledgerEntryId = jobEntryId.remaining(job.id);
+      await this.transactions.complete(txn.id, { ledgerEntryId, metadata }, m);
       await this.milestones.remainingPaid(job, source, null, m);
-      await this.transactions.complete(txn.id, { ledgerEntryId: jobEntryId.remaining(job.id) }, m);
     }
     return [
       () => this.listCache.invalidate(job.clientId, job.workerId),
@@ -71,9 +82,10 @@ export class JobCheckoutSettlement implements OnModuleInit {
   private async creditOrphan(
     txn: Transaction,
     provider: string,
+    metadata: Record<string, unknown> | undefined,
     m: EntityManager,
   ): Promise<AfterCommit[]> {
-    await this.escrow.creditOrphanPayment(txn, provider, m);
+    await this.escrow.creditOrphanPayment(txn, provider, m, metadata);
     return [() => this.notifier.publish(txn.userId)];
   }
 }

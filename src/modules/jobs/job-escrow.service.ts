@@ -240,19 +240,14 @@ export class JobEscrowService {
    * close or refuse in that case): the money is not lost — it is credited to the client's wallet, shown
    * as a REFUND of the charge.
    */
-  async creditOrphanPayment(txn: Transaction, provider: string, m: EntityManager): Promise<void> {
+  async creditOrphanPayment(
+    txn: Transaction,
+    provider: string,
+    m: EntityManager,
+    metadata?: Record<string, unknown>,
+  ): Promise<void> {
     const entryId = `job-orphan:${txn.id}`;
-    await this.ledger.postOrThrow(
-      {
-        entryId,
-        type: 'REFUND',
-        reference: txn.id,
-        metadata: { jobId: txn.jobId, reason: 'job no longer awaiting this payment' },
-        legs: gatewayToWallet(provider, txn.userId, txn.amount),
-      },
-      m,
-    );
-    await this.transactions.complete(txn.id, { ledgerEntryId: entryId }, m);
+    await this.transactions.complete(txn.id, { ledgerEntryId: entryId, metadata }, m);
     const refund = await this.transactions.createPending(
       {
         userId: txn.userId,
@@ -266,6 +261,17 @@ export class JobEscrowService {
       m,
     );
     await this.transactions.complete(refund.id, { ledgerEntryId: entryId }, m);
+    // Ledger last: the gateway clearing balance is locked from here to the commit only.
+    await this.ledger.postOrThrow(
+      {
+        entryId,
+        type: 'REFUND',
+        reference: txn.id,
+        metadata: { jobId: txn.jobId, reason: 'job no longer awaiting this payment' },
+        legs: gatewayToWallet(provider, txn.userId, txn.amount),
+      },
+      m,
+    );
     this.logger.warn(`Payment ${txn.id} for job ${txn.jobId ?? '?'} credited to the client wallet`);
   }
 }

@@ -2,7 +2,11 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { gatewayToWallet } from '../ledger/account-policy';
 import { LedgerService } from '../ledger/ledger.service';
 import { PaymentHandlerRegistry } from '../payments/settlement/payment-handler.registry';
-import type { AfterCommit, HandlerContext } from '../payments/settlement/settlement.types';
+import {
+  type AfterCommit,
+  type HandlerContext,
+  paidMetadata,
+} from '../payments/settlement/settlement.types';
 import { RealtimePublisher } from '../realtime/realtime.publisher';
 import { TransactionsRepository } from '../wallet/transactions.repository';
 import { WalletNotifier } from '../wallet/wallet-notifier';
@@ -36,7 +40,11 @@ export class VerificationSettlement implements OnModuleInit {
 
   async onPaid({ txn, event, manager }: HandlerContext): Promise<AfterCommit[]> {
     const entryId = `verification:${txn.id}`;
-    await this.transactions.complete(txn.id, { ledgerEntryId: entryId }, manager);
+    await this.transactions.complete(
+      txn.id,
+      { ledgerEntryId: entryId, metadata: paidMetadata(event) },
+      manager,
+    );
     const after: AfterCommit[] = [() => this.notifier.publish(txn.userId)];
     const methodId = txn.paymentMethodId;
     const method = methodId ? await this.methods.find(methodId, manager) : null;

@@ -67,17 +67,18 @@ export class TransactionsRepository {
     return (await this.q(manager).query<Row[]>(sql, params)).map(toEntity);
   }
 
-  /** PENDING → COMPLETED, linked to the ledger entry. Completing again with the same entry is a no-op. */
+  /** PENDING → COMPLETED with its ledger entry (+ `metadata`, same UPDATE); again with it: no-op. */
   async complete(
     id: string,
-    input: { ledgerEntryId: string },
+    input: { ledgerEntryId: string; metadata?: Record<string, unknown> },
     manager?: EntityManager,
   ): Promise<Transaction> {
     const rows = returningRows<Row>(
       await this.q(manager).query(
-        `UPDATE transactions SET status = 'COMPLETED', completed_at = now(), ledger_entry_id = $2
+        `UPDATE transactions SET status = 'COMPLETED', completed_at = now(), ledger_entry_id = $2,
+              metadata = metadata || $3::jsonb
        WHERE id = $1 AND status = 'PENDING' RETURNING *`,
-        [id, input.ledgerEntryId],
+        [id, input.ledgerEntryId, JSON.stringify(input.metadata ?? {})],
       ),
     );
     if (rows.length > 0) return toEntity(rows[0]);

@@ -13,7 +13,11 @@ import {
 import { TransactionsRepository } from 'src/modules/wallet/transactions.repository';
 import { WalletNotifier } from 'src/modules/wallet/wallet-notifier';
 import { PaymentHandlerRegistry } from '../settlement/payment-handler.registry';
-import type { AfterCommit, HandlerContext } from '../settlement/settlement.types';
+import {
+  type AfterCommit,
+  type HandlerContext,
+  paidMetadata,
+} from '../settlement/settlement.types';
 import { CommonErrors } from 'src/common/errors/common.errors';
 import { WalletErrors } from 'src/modules/wallet/wallet.errors';
 
@@ -111,7 +115,11 @@ export class DepositService implements OnModuleInit {
 
   private async onPaid({ txn, event, manager }: HandlerContext): Promise<AfterCommit[]> {
     const entryId = `deposit:${txn.id}`;
-    await this.transactions.complete(txn.id, { ledgerEntryId: entryId }, manager);
+    await this.transactions.complete(
+      txn.id,
+      { ledgerEntryId: entryId, metadata: paidMetadata(event) },
+      manager,
+    );
     // Last statement before commit: the clearing account is hot, so its lock is held as briefly as possible.
     await this.ledger.postOrThrow(
       {

@@ -28,6 +28,10 @@ export class SettlementService {
     private readonly realtime: RealtimePublisher,
   ) {}
 
+  /**
+   * Decides the outcome under the transaction row lock. A paid checkout comes back with its `effect`
+   * still to run (see SettlementOutcome); every other finding is fully applied on return.
+   */
   async apply(event: SettlementEvent, m: EntityManager): Promise<SettlementOutcome> {
     if (event.type === 'refund_succeeded' || event.type === 'refund_failed')
       return this.applyRefunds(event, m);
@@ -100,15 +104,12 @@ export class SettlementService {
           txn,
           `paid ${event.amount ?? '?'} ${event.currency ?? '?'} but the transaction is ${txn.amount} ${txn.currency}`,
         );
-      // Refunds to the original method need the gateway's payment id.
-      if (event.paymentId)
-        await this.transactions.attachProvider(
-          txn.id,
-          { metadata: { paymentId: event.paymentId } },
-          m,
-        );
-      const after = await handler.onPaid({ txn, event, manager: m });
-      return outcome('PROCESSED', txn, null, [...after, this.transactionUpdated(txn, 'COMPLETED')]);
+      // Decided: the caller records PROCESSED, then runs the effect (the handler completes the
+      // transaction with the payment id in one UPDATE, and posts to the ledger last).
+      return {
+        ...outcome('PROCESSED', txn, null, [this.transactionUpdated(txn, 'COMPLETED')]),
+        effect: () => handler.onPaid({ txn, event, manager: m }),
+      };
     }
 
     // `payment.failed` is one attempt: the customer may retry in the same checkout and pay, so the

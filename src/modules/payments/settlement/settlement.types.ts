@@ -32,8 +32,20 @@ export interface HandlerContext {
 }
 
 /**
+ * What a paid checkout's handler writes with its completion of the transaction (`complete(…, { metadata })`),
+ * so the payment id and the status change are one UPDATE of the row.
+ */
+export function paidMetadata(event: SettlementEvent): Record<string, unknown> | undefined {
+  // Refunds to the original method need the gateway's payment id.
+  return event.paymentId ? { paymentId: event.paymentId } : undefined;
+}
+
+/**
  * What a payment purpose does when its checkout settles. The transaction row is locked (FOR UPDATE) and
  * still PENDING when `onPaid` runs; `onClosed` runs after it became FAILED/EXPIRED.
+ * `onPaid` completes the transaction with `paidMetadata(event)` (one UPDATE) and posts to the ledger as
+ * late as it can, ideally last: the event outcome is already written when it runs, so the hot gateway
+ * clearing balance is then locked only until the commit.
  */
 export interface CheckoutHandler {
   onPaid(ctx: HandlerContext): Promise<AfterCommit[]>;
@@ -64,4 +76,11 @@ export interface SettlementOutcome {
   transactionId: string | null;
   reason: string | null;
   afterCommit: AfterCommit[];
+  /**
+   * The money-moving step of a paid checkout, decided (every check done under the row lock) but not yet
+   * run: the caller records the outcome first, then runs it in the same database transaction (ledger
+   * last before the commit). Its after-commit work runs before `afterCommit`. If it throws, the whole
+   * transaction rolls back, outcome included.
+   */
+  effect?: () => Promise<AfterCommit[]>;
 }

@@ -92,29 +92,38 @@ export class WebhookEventsRepository {
     status: WebhookEventStatus,
     m: EntityManager,
   ): Promise<string | null> {
-    const rows = await m.query<Array<{ id: string }>>(
-      `INSERT INTO webhook_events (provider, event_id, event_type, kind, source, status, checkout_id, payout_id,
-                                   amount, currency, livemode, raw_body, payload, normalised)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)
-       ON CONFLICT (provider, event_id) DO NOTHING RETURNING id`,
-      [
-        e.provider,
-        e.eventId,
-        e.eventType,
-        e.kind,
-        e.source,
-        status,
-        e.checkoutId,
-        e.payoutId,
-        e.amount,
-        e.currency,
-        e.livemode,
-        e.rawBody,
-        e.payload === undefined ? null : JSON.stringify(e.payload),
-        JSON.stringify(e.normalised),
-      ],
-    );
+    const rows = await m.query<Array<{ id: string }>>(`${INSERT_SQL} RETURNING id`, [
+      ...insertParams(e),
+      status,
+    ]);
     return rows[0]?.id ?? null;
+  }
+
+  /**
+   * `insert` (status IGNORED until the outcome is set), and for a copy of a stored event the stored
+   * row's id and status in the same round trip. `unseen` when the stored row was committed by a
+   * concurrent delivery while this statement waited on it: it is outside the statement's snapshot, so
+   * the caller looks it up afresh (`failedId`).
+   */
+  async insertOrFind(
+    e: NewWebhookEvent,
+    m: EntityManager,
+  ): Promise<
+    { inserted: string } | { stored: { id: string; status: WebhookEventStatus } } | { unseen: true }
+  > {
+    const rows = await m.query<Array<{ id: string; status: WebhookEventStatus | null }>>(
+      `WITH ins AS (${INSERT_SQL} RETURNING id)
+       SELECT id, NULL::text AS status FROM ins
+       UNION ALL
+       SELECT id, status FROM webhook_events
+        WHERE provider = $1 AND event_id = $2 AND NOT EXISTS (SELECT 1 FROM ins)`,
+      [...insertParams(e), 'IGNORED'],
+    );
+    const row = rows[0];
+    if (!row) return { unseen: true };
+    return row.status === null
+      ? { inserted: row.id }
+      : { stored: { id: row.id, status: row.status } };
   }
 
   /** Stored and not failed: a copy needs no work. */
@@ -180,6 +189,30 @@ export class WebhookEventsRepository {
     const { rows, nextCursor } = await newestFirstPage<Row>(this.ds, 'webhook_events', filters, q);
     return { data: rows.map(toView), nextCursor };
   }
+}
+
+const INSERT_SQL = `INSERT INTO webhook_events (provider, event_id, event_type, kind, source, checkout_id,
+    payout_id, amount, currency, livemode, raw_body, payload, normalised, status)
+  VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)
+  ON CONFLICT (provider, event_id) DO NOTHING`;
+
+/** $1…$13 of INSERT_SQL ($14 is the status). */
+function insertParams(e: NewWebhookEvent): unknown[] {
+  return [
+    e.provider,
+    e.eventId,
+    e.eventType,
+    e.kind,
+    e.source,
+    e.checkoutId,
+    e.payoutId,
+    e.amount,
+    e.currency,
+    e.livemode,
+    e.rawBody,
+    e.payload === undefined ? null : JSON.stringify(e.payload),
+    JSON.stringify(e.normalised),
+  ];
 }
 
 function toView(r: Row): WebhookEventView {

@@ -1,14 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DatabaseOutage } from 'src/common/database/database-outage';
-import { UnitOfWork } from 'src/common/database/unit-of-work';
+import { UnitOfWork, type Work } from 'src/common/database/unit-of-work';
 import type {
   NormalisedWebhookEvent,
-  PaymentProvider,
   PaymentProviderName,
   WebhookHeaders,
 } from '../providers/payment-provider';
 import { PaymentProviderRegistry } from '../providers/payment-provider.token';
-import { ProviderError } from '../providers/provider-errors';
+import { confirmWithGateway } from './gateway-confirmation';
 import { SettlementService } from '../settlement/settlement.service';
 import type { SettlementEvent, SettlementOutcome } from '../settlement/settlement.types';
 import {
@@ -136,33 +135,34 @@ export class WebhookProcessor {
       // A gateway copy of a failed event: another copy may have applied it meanwhile.
       if (onlyIfFailed && row.status !== 'ERROR') return row.status;
       let finding = row.normalised as SettlementEvent | null;
-      let status: WebhookEventStatus;
-      let reason: string | null;
-      let txnId: string | null = null;
       if (!finding || !SETTLING.has(finding.type)) {
-        status = 'IGNORED';
-        reason = 'not a settling event';
-      } else {
-        const gateway = this.providers.byName(row.provider);
-        if (gateway.capabilities.refetchBeforeSettling) {
-          const confirmed = await this.refetch(gateway, finding);
-          if (confirmed.unconfirmed) {
-            await this.events.setOutcome(
-              row.id,
-              { status: 'UNCONFIRMED', reason: confirmed.unconfirmed, transactionId: null },
-              m,
-              true,
-            );
-            return 'UNCONFIRMED' as const;
-          }
-          finding = confirmed.settlement;
-        }
-        const o = await this.settlement.apply(finding, m);
-        ({ status, reason, transactionId: txnId } = o);
-        work.afterCommit(...o.afterCommit);
+        const ignored = {
+          status: 'IGNORED' as const,
+          reason: 'not a settling event',
+          transactionId: null,
+        };
+        await this.events.setOutcome(row.id, ignored, m, true);
+        return 'IGNORED' as const;
       }
-      await this.events.setOutcome(row.id, { status, reason, transactionId: txnId }, m, true);
-      return status;
+      const gateway = this.providers.byName(row.provider);
+      if (gateway.capabilities.refetchBeforeSettling) {
+        const confirmed = await confirmWithGateway(gateway, finding);
+        if (confirmed.unconfirmed) {
+          await this.events.setOutcome(
+            row.id,
+            { status: 'UNCONFIRMED', reason: confirmed.unconfirmed, transactionId: null },
+            m,
+            true,
+          );
+          return 'UNCONFIRMED' as const;
+        }
+        finding = confirmed.settlement;
+      }
+      // As a first delivery: the outcome recorded, then the money moved (see storeAndApply).
+      const o = await this.settlement.apply(finding, m);
+      await this.events.setOutcome(row.id, o, m, true);
+      await runEffect(o, work);
+      return o.status;
     });
     if (result === null) return { status: 'IGNORED', found: false };
     return { status: result, found: true };
@@ -174,11 +174,13 @@ export class WebhookProcessor {
     unconfirmed: string | null,
   ): Promise<ProcessResult> {
     const provider = stored.provider;
-    let applied: { id: string; status: WebhookEventStatus } | null;
+    let applied: { id: string; status: WebhookEventStatus } | Copy;
     try {
       applied = await this.uow.run('webhook.apply', async (m, work) => {
-        const id = await this.events.insert(stored, 'IGNORED', m);
-        if (!id) return null; // stored before (a concurrent or earlier delivery of the same event)
+        const ins = await this.events.insertOrFind(stored, m);
+        // Stored before (a concurrent or earlier delivery of the same event).
+        if (!('inserted' in ins)) return { copy: 'stored' in ins ? ins.stored : null };
+        const id = ins.inserted;
         if (unconfirmed) {
           await this.events.setOutcome(
             id,
@@ -196,8 +198,10 @@ export class WebhookProcessor {
                 reason: 'event not relevant',
                 afterCommit: [],
               };
+        // The outcome is recorded before the money moves: `ledger_post` is the last statement before
+        // the commit, so the hot gateway clearing balance is locked no longer than it must be.
         await this.events.setOutcome(id, outcome, m);
-        work.afterCommit(...outcome.afterCommit);
+        await runEffect(outcome, work);
         return { id, status: outcome.status };
       });
     } catch (err) {
@@ -207,7 +211,7 @@ export class WebhookProcessor {
       webhookOutcomes.inc({ provider, outcome: 'ERROR' });
       throw new WebhookProcessingError(await this.flagError(stored));
     }
-    if (applied === null) return this.redelivered(stored);
+    if ('copy' in applied) return this.redelivered(stored, applied.copy);
     webhookOutcomes.inc({ provider, outcome: applied.status });
     return { status: applied.status, eventRowId: applied.id };
   }
@@ -216,9 +220,14 @@ export class WebhookProcessor {
    * A copy of a stored event. One whose processing failed earlier is applied now, under the row lock
    * (the gateway's retry is how a failed event heals); any other is a duplicate.
    */
-  private async redelivered(stored: NewWebhookEvent): Promise<ProcessResult> {
+  private async redelivered(stored: NewWebhookEvent, row: Copy['copy']): Promise<ProcessResult> {
     const provider = stored.provider;
-    const failed = await this.events.failedId(provider, stored.eventId);
+    // The stored row came with the insert, unless a concurrent delivery committed it meanwhile.
+    const failed = row
+      ? row.status === 'ERROR'
+        ? row.id
+        : null
+      : await this.events.failedId(provider, stored.eventId);
     if (failed) {
       let replayed: { status: WebhookEventStatus };
       try {
@@ -267,11 +276,7 @@ export class WebhookProcessor {
     }
   }
 
-  /**
-   * A gateway whose callback authenticity is weak (Xendit's static token: anyone who learns it could
-   * forge a callback) declares `refetchBeforeSettling`: before money moves the invoice/payout/refund is
-   * fetched from the gateway and its answer is what we apply.
-   */
+  /** Re-fetched from a gateway that declares `refetchBeforeSettling` (see confirmWithGateway). */
   private async confirm(
     event: NormalisedWebhookEvent,
   ): Promise<{ settlement: SettlementEvent | null; unconfirmed: string | null }> {
@@ -279,75 +284,22 @@ export class WebhookProcessor {
     const gateway = this.providers.get(event.provider);
     if (!base || !gateway.capabilities.refetchBeforeSettling)
       return { settlement: base, unconfirmed: null };
-    return this.refetch(gateway, base);
+    return confirmWithGateway(gateway, base);
   }
+}
 
-  private async refetch(
-    gateway: PaymentProvider,
-    s: SettlementEvent,
-  ): Promise<
-    | { settlement: SettlementEvent; unconfirmed: null }
-    | { settlement: SettlementEvent; unconfirmed: string }
-  > {
-    const name = gateway.capabilities.displayName;
-    try {
-      const refundIds = s.refundIds ?? [];
-      if (refundIds.length === 1) {
-        const r = await gateway.getRefund(refundIds[0]);
-        if (r.status === 'pending')
-          return { settlement: s, unconfirmed: `${name} reports the refund still pending` };
-        return {
-          settlement: {
-            ...s,
-            type: r.status === 'succeeded' ? 'refund_succeeded' : 'refund_failed',
-            amount: r.amount,
-            transactionHint: r.reference ?? s.transactionHint,
-          },
-          unconfirmed: null,
-        };
-      }
-      if (s.payoutId) {
-        const p = await gateway.getPayout(s.payoutId);
-        if (p.status === 'pending')
-          return { settlement: s, unconfirmed: `${name} reports the payout still pending` };
-        return {
-          settlement: {
-            ...s,
-            type:
-              p.status === 'succeeded'
-                ? 'payout_succeeded'
-                : p.status === 'reversed'
-                  ? 'payout_reversed'
-                  : 'payout_failed',
-            amount: p.amount,
-          },
-          unconfirmed: null,
-        };
-      }
-      if (s.checkoutId) {
-        const st = await gateway.getCheckoutStatus(s.checkoutId);
-        if (st.status === 'pending')
-          return { settlement: s, unconfirmed: `${name} reports the invoice still pending` };
-        return {
-          settlement: {
-            ...s,
-            type: st.status,
-            amount: st.amount,
-            currency: st.currency,
-            paymentId: st.paymentId ?? s.paymentId,
-          },
-          unconfirmed: null,
-        };
-      }
-      return { settlement: s, unconfirmed: 'callback names no invoice or payout' };
-    } catch (err) {
-      const why = err instanceof ProviderError ? `${err.kind}` : 'error';
-      return {
-        settlement: s,
-        unconfirmed: `could not confirm with ${name} (${why}); reconciliation will settle it`,
-      };
-    }
-  }
+/** A copy of a stored event: the stored row, or null when it was not visible to the insert. */
+interface Copy {
+  copy: { id: string; status: WebhookEventStatus } | null;
+}
+
+/**
+ * The rest of a decided outcome, once it is recorded: its effect (a paid checkout's money movement,
+ * ledger last), then its after-commit work.
+ */
+async function runEffect(o: SettlementOutcome, work: Work): Promise<void> {
+  const after = o.effect ? await o.effect() : [];
+  work.afterCommit(...after, ...o.afterCommit);
 }
 
 const isRefund = (t: string) => t === 'refund_succeeded' || t === 'refund_failed';
