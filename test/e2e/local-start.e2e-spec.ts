@@ -79,14 +79,15 @@ describe('Local start: compile only when the sources changed (e2e)', () => {
   });
 
   it('should serve a change made in src/ on the next npm start', async () => {
-    const controller = join(app, 'src', 'modules', 'health', 'health.controller.ts');
-    const source = readFileSync(controller, 'utf8');
+    // The liveness answer lives in src/common (answered before routing, ADR 0130).
+    const probe = join(app, 'src', 'common', 'http', 'liveness-probe.ts');
+    const source = readFileSync(probe, 'utf8');
     const changed = source.replace(
-      "return { status: 'ok' };",
-      "return { status: 'ok', edited: 'yes' };",
+      "const BODY = { status: 'ok' } as const;",
+      "const BODY = { status: 'ok', edited: 'yes' } as const;",
     );
     expect(changed).not.toBe(source);
-    writeFileSync(controller, changed);
+    writeFileSync(probe, changed);
 
     const port = await freePort();
     const child = spawn('npm', ['start', '--silent'], {
