@@ -128,6 +128,7 @@ export class JobWalletDownpayment {
       case 'JD001':
         return new AppError(JobErrors.JOB_CHANGED);
       case 'JD002':
+        this.ledger.countPosted('REJECTED');
         return this.escrow.refusal(detailOf(err));
       case 'JD003': {
         const message = `Ledger entry ${this.escrow.downpaymentEntry(job, { kind: 'WALLET' }).entryId} already applied`;
