@@ -66,6 +66,31 @@ export class UnitOfWork {
     ]);
   }
 
+  /**
+   * One autocommit statement that is a whole unit of work by itself (a SQL function that makes the
+   * change and records the request's effect on its key, ADR 0128): no BEGIN/COMMIT round trips.
+   * Retried as a whole on a serialization failure or deadlock, like `run`; hooks are the caller's.
+   */
+  async runStatement<T>(
+    name: string,
+    statement: () => Promise<T>,
+    policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  ): Promise<T> {
+    for (let retry = 0; ; retry++) {
+      let value: T;
+      try {
+        value = await statement();
+      } catch (err) {
+        if (!isRetryableTransactionError(err) || retry + 1 >= policy.attempts) throw err;
+        unitOfWorkRetries.inc({ name, code: databaseErrorCode(err) });
+        await sleep(backoffMs(retry, policy));
+        continue;
+      }
+      crashPoint('after-commit');
+      return value;
+    }
+  }
+
   /** Runs hooks with the after-commit error policy (for code that finishes outside a transaction). */
   async afterCommitted(name: string, hooks: AfterCommit[]): Promise<void> {
     for (const hook of hooks) {

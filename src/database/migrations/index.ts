@@ -16,6 +16,7 @@ import { AddRefundIndexes1764650000000 } from './1764650000000-AddRefundIndexes'
 import { CreateSandboxTables1764700000000 } from './1764700000000-CreateSandboxTables';
 import { ApplyLedgerSql1764730000000 } from './1764730000000-ApplyLedgerSql';
 import { CheckTransactionProvider1764760000000 } from './1764760000000-CheckTransactionProvider';
+import { ApplyJobDownpaymentSql1764780000000 } from './1764780000000-ApplyJobDownpaymentSql';
 
 /** Every migration, in order. Append new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   CreateSandboxTables1764700000000,
   ApplyLedgerSql1764730000000,
   CheckTransactionProvider1764760000000,
+  ApplyJobDownpaymentSql1764780000000,
 ];

@@ -4,7 +4,7 @@ import { AppError } from 'src/common/errors/app-error';
 import { clearingAccount, gatewayToWallet } from '../ledger/account-policy';
 import { LedgerService } from '../ledger/ledger.service';
 import type { CreatePendingInput, Transaction } from '../wallet/transaction.model';
-import type { LedgerLeg, PostResult } from '../ledger/ledger.types';
+import type { LedgerLeg, PostInput, PostResult } from '../ledger/ledger.types';
 import { TransactionsRepository } from '../wallet/transactions.repository';
 import {
   availableAccount,
@@ -48,35 +48,46 @@ export class JobEscrowService {
     source: PaymentSource,
     m: EntityManager,
   ): Promise<{ entryId: string; paymentTransactionId: string | null }> {
-    const entryId = jobEntryId.downpayment(job.id);
-    const amount = downpaymentTotal(job);
-    this.check(
-      await this.ledger.post(
-        {
-          entryId,
-          type: 'ESCROW',
-          reference: job.id,
-          metadata: { jobId: job.id, step: 'downpayment', source: sourceName(source) },
-          legs: [debitSource(job, source, amount), credit(escrowAccount(job.id), amount)],
-        },
-        m,
-      ),
-    );
+    const entry = this.downpaymentEntry(job, source);
+    const entryId = entry.entryId;
+    this.check(await this.ledger.post(entry, m));
     if (source.kind !== 'WALLET') return { entryId, paymentTransactionId: null };
     // The payment and the fee rows in one statement.
-    const rows = await this.transactions.createCompleted(
-      [
-        this.clientRow(job, 'PAYMENT', job.downpaymentAmount, { what: 'Downpayment (50%)' }),
-        ...(job.platformFee > 0
-          ? [this.clientRow(job, 'FEE', job.platformFee, { what: 'Platform fee' })]
-          : []),
-      ],
-      entryId,
-      m,
-    );
+    const rows = await this.transactions.createCompleted(this.downpaymentRows(job), entryId, m);
     const payment = rows.find((r) => r.type === 'PAYMENT');
     if (!payment) throw new Error(`downpayment row of job ${job.id} was not written`);
     return { entryId, paymentTransactionId: payment.id };
+  }
+
+  /** The downpayment's ledger entry: downpayment + fee from the source into the job's escrow. */
+  downpaymentEntry(job: Job, source: PaymentSource): PostInput {
+    const amount = downpaymentTotal(job);
+    return {
+      entryId: jobEntryId.downpayment(job.id),
+      type: 'ESCROW',
+      reference: job.id,
+      metadata: { jobId: job.id, step: 'downpayment', source: sourceName(source) },
+      legs: [debitSource(job, source, amount), credit(escrowAccount(job.id), amount)],
+    };
+  }
+
+  /** The client's COMPLETED rows of a wallet downpayment: the PAYMENT and, if any, the FEE. */
+  downpaymentRows(job: Job): CreatePendingInput[] {
+    return [
+      this.clientRow(job, 'PAYMENT', job.downpaymentAmount, { what: 'Downpayment (50%)' }),
+      ...(job.platformFee > 0
+        ? [this.clientRow(job, 'FEE', job.platformFee, { what: 'Platform fee' })]
+        : []),
+    ];
+  }
+
+  /** The ledger's refusal of a job payment as the error the client gets (see `check`). */
+  refusal(reason: string | null): AppError {
+    if (reason === 'INSUFFICIENT_FUNDS')
+      return new AppError(LedgerErrors.INSUFFICIENT_FUNDS, {
+        message: 'Not enough available balance for this payment',
+      });
+    return new AppError(JobErrors.PAYMENT_REJECTED);
   }
 
   /**
@@ -189,13 +200,7 @@ export class JobEscrowService {
 
   private check(r: PostResult): void {
     if (r.status === 'APPLIED') return;
-    if (r.status === 'REJECTED') {
-      if (r.reason === 'INSUFFICIENT_FUNDS')
-        throw new AppError(LedgerErrors.INSUFFICIENT_FUNDS, {
-          message: 'Not enough available balance for this payment',
-        });
-      throw new AppError(JobErrors.PAYMENT_REJECTED);
-    }
+    if (r.status === 'REJECTED') throw this.refusal(r.reason ?? null);
     // DUPLICATE while the locked job row says this step has not happened: the two disagree.
     this.logger.error(`Ledger entry ${r.entryId} already applied but the job state disagrees`);
     throw new Error(`Ledger entry ${r.entryId} already applied`);

@@ -2,9 +2,32 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { downpaymentTotal, JobEscrowService, PaymentSource } from './job-escrow.service';
 import type { Job, JobPaymentMethod } from './job.model';
-import { JobsRepository } from './jobs.repository';
+import { JobPatch, JobsRepository } from './jobs.repository';
+import type { NewJobEvent } from './job-events';
 
 const DAY_MS = 86_400_000;
+
+/** What a paid downpayment changes on the job (the PAYMENT row's id is added by the caller). */
+export interface DownpaymentPaidChange {
+  patch: Required<Pick<JobPatch, 'status' | 'downpaymentMethod' | 'downpaymentPaidAt'>>;
+  event: Omit<NewJobEvent, 'jobId'> & { amount: number; detail: Record<string, unknown> };
+}
+
+export function downpaymentPaidChange(
+  job: Job,
+  method: JobPaymentMethod,
+  actorId: string | null,
+): DownpaymentPaidChange {
+  return {
+    patch: { status: 'IN_PROGRESS', downpaymentMethod: method, downpaymentPaidAt: new Date() },
+    event: {
+      type: 'DOWNPAYMENT_PAID',
+      amount: downpaymentTotal(job),
+      actorId,
+      detail: { method, downpaymentAmount: job.downpaymentAmount, platformFee: job.platformFee },
+    },
+  };
+}
 
 /**
  * The state changes that follow a confirmed payment, shared by the wallet path (in the request) and the
@@ -25,20 +48,11 @@ export class JobMilestonesService {
     m: EntityManager,
     paymentTransactionId: string | null,
   ): Promise<Job> {
+    const change = downpaymentPaidChange(job, method, actorId);
     return this.jobs.updateWithEvent(
       job.id,
-      {
-        status: 'IN_PROGRESS',
-        downpaymentMethod: method,
-        downpaymentPaidAt: new Date(),
-        downpaymentTransactionId: paymentTransactionId ?? undefined,
-      },
-      {
-        type: 'DOWNPAYMENT_PAID',
-        amount: downpaymentTotal(job),
-        actorId,
-        detail: { method, downpaymentAmount: job.downpaymentAmount, platformFee: job.platformFee },
-      },
+      { ...change.patch, downpaymentTransactionId: paymentTransactionId ?? undefined },
+      change.event,
       m,
     );
   }

@@ -6,10 +6,10 @@ import { AppError } from 'src/common/errors/app-error';
 import { WalletNotifier } from '../wallet/wallet-notifier';
 import type { Transaction } from '../wallet/transaction.model';
 import { JobCheckout, JobCheckoutsService, JobCheckoutStep } from './job-checkouts.service';
-import { JobEscrowService } from './job-escrow.service';
 import { isUuid } from 'src/common/ids/uuid';
 import { JobListCache } from './job-list.cache';
 import { JobMilestonesService } from './job-milestones.service';
+import { JobWalletDownpayment } from './job-wallet-downpayment';
 import { assertTransition } from './job-status';
 import { Job, JobPaymentMethod, JobResponse, toJobResponse } from './job.model';
 import { JobsRepository } from './jobs.repository';
@@ -28,7 +28,7 @@ export class JobPaymentsService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly jobs: JobsRepository,
-    private readonly escrow: JobEscrowService,
+    private readonly wallet: JobWalletDownpayment,
     private readonly milestones: JobMilestonesService,
     private readonly checkouts: JobCheckoutsService,
     private readonly listCache: JobListCache,
@@ -41,18 +41,18 @@ export class JobPaymentsService {
     method: JobPaymentMethod,
   ): Promise<JobPaymentResult> {
     if (method === 'GCASH') return this.viaGateway(user, id, 'downpayment');
-    const job = await this.asClient(user, id, 'job.downpayment', async (job, m) => {
+    if (!isUuid(id)) throw jobNotFound();
+    // The rules decide on the job as read; one statement then makes the change under the locks, or
+    // refuses if the job changed meanwhile and the rules see it again (ADR 0128).
+    const job = await this.wallet.pay(id, (view) => {
+      const job = clientsJob(view.job, user.id);
       assertTransition(job.status, 'IN_PROGRESS');
-      await this.refuseIfCheckoutOpen(job, 'downpayment', m);
-      const funded = await this.escrow.fundDownpayment(job, { kind: 'WALLET' }, m);
-      return this.milestones.downpaymentPaid(
-        job,
-        'WALLET',
-        user.id,
-        m,
-        funded.paymentTransactionId,
-      );
+      if (view.checkoutOpen) throw checkoutOpen();
+      return job;
     });
+    await this.uow.afterCommitted('job.downpayment', [
+      () => this.listCache.invalidate(job.clientId, job.workerId),
+    ]);
     // The push re-reads the wallet; the response does not carry it, so it is not waited for.
     this.uow.afterCommittedInBackground('job.downpayment', [
       () => this.notifier.publish(job.clientId),
@@ -118,10 +118,7 @@ export class JobPaymentsService {
     step: JobCheckoutStep,
     m: EntityManager,
   ): Promise<void> {
-    if (await this.checkouts.openTransaction(job, step, m))
-      throw new AppError(JobErrors.PAYMENT_IN_PROGRESS, {
-        message: 'A GCash checkout for this payment is open: pay it, or wait until it expires',
-      });
+    if (await this.checkouts.openTransaction(job, step, m)) throw checkoutOpen();
   }
 
   /**
@@ -137,13 +134,7 @@ export class JobPaymentsService {
   ): Promise<Job> {
     if (!isUuid(id)) throw jobNotFound();
     const change = async (m: EntityManager): Promise<Job> => {
-      const locked = await this.jobs.lockById(id, m);
-      if (!locked || !isParticipant(locked, user.id)) throw jobNotFound();
-      if (locked.clientId !== user.id)
-        throw new AppError(JobErrors.NOT_JOB_CLIENT, {
-          message: "Only the job's client can do this",
-        });
-      return fn(locked, m);
+      return fn(clientsJob(await this.jobs.lockById(id, m), user.id), m);
     };
     // The job as this request's committed transaction left it (UPDATE … RETURNING): set by an
     // after-commit hook, so an attempt that rolled back never leaves it behind. Only a replay (the
@@ -172,3 +163,17 @@ export class JobPaymentsService {
     return job;
   }
 }
+
+/** The caller's job if they are its client: others get 404, the worker 403. */
+function clientsJob(job: Job | null, userId: string): Job {
+  if (!job || !isParticipant(job, userId)) throw jobNotFound();
+  if (job.clientId !== userId)
+    throw new AppError(JobErrors.NOT_JOB_CLIENT, { message: "Only the job's client can do this" });
+  return job;
+}
+
+/** The refusal of a wallet payment while a gateway checkout of the same step is open. */
+const checkoutOpen = () =>
+  new AppError(JobErrors.PAYMENT_IN_PROGRESS, {
+    message: 'A GCash checkout for this payment is open: pay it, or wait until it expires',
+  });

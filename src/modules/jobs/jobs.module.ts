@@ -13,6 +13,7 @@ import { JobEarningsService } from './job-earnings.service';
 import { JobEscrowService } from './job-escrow.service';
 import { JobListCache } from './job-list.cache';
 import { JobMilestonesService } from './job-milestones.service';
+import { JobWalletDownpayment } from './job-wallet-downpayment';
 import { JobPaymentsService } from './job-payments.service';
 import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
@@ -38,6 +39,7 @@ import { JobCheckoutSettlement } from './job-checkout-settlement.service';
     JobEscrowService,
     JobMilestonesService,
     JobPaymentsService,
+    JobWalletDownpayment,
     JobCheckoutsService,
     JobCheckoutSettlement,
     JobCancellationService,

@@ -83,28 +83,41 @@ export class LedgerService {
     manager?: EntityManager,
     opts: PostOptions = {},
   ): Promise<PostResult> {
-    const legs = this.validOrThrow(() => validateEntry(input));
-    const policies = legs.map((l) => accountPolicy(l.account));
     const row = await this.repo.one<PostRow>(
       'ledger_post',
       POST_SQL,
-      [
-        input.entryId,
-        input.type,
-        input.reference ?? null,
-        JSON.stringify(input.metadata ?? {}),
-        legs.map((l) => l.account),
-        legs.map((l) => l.currency),
-        legs.map((l) => l.direction),
-        legs.map((l) => l.amount),
-        policies.map((p) => p.normalSide),
-        policies.map((p) => p.noNegative),
-        opts.strict === true && input.allowOverdraft !== true,
-      ],
+      this.postParams(input, opts),
       manager,
     );
     ledgerOps.inc({ op: 'post', outcome: row.o_status });
     return toPostResult(input.entryId, row);
+  }
+
+  /**
+   * The 11 arguments of `ledger_post` for an entry, validated as `post` does (400 on bad input): for
+   * a SQL function that posts inside its own statement and takes them first, in this order.
+   */
+  postParams(input: PostInput, opts: PostOptions = {}): unknown[] {
+    const legs = this.validOrThrow(() => validateEntry(input));
+    const policies = legs.map((l) => accountPolicy(l.account));
+    return [
+      input.entryId,
+      input.type,
+      input.reference ?? null,
+      JSON.stringify(input.metadata ?? {}),
+      legs.map((l) => l.account),
+      legs.map((l) => l.currency),
+      legs.map((l) => l.direction),
+      legs.map((l) => l.amount),
+      policies.map((p) => p.normalSide),
+      policies.map((p) => p.noNegative),
+      opts.strict === true && input.allowOverdraft !== true,
+    ];
+  }
+
+  /** Counts a posting that a caller's SQL function made through `ledger_post` (see `postParams`). */
+  countPosted(status: PostStatus): void {
+    ledgerOps.inc({ op: 'post', outcome: status });
   }
 
   /**
