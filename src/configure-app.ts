@@ -27,8 +27,8 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.useLogger(new BootQuietLogger(app.get(Logger)));
   app.set('trust proxy', cfg.app.trustedProxies.length > 0 ? cfg.app.trustedProxies : false);
   app.disable('x-powered-by');
-  // Request id, drain tracking, metrics and security headers run on every request, liveness included:
-  // composed into one router layer instead of four (see ADR 0050).
+  // Request id, drain tracking, metrics and security headers run on every request, liveness included.
+  // Small middlewares are composed into one router layer each instead of one layer apiece (ADR 0050).
   const edge: Middleware[] = [
     requestIdMiddleware as Middleware,
     drainTracking(app.get(ShutdownState)) as Middleware,
@@ -52,21 +52,25 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
       }) as Middleware,
     ) as Middleware,
   ];
-  app.use(composeMiddleware(edge));
-  // CORS before the input checks, so a refusal (415, 400) is readable by an allowed browser origin too.
-  // With no allowed origins the CORS middleware would only call next(): leave it out.
-  if (cfg.app.corsOrigins.length > 0)
-    app.enableCors({ origin: cfg.app.corsOrigins, credentials: true });
-  // Liveness needs none of cookies, body parsing, routing, logging, guards or handlers (ADR 0130).
-  app.use(livenessProbe);
   // Hostile input is refused before parsing (origin, type, encoding) and right after it (depth,
-  // NUL, lone surrogates), so no validator, query or handler ever sees it (ADR 0075).
+  // NUL, lone surrogates), so no validator, query or handler ever sees it (ADR 0075). Liveness is
+  // answered before that: it needs none of cookies, body parsing, routing, logging, guards or
+  // handlers (ADR 0130).
   const input: Middleware[] = [
+    livenessProbe as Middleware,
     cookieParser() as Middleware,
     cookieOriginCheck(allowedOrigins(cfg)) as Middleware,
     jsonOnly as Middleware,
   ];
-  app.use(composeMiddleware(input));
+  // CORS between the two, so a refusal (415, 400) is readable by an allowed browser origin too. With
+  // no allowed origins the CORS middleware would only call next(): left out, one layer for all.
+  if (cfg.app.corsOrigins.length > 0) {
+    app.use(composeMiddleware(edge));
+    app.enableCors({ origin: cfg.app.corsOrigins, credentials: true });
+    app.use(composeMiddleware(input));
+  } else {
+    app.use(composeMiddleware([...edge, ...input]));
+  }
   app.useBodyParser('json', { limit: cfg.app.bodyLimit });
   app.use(bodyParserErrors);
   app.use(inputGuard);

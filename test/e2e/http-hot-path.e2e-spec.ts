@@ -76,6 +76,23 @@ describe('HTTP hot path (e2e)', () => {
     expect(lines.join('')).not.toContain('hot-scrape-1');
   });
 
+  it('should answer liveness at the edge with the bytes the controller route sends, 304 included', async () => {
+    // A query string is not the probe's exact URL: the documented controller route answers it.
+    const edge = await request(t.url).get('/health/live').expect(200);
+    const routed = await request(t.url).get('/health/live?via=controller').expect(200);
+    for (const h of ['content-type', 'content-length', 'etag'])
+      expect([h, edge.headers[h]]).toEqual([h, routed.headers[h]]);
+    expect(edge.text).toBe(routed.text);
+    expect(edge.body).toEqual({ status: 'ok' });
+    const etag = edge.headers.etag as string;
+    expect(etag).toMatch(/^W\/"/);
+    const fresh = await request(t.url).get('/health/live').set('If-None-Match', etag).expect(304);
+    expect(fresh.text).toBe('');
+    expect(fresh.headers['content-type']).toBeUndefined();
+    expect(fresh.headers['x-request-id']).toEqual(expect.any(String));
+    await request(t.url).get('/health/live').set('If-None-Match', 'W/"other"').expect(200);
+  });
+
   it('should still log other requests with their id and count them in their own category', async () => {
     const u = await registerUser(t.url);
     const first = await request(t.url)
