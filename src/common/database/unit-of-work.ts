@@ -76,19 +76,7 @@ export class UnitOfWork {
     statement: () => Promise<T>,
     policy: RetryPolicy = DEFAULT_RETRY_POLICY,
   ): Promise<T> {
-    for (let retry = 0; ; retry++) {
-      let value: T;
-      try {
-        value = await statement();
-      } catch (err) {
-        if (!isRetryableTransactionError(err) || retry + 1 >= policy.attempts) throw err;
-        unitOfWorkRetries.inc({ name, code: databaseErrorCode(err) });
-        await sleep(backoffMs(retry, policy));
-        continue;
-      }
-      crashPoint('after-commit');
-      return value;
-    }
+    return this.retrying(name, policy, statement);
   }
 
   /** Runs hooks with the after-commit error policy (for code that finishes outside a transaction). */
@@ -120,29 +108,48 @@ export class UnitOfWork {
     keyId: string | null,
     policy: RetryPolicy,
   ): Promise<T> {
-    for (let retry = 0; ; retry++) {
+    const outcome = await this.retrying(name, policy, async () => {
+      // Per attempt: hooks of a rolled-back attempt never run.
       const hooks: AfterCommit[] = [];
       const work: Work = { afterCommit: (...h) => hooks.push(...h) };
-      let outcome: { value: T; replayed: boolean };
+      const done = await this.ds.transaction(async (m) => {
+        if (keyId) {
+          const [row] = await m.query<Array<{ found: boolean; value: unknown }>>(
+            `SELECT jsonb_exists(effects, $2) AS found, effects -> $2::text AS value
+             FROM idempotency_keys WHERE id = $1 FOR UPDATE`,
+            [keyId, name],
+          );
+          if (row?.found) return { value: row.value as T, replayed: true };
+        }
+        const value = await fn(m, work);
+        if (keyId)
+          await m.query(
+            `UPDATE idempotency_keys SET effects = jsonb_set(effects, ARRAY[$2::text], $3::jsonb)
+             WHERE id = $1`,
+            [keyId, name, JSON.stringify(value === undefined ? null : value)],
+          );
+        return { value, replayed: false };
+      });
+      return { ...done, hooks };
+    });
+    if (outcome.replayed) idempotentEffectReplays.inc({ name });
+    await this.afterCommitted(name, outcome.hooks);
+    return outcome.value;
+  }
+
+  /**
+   * Runs `attempt` (one transaction, or one autocommit statement) until it commits: a serialization
+   * failure or deadlock is retried as a whole with backoff, up to the policy; any other error at once.
+   */
+  private async retrying<T>(
+    name: string,
+    policy: RetryPolicy,
+    attempt: () => Promise<T>,
+  ): Promise<T> {
+    for (let retry = 0; ; retry++) {
+      let value: T;
       try {
-        outcome = await this.ds.transaction(async (m) => {
-          if (keyId) {
-            const [row] = await m.query<Array<{ found: boolean; value: unknown }>>(
-              `SELECT jsonb_exists(effects, $2) AS found, effects -> $2::text AS value
-               FROM idempotency_keys WHERE id = $1 FOR UPDATE`,
-              [keyId, name],
-            );
-            if (row?.found) return { value: row.value as T, replayed: true };
-          }
-          const value = await fn(m, work);
-          if (keyId)
-            await m.query(
-              `UPDATE idempotency_keys SET effects = jsonb_set(effects, ARRAY[$2::text], $3::jsonb)
-               WHERE id = $1`,
-              [keyId, name, JSON.stringify(value === undefined ? null : value)],
-            );
-          return { value, replayed: false };
-        });
+        value = await attempt();
       } catch (err) {
         if (!isRetryableTransactionError(err) || retry + 1 >= policy.attempts) throw err;
         unitOfWorkRetries.inc({ name, code: databaseErrorCode(err) });
@@ -150,9 +157,7 @@ export class UnitOfWork {
         continue;
       }
       crashPoint('after-commit');
-      if (outcome.replayed) idempotentEffectReplays.inc({ name });
-      await this.afterCommitted(name, hooks);
-      return outcome.value;
+      return value;
     }
   }
 }
