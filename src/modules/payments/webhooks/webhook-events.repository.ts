@@ -149,12 +149,7 @@ export class WebhookEventsRepository {
     return rows[0]?.id ?? null;
   }
 
-  async setOutcome(
-    id: string,
-    o: EventOutcome,
-    m: EntityManager,
-    replay = false,
-  ): Promise<void> {
+  async setOutcome(id: string, o: EventOutcome, m: EntityManager, replay = false): Promise<void> {
     await m.query(
       `UPDATE webhook_events SET status = $2, reason = $3, transaction_id = coalesce($4, transaction_id),
               processed_at = now(), replay_count = replay_count + $5
