@@ -7,12 +7,12 @@ import { TransactionsRepository } from 'src/modules/wallet/transactions.reposito
 import { createServiceHarness, ServiceHarness } from '../support/service-harness';
 
 /**
- * The statements a paid checkout's webhook sends, in order (docs/BENCHMARKS.md, webhooks). Two things
- * keep the hot gateway clearing balance locked as briefly as in the bare floor, and would regress
- * silently: the event outcome is written BEFORE the money moves (so `ledger_post` is the last
- * statement before COMMIT), and the payment id rides on the completing UPDATE (one UPDATE of the
- * transaction row, not two). A duplicate costs BEGIN, the insert (which also reads the stored row),
- * COMMIT.
+ * The statements a paid checkout's webhook sends, in order (docs/BENCHMARKS.md, webhooks; ADR 0127).
+ * What would regress silently: the event is stored WITH its outcome by its INSERT, after the decision
+ * under the transaction row lock (no outcome UPDATE on a first delivery); the payment id rides on the
+ * completing UPDATE (one UPDATE of the transaction row, not two); `ledger_post` is the last statement
+ * before COMMIT, so the hot gateway clearing balance is locked as briefly as in the bare floor. A
+ * duplicate costs BEGIN, the row lock, the insert (which also reads the stored row), ROLLBACK.
  */
 describe('Webhook statements per delivery (medium)', () => {
   let h: ServiceHarness;
@@ -109,6 +109,7 @@ describe('Webhook statements per delivery (medium)', () => {
     const t = text.replace(/\s+/g, ' ').trim();
     if (t.startsWith('WITH ins AS (INSERT INTO webhook_events')) return 'insert event';
     if (t.startsWith('UPDATE webhook_events SET status')) return 'event outcome';
+    if (t.startsWith('SELECT * FROM webhook_events WHERE id = $1 FOR UPDATE')) return 'lock event';
     if (t.startsWith('SELECT * FROM transactions WHERE id = $1 FOR UPDATE')) return 'lock txn';
     if (t.startsWith('UPDATE transactions')) return 'update txn';
     if (t.startsWith('SELECT * FROM ledger_post(')) return 'ledger_post';
@@ -125,7 +126,7 @@ describe('Webhook statements per delivery (medium)', () => {
     expect(t?.metadata.paymentId).toBe(paymentId);
   }
 
-  it('should record the outcome before the money moves on a deposit, in one UPDATE of the transaction, and answer a copy in 3 statements', async () => {
+  it('should store the event with its outcome before the money moves on a deposit, in one UPDATE of the transaction, and answer a copy in 4 statements', async () => {
     const userId = await newUser();
     const txn = await pendingCheckout(userId, 'DEPOSIT', 'wallet_deposit', 50_000);
     const event = paid(txn, 50_000);
@@ -133,9 +134,8 @@ describe('Webhook statements per delivery (medium)', () => {
     const first = await transactionOf(() => processor.applyFinding(event, 'medium'));
     expect(first).toEqual([
       'START TRANSACTION',
-      'insert event',
       'lock txn',
-      'event outcome',
+      'insert event', // with its outcome: no `UPDATE webhook_events` follows
       'update txn', // COMPLETED, ledger entry and payment id together
       'ledger_post', // last: the clearing balance is locked from here to COMMIT only
       'COMMIT',
@@ -146,20 +146,23 @@ describe('Webhook statements per delivery (medium)', () => {
       [event.eventId],
     );
     expect(row).toEqual({ status: 'PROCESSED', transaction_id: txn.id });
+    const inserted = recorded.find((s) => kind(s.text) === 'insert event');
+    expect(inserted?.values.slice(13, 16)).toEqual(['PROCESSED', null, txn.id]);
 
     sent = [];
     const copy = await processor.applyFinding(event, 'medium copy');
     const copyStatements = sent.map((s) => kind(s.text));
     sent = null;
     expect(copy).toEqual({ status: 'DUPLICATE', eventRowId: null });
-    expect(copyStatements).toEqual(['START TRANSACTION', 'insert event', 'COMMIT']);
+    // Nothing of the copy's attempt stays: it rolls back, releasing the transaction row.
+    expect(copyStatements).toEqual(['START TRANSACTION', 'lock txn', 'insert event', 'ROLLBACK']);
   });
 
   it('should roll the recorded outcome back with the money when the effect fails (the event is flagged ERROR, and its copy applies it once)', async () => {
     const userId = await newUser();
     const txn = await pendingCheckout(userId, 'DEPOSIT', 'wallet_deposit', 30_000);
     const event = paid(txn, 30_000);
-    // The credit's ledger post fails: after the outcome was written, as the last statement.
+    // The credit's ledger post fails: after the event was stored with its outcome, as the last statement.
     await h.db.query(
       `CREATE FUNCTION medium_fail_ledger() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN RAISE EXCEPTION 'injected ledger failure'; END $$`,
@@ -183,9 +186,31 @@ describe('Webhook statements per delivery (medium)', () => {
     expect(flagged.status).toBe('ERROR');
     expect((await transactions.findById(txn.id))?.status).toBe('PENDING');
 
-    // The gateway's next copy finds the ERROR row with its insert and applies it.
+    // The gateway's next copy finds the ERROR row with its insert, rolls back, and applies the row
+    // (an UPDATE of the stored row, as an admin replay).
+    sent = [];
     const healed = await processor.applyFinding(event, 'medium retry');
+    const healing = sent.map((s) => kind(s.text));
+    sent = null;
     expect(healed.status).toBe('PROCESSED');
+    expect(healing).toEqual([
+      'START TRANSACTION',
+      'lock txn',
+      'insert event',
+      'ROLLBACK',
+      'START TRANSACTION',
+      'lock event',
+      'lock txn',
+      'event outcome',
+      'update txn',
+      'ledger_post',
+      'COMMIT',
+    ]);
+    const [stored] = await h.db.query<Array<{ status: string; replay_count: number }>>(
+      `SELECT status, replay_count FROM webhook_events WHERE event_id = $1`,
+      [event.eventId],
+    );
+    expect(stored).toEqual({ status: 'PROCESSED', replay_count: 1 });
     await expectCompleted(txn.id, event.paymentId);
     const entries = await h.db.query(`SELECT 1 FROM ledger_entries WHERE entry_id = $1`, [
       `deposit:${txn.id}`,
@@ -198,12 +223,8 @@ describe('Webhook statements per delivery (medium)', () => {
     const txn = await pendingCheckout(userId, 'VERIFICATION_BONUS', 'gcash_verification', 100);
     const event = paid(txn, 100);
     const statements = await transactionOf(() => processor.applyFinding(event, 'medium'));
-    expect(statements.slice(0, 4)).toEqual([
-      'START TRANSACTION',
-      'insert event',
-      'lock txn',
-      'event outcome',
-    ]);
+    expect(statements.slice(0, 3)).toEqual(['START TRANSACTION', 'lock txn', 'insert event']);
+    expect(statements).not.toContain('event outcome');
     expect(statements.slice(-2)).toEqual(['ledger_post', 'COMMIT']);
     expect(updatesOf(txn.id)).toBe(1);
     await expectCompleted(txn.id, event.paymentId);
@@ -226,12 +247,8 @@ describe('Webhook statements per delivery (medium)', () => {
     ]);
     const event = paid(txn, 11_000);
     const statements = await transactionOf(() => processor.applyFinding(event, 'medium'));
-    expect(statements.slice(0, 4)).toEqual([
-      'START TRANSACTION',
-      'insert event',
-      'lock txn',
-      'event outcome',
-    ]);
+    expect(statements.slice(0, 3)).toEqual(['START TRANSACTION', 'lock txn', 'insert event']);
+    expect(statements).not.toContain('event outcome');
     expect(statements.slice(-2)).toEqual(['ledger_post', 'COMMIT']);
     expect(updatesOf(txn.id)).toBe(1);
     await expectCompleted(txn.id, event.paymentId);

@@ -15,6 +15,13 @@ export const WEBHOOK_EVENT_STATUSES: WebhookEventStatus[] = [
   'ERROR',
 ];
 
+/** What became of an event: stored with it (first delivery) or set on its row (replay). */
+export interface EventOutcome {
+  status: WebhookEventStatus;
+  reason: string | null;
+  transactionId: string | null;
+}
+
 export interface NewWebhookEvent {
   provider: PaymentProviderName;
   eventId: string;
@@ -84,40 +91,38 @@ export class WebhookEventsRepository {
   constructor(private readonly ds: DataSource) {}
 
   /**
-   * Inserts the event, or returns null when it is already stored. A concurrent insert of the same key
-   * waits for the first transaction and then returns null, so exactly one delivery gets to apply it.
+   * Stores the event with its outcome, or returns null when it is already stored. A concurrent insert
+   * of the same key waits for the first transaction and then returns null.
    */
-  async insert(
-    e: NewWebhookEvent,
-    status: WebhookEventStatus,
-    m: EntityManager,
-  ): Promise<string | null> {
-    const rows = await m.query<Array<{ id: string }>>(`${INSERT_SQL} RETURNING id`, [
-      ...insertParams(e),
-      status,
+  async insert(e: NewWebhookEvent, o: EventOutcome, m?: EntityManager): Promise<string | null> {
+    const rows = await (m ?? this.ds).query<Array<{ id: string }>>(`${INSERT_SQL} RETURNING id`, [
+      ...insertParams(e, o),
     ]);
     return rows[0]?.id ?? null;
   }
 
   /**
-   * `insert` (status IGNORED until the outcome is set), and for a copy of a stored event the stored
-   * row's id and status in the same round trip. `unseen` when the stored row was committed by a
-   * concurrent delivery while this statement waited on it: it is outside the statement's snapshot, so
-   * the caller looks it up afresh (`failedId`).
+   * `insert`, and for a copy of a stored event the stored row's id and status in the same round trip.
+   * `unseen` when the stored row was committed by a concurrent transaction while this statement waited
+   * on it: it is outside the statement's snapshot, so the caller looks it up afresh (`failedId`).
+   * Without `m` the statement runs on its own (autocommit).
    */
   async insertOrFind(
     e: NewWebhookEvent,
-    m: EntityManager,
+    o: EventOutcome,
+    m?: EntityManager,
   ): Promise<
     { inserted: string } | { stored: { id: string; status: WebhookEventStatus } } | { unseen: true }
   > {
-    const rows = await m.query<Array<{ id: string; status: WebhookEventStatus | null }>>(
+    const rows = await (m ?? this.ds).query<
+      Array<{ id: string; status: WebhookEventStatus | null }>
+    >(
       `WITH ins AS (${INSERT_SQL} RETURNING id)
        SELECT id, NULL::text AS status FROM ins
        UNION ALL
        SELECT id, status FROM webhook_events
         WHERE provider = $1 AND event_id = $2 AND NOT EXISTS (SELECT 1 FROM ins)`,
-      [...insertParams(e), 'IGNORED'],
+      insertParams(e, o),
     );
     const row = rows[0];
     if (!row) return { unseen: true };
@@ -144,12 +149,7 @@ export class WebhookEventsRepository {
     return rows[0]?.id ?? null;
   }
 
-  async setOutcome(
-    id: string,
-    o: { status: WebhookEventStatus; reason: string | null; transactionId: string | null },
-    m: EntityManager,
-    replay = false,
-  ): Promise<void> {
+  async setOutcome(id: string, o: EventOutcome, m: EntityManager, replay = false): Promise<void> {
     await m.query(
       `UPDATE webhook_events SET status = $2, reason = $3, transaction_id = coalesce($4, transaction_id),
               processed_at = now(), replay_count = replay_count + $5
@@ -192,12 +192,13 @@ export class WebhookEventsRepository {
 }
 
 const INSERT_SQL = `INSERT INTO webhook_events (provider, event_id, event_type, kind, source, checkout_id,
-    payout_id, amount, currency, livemode, raw_body, payload, normalised, status)
-  VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)
+    payout_id, amount, currency, livemode, raw_body, payload, normalised, status, reason, transaction_id,
+    processed_at)
+  VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,now())
   ON CONFLICT (provider, event_id) DO NOTHING`;
 
-/** $1…$13 of INSERT_SQL ($14 is the status). */
-function insertParams(e: NewWebhookEvent): unknown[] {
+/** The parameters of INSERT_SQL. */
+function insertParams(e: NewWebhookEvent, o: EventOutcome): unknown[] {
   return [
     e.provider,
     e.eventId,
@@ -212,6 +213,9 @@ function insertParams(e: NewWebhookEvent): unknown[] {
     e.rawBody,
     e.payload === undefined ? null : JSON.stringify(e.payload),
     JSON.stringify(e.normalised),
+    o.status,
+    o.reason,
+    o.transactionId,
   ];
 }
 

@@ -11,6 +11,7 @@ import { confirmWithGateway } from './gateway-confirmation';
 import { SettlementService } from '../settlement/settlement.service';
 import type { SettlementEvent, SettlementOutcome } from '../settlement/settlement.types';
 import {
+  EventOutcome,
   NewWebhookEvent,
   WebhookEventsRepository,
   WebhookEventStatus,
@@ -176,34 +177,15 @@ export class WebhookProcessor {
     const provider = stored.provider;
     let applied: { id: string; status: WebhookEventStatus } | Copy;
     try {
-      applied = await this.uow.run('webhook.apply', async (m, work) => {
-        const ins = await this.events.insertOrFind(stored, m);
-        // Stored before (a concurrent or earlier delivery of the same event).
-        if (!('inserted' in ins)) return { copy: 'stored' in ins ? ins.stored : null };
-        const id = ins.inserted;
-        if (unconfirmed) {
-          await this.events.setOutcome(
-            id,
-            { status: 'UNCONFIRMED', reason: unconfirmed, transactionId: null },
-            m,
-          );
-          return { id, status: 'UNCONFIRMED' as const };
-        }
-        const outcome: SettlementOutcome =
-          settlement && SETTLING.has(settlement.type)
-            ? await this.settlement.apply(settlement, m)
-            : {
-                status: 'IGNORED',
-                transactionId: null,
-                reason: 'event not relevant',
-                afterCommit: [],
-              };
-        // The outcome is recorded before the money moves: `ledger_post` is the last statement before
-        // the commit, so the hot gateway clearing balance is locked no longer than it must be.
-        await this.events.setOutcome(id, outcome, m);
-        await runEffect(outcome, work);
-        return { id, status: outcome.status };
-      });
+      applied =
+        settlement && !unconfirmed && SETTLING.has(settlement.type)
+          ? await this.decideStoreAndApply(stored, settlement)
+          : await this.storeOnly(
+              stored,
+              unconfirmed
+                ? { status: 'UNCONFIRMED', reason: unconfirmed, transactionId: null }
+                : { status: 'IGNORED', reason: 'event not relevant', transactionId: null },
+            );
     } catch (err) {
       // The effect failed (a bug or a database fault): keep the event, flagged ERROR, and answer 5xx
       // so the gateway delivers it again; that copy applies the stored row (below).
@@ -214,6 +196,39 @@ export class WebhookProcessor {
     if ('copy' in applied) return this.redelivered(stored, applied.copy);
     webhookOutcomes.inc({ provider, outcome: applied.status });
     return { status: applied.status, eventRowId: applied.id };
+  }
+
+  /** Nothing to lock or apply: the event is stored with its outcome by one statement. */
+  private async storeOnly(
+    stored: NewWebhookEvent,
+    o: EventOutcome,
+  ): Promise<{ id: string; status: WebhookEventStatus } | Copy> {
+    const ins = fromInsert(await this.events.insertOrFind(stored, o));
+    return 'copy' in ins ? ins : { id: ins.id, status: o.status };
+  }
+
+  /**
+   * Decides under the transaction row lock, then stores the event WITH its outcome (one statement),
+   * then moves the money (ledger last, so the hot clearing balance is locked only until COMMIT). A
+   * copy of a stored event rolls back everything this attempt did (the row lock is released) and
+   * goes the copy's way. Lock order: transaction row, then the event's unique key (ADR 0127).
+   */
+  private async decideStoreAndApply(
+    stored: NewWebhookEvent,
+    settlement: SettlementEvent,
+  ): Promise<{ id: string; status: WebhookEventStatus } | Copy> {
+    try {
+      return await this.uow.run('webhook.apply', async (m, work) => {
+        const outcome = await this.settlement.apply(settlement, m);
+        const ins = fromInsert(await this.events.insertOrFind(stored, outcome, m));
+        if ('copy' in ins) throw new StoredBefore(ins);
+        await runEffect(outcome, work);
+        return { id: ins.id, status: outcome.status };
+      });
+    } catch (err) {
+      if (err instanceof StoredBefore) return err.copy;
+      throw err;
+    }
   }
 
   /**
@@ -256,20 +271,17 @@ export class WebhookProcessor {
   /** Best effort: the event row, flagged ERROR for admins and for the next delivery to apply. */
   private async flagError(stored: NewWebhookEvent): Promise<string | null> {
     try {
-      return await this.uow.run('webhook.flag', async (m) => {
-        const id = await this.events.insert(stored, 'ERROR', m);
-        if (id)
-          await this.events.setOutcome(
-            id,
-            {
-              status: 'ERROR',
-              reason: 'processing failed; retried by the gateway',
-              transactionId: null,
-            },
-            m,
-          );
-        return id;
-      });
+      return await this.uow.run('webhook.flag', (m) =>
+        this.events.insert(
+          stored,
+          {
+            status: 'ERROR',
+            reason: 'processing failed; retried by the gateway',
+            transactionId: null,
+          },
+          m,
+        ),
+      );
     } catch (err) {
       this.logFailure(`Could not flag ${stored.provider} ${stored.eventId}`, err);
       return null;
@@ -291,6 +303,20 @@ export class WebhookProcessor {
 /** A copy of a stored event: the stored row, or null when it was not visible to the insert. */
 interface Copy {
   copy: { id: string; status: WebhookEventStatus } | null;
+}
+
+function fromInsert(
+  ins: Awaited<ReturnType<WebhookEventsRepository['insertOrFind']>>,
+): { id: string } | Copy {
+  if ('inserted' in ins) return { id: ins.inserted };
+  return { copy: 'stored' in ins ? ins.stored : null };
+}
+
+/** Thrown to roll back an attempt that found its event stored already (nothing of it may stay). */
+class StoredBefore extends Error {
+  constructor(readonly copy: Copy) {
+    super('event stored before');
+  }
 }
 
 /**
