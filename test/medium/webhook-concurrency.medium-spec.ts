@@ -1,11 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { unitOfWorkRetries } from 'src/common/database/unit-of-work.metrics';
 import { WebhookProcessor } from 'src/modules/payments/webhooks/webhook-processor.service';
 import type { SettlementEvent } from 'src/modules/payments/settlement/settlement.types';
-import { UsersService } from 'src/modules/users/users.service';
 import { TransactionsRepository } from 'src/modules/wallet/transactions.repository';
 import { WalletService } from 'src/modules/wallet/wallet.service';
 import { createServiceHarness, ServiceHarness } from '../support/service-harness';
+import {
+  newUser,
+  paidEvent,
+  pendingCheckout,
+  PendingCheckout,
+  withLedgerEntryFailing,
+} from '../support/settlement-fixtures';
 
 /**
  * Deliveries lock the transaction row, then insert the event (its unique key); a replay locks the event
@@ -30,37 +35,13 @@ describe('Webhook deliveries racing each other and replays (medium)', () => {
     await h.close();
   });
 
-  async function deposit(amount: number): Promise<{ userId: string; id: string; cs: string }> {
-    const u = await h.module.get(UsersService).create({
-      email: `race-${randomUUID()}@example.com`,
-      password: 'medium-password-123',
-      name: 'Race',
-      role: 'CLIENT',
-    });
-    const cs = `cs_${randomUUID().replace(/-/g, '')}`;
-    const txn = await transactions.createPending({
-      userId: u.id,
+  const deposit = async (amount: number): Promise<PendingCheckout> =>
+    pendingCheckout(h, {
+      userId: await newUser(h, 'race'),
       type: 'DEPOSIT',
+      paymentType: 'wallet_deposit',
       amount,
-      provider: 'paymongo',
-      metadata: { paymentType: 'wallet_deposit' },
     });
-    await transactions.attachProvider(txn.id, { providerReference: cs });
-    return { userId: u.id, id: txn.id, cs };
-  }
-
-  const paid = (t: { id: string; cs: string }, amount: number): SettlementEvent => ({
-    provider: 'paymongo',
-    eventId: `evt_${randomUUID()}`,
-    type: 'paid',
-    checkoutId: t.cs,
-    payoutId: null,
-    paymentIntentId: null,
-    paymentId: `pay_${randomUUID().replace(/-/g, '')}`,
-    transactionHint: t.id,
-    amount,
-    currency: 'PHP',
-  });
 
   async function expectCreditedOnce(
     t: { userId: string; id: string },
@@ -76,22 +57,11 @@ describe('Webhook deliveries racing each other and replays (medium)', () => {
 
   /** The first delivery of `event` fails on its ledger post: stored ERROR, nothing credited. */
   async function failOnce(t: { id: string }, event: SettlementEvent): Promise<string> {
-    await h.db.query(
-      `CREATE FUNCTION race_fail_ledger() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN RAISE EXCEPTION 'injected ledger failure'; END $$`,
-    );
-    await h.db.query(
-      `CREATE TRIGGER race_fail_ledger BEFORE INSERT ON ledger_entries FOR EACH ROW
-       WHEN (NEW.entry_id = '${`deposit:${t.id}`}') EXECUTE FUNCTION race_fail_ledger()`,
-    );
-    try {
+    await withLedgerEntryFailing(h.db, `deposit:${t.id}`, async () => {
       await expect(processor.applyFinding(event, 'medium')).rejects.toThrow(
         'webhook processing failed',
       );
-    } finally {
-      await h.db.query(`DROP TRIGGER race_fail_ledger ON ledger_entries`);
-      await h.db.query(`DROP FUNCTION race_fail_ledger()`);
-    }
+    });
     const [row] = await h.db.query<Array<{ id: string; status: string }>>(
       `SELECT id, status FROM webhook_events WHERE event_id = $1`,
       [event.eventId],
@@ -103,7 +73,7 @@ describe('Webhook deliveries racing each other and replays (medium)', () => {
 
   it('should apply N parallel copies of one event once, with an exact balance', async () => {
     const t = await deposit(12_345);
-    const event = paid(t, 12_345);
+    const event = paidEvent(t, 12_345);
     const results = await Promise.all(
       Array.from({ length: 8 }, () => processor.applyFinding(event, 'copy')),
     );
@@ -118,8 +88,8 @@ describe('Webhook deliveries racing each other and replays (medium)', () => {
 
   it('should credit once when two different events for one payment arrive in parallel', async () => {
     const t = await deposit(20_000);
-    const a = paid(t, 20_000);
-    const b = { ...paid(t, 20_000), paymentId: a.paymentId };
+    const a = paidEvent(t, 20_000);
+    const b = { ...paidEvent(t, 20_000), paymentId: a.paymentId };
     const results = await Promise.all([
       processor.applyFinding(a, 'a'),
       processor.applyFinding(b, 'b'),
@@ -139,7 +109,7 @@ describe('Webhook deliveries racing each other and replays (medium)', () => {
   it('should apply an ERROR row once when gateway copies race an admin replay, without a deadlock', async () => {
     for (let i = 0; i < 5; i++) {
       const t = await deposit(7_000 + i);
-      const event = paid(t, 7_000 + i);
+      const event = paidEvent(t, 7_000 + i);
       const rowId = await failOnce(t, event);
       const [copy1, replay, copy2] = await Promise.all([
         processor.applyFinding(event, 'copy'),
@@ -157,7 +127,7 @@ describe('Webhook deliveries racing each other and replays (medium)', () => {
 
   it('should heal a failed event once when N copies arrive in parallel after the failure', async () => {
     const t = await deposit(9_900);
-    const event = paid(t, 9_900);
+    const event = paidEvent(t, 9_900);
     await failOnce(t, event);
     const results = await Promise.all(
       Array.from({ length: 6 }, () => processor.applyFinding(event, 'retry')),

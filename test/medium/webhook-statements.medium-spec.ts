@@ -1,10 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { WebhookProcessor } from 'src/modules/payments/webhooks/webhook-processor.service';
-import type { SettlementEvent } from 'src/modules/payments/settlement/settlement.types';
-import { UsersService } from 'src/modules/users/users.service';
 import { TransactionsRepository } from 'src/modules/wallet/transactions.repository';
 import { createServiceHarness, ServiceHarness } from '../support/service-harness';
+import {
+  newUser,
+  paidEvent,
+  pendingCheckout,
+  withLedgerEntryFailing,
+} from '../support/settlement-fixtures';
 
 /**
  * The statements a paid checkout's webhook sends, in order (docs/BENCHMARKS.md, webhooks; ADR 0127).
@@ -41,49 +44,6 @@ describe('Webhook statements per delivery (medium)', () => {
   afterAll(async () => {
     proto.query = original;
     await h.close();
-  });
-
-  async function newUser(role: 'CLIENT' | 'WORKER' = 'CLIENT'): Promise<string> {
-    const u = await h.module.get(UsersService).create({
-      email: `stmts-${randomUUID()}@example.com`,
-      password: 'medium-password-123',
-      name: 'Statement Counter',
-      role,
-    });
-    return u.id;
-  }
-
-  async function pendingCheckout(
-    userId: string,
-    type: 'DEPOSIT' | 'VERIFICATION_BONUS' | 'PAYMENT',
-    paymentType: string,
-    amount: number,
-    jobId?: string,
-  ): Promise<{ id: string; checkoutId: string }> {
-    const checkoutId = `cs_${randomUUID().replace(/-/g, '')}`;
-    const txn = await transactions.createPending({
-      userId,
-      type,
-      amount,
-      provider: 'paymongo',
-      jobId,
-      metadata: { paymentType },
-    });
-    await transactions.attachProvider(txn.id, { providerReference: checkoutId });
-    return { id: txn.id, checkoutId };
-  }
-
-  const paid = (txn: { id: string; checkoutId: string }, amount: number): SettlementEvent => ({
-    provider: 'paymongo',
-    eventId: `evt_${randomUUID()}`,
-    type: 'paid',
-    checkoutId: txn.checkoutId,
-    payoutId: null,
-    paymentIntentId: null,
-    paymentId: `pay_${randomUUID().replace(/-/g, '')}`,
-    transactionHint: txn.id,
-    amount,
-    currency: 'PHP',
   });
 
   /** The statements of the first database transaction `fn` runs (BEGIN … COMMIT). */
@@ -127,9 +87,14 @@ describe('Webhook statements per delivery (medium)', () => {
   }
 
   it('should store the event with its outcome before the money moves on a deposit, in one UPDATE of the transaction, and answer a copy in 4 statements', async () => {
-    const userId = await newUser();
-    const txn = await pendingCheckout(userId, 'DEPOSIT', 'wallet_deposit', 50_000);
-    const event = paid(txn, 50_000);
+    const userId = await newUser(h, 'stmts');
+    const txn = await pendingCheckout(h, {
+      userId,
+      type: 'DEPOSIT',
+      paymentType: 'wallet_deposit',
+      amount: 50_000,
+    });
+    const event = paidEvent(txn, 50_000);
 
     const first = await transactionOf(() => processor.applyFinding(event, 'medium'));
     expect(first).toEqual([
@@ -159,26 +124,20 @@ describe('Webhook statements per delivery (medium)', () => {
   });
 
   it('should roll the recorded outcome back with the money when the effect fails (the event is flagged ERROR, and its copy applies it once)', async () => {
-    const userId = await newUser();
-    const txn = await pendingCheckout(userId, 'DEPOSIT', 'wallet_deposit', 30_000);
-    const event = paid(txn, 30_000);
+    const userId = await newUser(h, 'stmts');
+    const txn = await pendingCheckout(h, {
+      userId,
+      type: 'DEPOSIT',
+      paymentType: 'wallet_deposit',
+      amount: 30_000,
+    });
+    const event = paidEvent(txn, 30_000);
     // The credit's ledger post fails: after the event was stored with its outcome, as the last statement.
-    await h.db.query(
-      `CREATE FUNCTION medium_fail_ledger() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN RAISE EXCEPTION 'injected ledger failure'; END $$`,
-    );
-    await h.db.query(
-      `CREATE TRIGGER medium_fail_ledger BEFORE INSERT ON ledger_entries FOR EACH ROW
-       WHEN (NEW.entry_id = '${`deposit:${txn.id}`}') EXECUTE FUNCTION medium_fail_ledger()`,
-    );
-    try {
+    await withLedgerEntryFailing(h.db, `deposit:${txn.id}`, async () => {
       await expect(processor.applyFinding(event, 'medium')).rejects.toThrow(
         'webhook processing failed',
       );
-    } finally {
-      await h.db.query(`DROP TRIGGER medium_fail_ledger ON ledger_entries`);
-      await h.db.query(`DROP FUNCTION medium_fail_ledger()`);
-    }
+    });
     const [flagged] = await h.db.query<Array<{ status: string }>>(
       `SELECT status FROM webhook_events WHERE event_id = $1`,
       [event.eventId],
@@ -219,9 +178,14 @@ describe('Webhook statements per delivery (medium)', () => {
   });
 
   it('should complete a verification checkout in one UPDATE with the ledger last', async () => {
-    const userId = await newUser();
-    const txn = await pendingCheckout(userId, 'VERIFICATION_BONUS', 'gcash_verification', 100);
-    const event = paid(txn, 100);
+    const userId = await newUser(h, 'stmts');
+    const txn = await pendingCheckout(h, {
+      userId,
+      type: 'VERIFICATION_BONUS',
+      paymentType: 'gcash_verification',
+      amount: 100,
+    });
+    const event = paidEvent(txn, 100);
     const statements = await transactionOf(() => processor.applyFinding(event, 'medium'));
     expect(statements.slice(0, 3)).toEqual(['START TRANSACTION', 'lock txn', 'insert event']);
     expect(statements).not.toContain('event outcome');
@@ -231,8 +195,8 @@ describe('Webhook statements per delivery (medium)', () => {
   });
 
   it('should complete a job downpayment checkout in one UPDATE with the ledger last', async () => {
-    const clientId = await newUser('CLIENT');
-    const workerId = await newUser('WORKER');
+    const clientId = await newUser(h, 'stmts', 'CLIENT');
+    const workerId = await newUser(h, 'stmts', 'WORKER');
     const [job] = await h.db.query<Array<{ id: string }>>(
       `INSERT INTO jobs (client_id, worker_id, title, budget, platform_fee_bps, platform_fee,
                          downpayment_amount, remaining_amount, payment_buffer_days, status)
@@ -240,12 +204,18 @@ describe('Webhook statements per delivery (medium)', () => {
        RETURNING id`,
       [clientId, workerId],
     );
-    const txn = await pendingCheckout(clientId, 'PAYMENT', 'downpayment', 11_000, job.id);
+    const txn = await pendingCheckout(h, {
+      userId: clientId,
+      type: 'PAYMENT',
+      paymentType: 'downpayment',
+      amount: 11_000,
+      jobId: job.id,
+    });
     await h.db.query(`UPDATE jobs SET downpayment_transaction_id = $2 WHERE id = $1`, [
       job.id,
       txn.id,
     ]);
-    const event = paid(txn, 11_000);
+    const event = paidEvent(txn, 11_000);
     const statements = await transactionOf(() => processor.applyFinding(event, 'medium'));
     expect(statements.slice(0, 3)).toEqual(['START TRANSACTION', 'lock txn', 'insert event']);
     expect(statements).not.toContain('event outcome');
