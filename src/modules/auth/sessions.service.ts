@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { pgPoolOf } from 'src/common/database/pg-pool';
 import type { Role } from '../users/role';
 import { SessionCheckCache } from './session-check.cache';
 
@@ -26,7 +26,7 @@ export class SessionsService {
   );
 
   constructor(private readonly db: DataSource) {
-    this.pool = (db.driver as PostgresDriver).master as Pool;
+    this.pool = pgPoolOf(db);
   }
 
   /**

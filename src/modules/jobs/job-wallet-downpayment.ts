@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { pgPoolOf } from 'src/common/database/pg-pool';
 import { databaseErrorCode } from 'src/common/database/connection-errors';
 import { UnitOfWork } from 'src/common/database/unit-of-work';
 import { idempotentEffectReplays } from 'src/common/database/unit-of-work.metrics';
@@ -57,7 +57,7 @@ export class JobWalletDownpayment {
     private readonly ledger: LedgerService,
     private readonly escrow: JobEscrowService,
   ) {
-    this.pool = (ds.driver as PostgresDriver).master as Pool;
+    this.pool = pgPoolOf(ds);
   }
 
   /**

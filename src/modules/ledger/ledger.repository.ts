@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { pgPoolOf } from 'src/common/database/pg-pool';
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
 const MAX_ATTEMPTS = 5;
@@ -25,7 +25,7 @@ export class LedgerRepository {
   private readonly pool: Pool;
 
   constructor(readonly dataSource: DataSource) {
-    this.pool = (dataSource.driver as PostgresDriver).master as Pool;
+    this.pool = pgPoolOf(dataSource);
   }
 
   async one<T>(name: string, text: string, values: unknown[], manager?: EntityManager): Promise<T> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource, QueryFailedError } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { pgPoolOf } from 'src/common/database/pg-pool';
 import { AppError } from 'src/common/errors/app-error';
 import { UserErrors } from './users.errors';
 import { isUuid } from 'src/common/ids/uuid';
@@ -49,7 +49,7 @@ export class UsersService {
   private readonly pool: Pool;
 
   constructor(private readonly ds: DataSource) {
-    this.pool = (ds.driver as PostgresDriver).master as Pool;
+    this.pool = pgPoolOf(ds);
   }
 
   async create(input: {
